@@ -1,0 +1,99 @@
+// One suite, two targets: the Electron app where its binary is installed, else browser mode in Chromium
+// (Debian's /usr/bin/chromium, or $CHROMIUM_PATH). Either way the real renderer talks to the real engine.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, _electron as electron, chromium, type Page } from '@playwright/test';
+import { electronBinary } from '../scripts/electron-binary.mjs';
+
+export const ARTIFACTS = 'e2e-artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function chromiumPath(): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) throw new Error(`no Chromium at ${path}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+  return path;
+}
+
+/** Start `npm run serve`'s host on a free port with its own user folder; resolves with its URL. */
+function startHost(userDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', '--port', '0', '--json', '--user-dir', userDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ url: JSON.parse(line).url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`studio host exited with code ${code} before serving`)));
+  });
+}
+
+export const test = base.extend<
+  { page: Page },
+  { target: { kind: 'electron' | 'browser'; open: () => Promise<{ page: Page; close: () => Promise<void> }> } }
+>({
+  target: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright's form for a fixture that needs no other fixture
+    async ({}, use) => {
+      const userDir = mkdtempSync(join(tmpdir(), 'digit-studio-e2e-'));
+      const binary = electronBinary();
+      if (binary) {
+        await use({
+          kind: 'electron',
+          open: async () => {
+            const app = await electron.launch({
+              executablePath: binary,
+              args: ['out/main/index.js'],
+              env: { ...process.env, DIGIT_STUDIO_HOME: userDir },
+            });
+            return { page: await app.firstWindow(), close: () => app.close() };
+          },
+        });
+        return;
+      }
+      const { url, child } = await startHost(userDir);
+      const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+      await use({
+        kind: 'browser',
+        open: async () => {
+          const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+          const page = await context.newPage();
+          await page.goto(url);
+          return { page, close: () => context.close() };
+        },
+      });
+      await browser.close();
+      child.kill('SIGTERM');
+    },
+    { scope: 'worker' },
+  ],
+  page: async ({ target }, use) => {
+    const { page, close } = await target.open();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.getByTestId('backend').waitFor();
+    await use(page);
+    await close();
+    // A page that logged errors (CSP violations, exceptions) fails its test.
+    if (problems.length) throw new Error(`the page logged errors:\n${problems.join('\n')}`);
+  },
+});
+
+export { expect } from '@playwright/test';

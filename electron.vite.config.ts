@@ -1,0 +1,33 @@
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  main: {
+    build: {
+      // tfjs-node is optional: left to Node's resolver at run time (it pulls in node-pre-gyp).
+      externalizeDeps: { include: ['@tensorflow/tfjs-node'] },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // Training runs in a worker thread: its entry is built beside the main bundle.
+          'train-worker': resolve('src/engine/train-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+    plugins: [svelte({ configFile: false })],
+  },
+});

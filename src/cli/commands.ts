@@ -1,0 +1,96 @@
+// `summary`, `evaluate`, `predict` and `bench`.
+import { initBackend } from '../engine/backend.ts';
+import { benchTraining } from '../engine/bench.ts';
+import { limitSplit, loadDataset } from '../engine/dataset.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import { readModel } from '../engine/model-io.ts';
+import { readPng } from '../engine/png.ts';
+import { predictDrawing } from '../engine/predict.ts';
+import { resolveModelDir } from '../engine/resolve-model.ts';
+import { formatSummary, summarize } from '../engine/summary.ts';
+import { limit, number, parse, specFrom } from './args.ts';
+import { UsageError } from './errors.ts';
+
+export async function summaryCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, { spec: { type: 'string' }, json: { type: 'boolean' } } as const);
+  const summary = summarize(specFrom(values));
+  console.log(values.json ? JSON.stringify(summary) : formatSummary(summary));
+}
+
+export async function evaluateCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    'test-limit': { type: 'string' },
+    json: { type: 'boolean' },
+  } as const);
+  const dir = await resolveModelDir(values.model);
+  const dataset = await loadDataset(values.data);
+  const backend = await initBackend();
+  const model = await readModel(dir);
+  const result = await evaluate(model, limitSplit(dataset.test, limit('test-limit', values['test-limit'])));
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        backend,
+        model: dir,
+        testAccuracy: result.accuracy,
+        testLoss: result.loss,
+        confusion: result.confusion,
+        perClassAccuracy: result.perClassAccuracy,
+      }),
+    );
+    return;
+  }
+  console.log(`model ${dir} on ${result.count} test images (backend: ${backend})`);
+  console.log(`test loss: ${result.loss.toFixed(4)} - test accuracy: ${(result.accuracy * 100).toFixed(2)}%`);
+  console.log('confusion (rows: true digit, columns: predicted)');
+  console.log('      ' + [...Array(10).keys()].map((d) => String(d).padStart(5)).join('') + '  accuracy');
+  result.confusion.forEach((row, d) =>
+    console.log(`  ${d}:  ${row.map((n) => String(n).padStart(5)).join('')}  ${(result.perClassAccuracy[d] * 100).toFixed(1)}%`),
+  );
+}
+
+export async function predictCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' } } as const, true);
+  if (positionals.length === 0) throw new UsageError('predict: name at least one PNG file');
+  const dir = await resolveModelDir(values.model);
+  const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
+  await initBackend();
+  const model = await readModel(dir);
+  for (const { file, image } of images) {
+    const prediction = await predictDrawing(model, image);
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          prediction
+            ? { file, label: prediction.label, probabilities: prediction.probabilities }
+            : { file, label: null, error: 'no ink in the image' },
+        ),
+      );
+    } else if (!prediction) {
+      console.log(`${file}: no ink found (an empty drawing?)`);
+    } else {
+      const top = prediction.probabilities
+        .map((p, d) => [d, p] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3);
+      console.log(`${file}: ${prediction.label} (${top.map(([d, p]) => `${d}: ${(p * 100).toFixed(1)}%`).join(', ')})`);
+    }
+  }
+}
+
+export async function benchCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, { batches: { type: 'string' }, json: { type: 'boolean' } } as const);
+  const batches = number('batches', values.batches, { integer: true }) ?? 40;
+  if (batches < 1) throw new UsageError('--batches: must be at least 1');
+  const spec = specFrom({});
+  const result = await benchTraining(await loadDataset(), spec, { batches });
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`backend: ${result.backend}`);
+  console.log(`default LeNet-5, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
+  console.log(`${result.samplesPerSecond.toFixed(0)} samples/s, ${result.secondsPerEpoch.toFixed(1)} s per 60,000-sample epoch`);
+}

@@ -1,0 +1,45 @@
+// `npm run cli -- <command>`: the notebook in a terminal. User errors: one line on stderr, exit 2.
+import { DataError } from '../engine/idx.ts';
+import { benchCommand, evaluateCommand, predictCommand, summaryCommand } from './commands.ts';
+import { UsageError } from './errors.ts';
+import { trainCommand } from './train.ts';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  summary: summaryCommand,
+  train: trainCommand,
+  evaluate: evaluateCommand,
+  predict: predictCommand,
+  bench: benchCommand,
+};
+
+const USAGE = `usage: npm run cli -- <command> [options]
+  summary  [--spec FILE] [--json]
+  train    [--data DIR] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+           [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
+  evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
+  predict  [--model DIR] IMAGE.png... [--json]
+  bench    [--batches N] [--json]`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  await command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof DataError) {
+      console.error(`error: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.DIGIT_STUDIO_DEBUG) console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,17 @@
+// Keras-style training output: `Epoch 1/10`, a live bar on a terminal, then the epoch's metrics line.
+import type { BatchProgress, EpochMetrics } from '../engine/train.ts';
+
+const BAR_WIDTH = 30;
+
+export function bar(progress: BatchProgress, samples: number): string {
+  const done = Math.min(samples, Math.round((progress.batch / progress.batches) * samples));
+  const filled = Math.round((progress.batch / progress.batches) * BAR_WIDTH);
+  const arrow = filled < BAR_WIDTH ? '>' : '';
+  const eta = Math.round((samples - done) / progress.samplesPerSecond);
+  return `${String(done).padStart(String(samples).length)}/${samples} [${'='.repeat(Math.max(0, filled - 1))}${arrow}${'.'.repeat(BAR_WIDTH - filled)}] - ETA: ${eta}s - loss: ${progress.loss.toFixed(4)} - accuracy: ${progress.accuracy.toFixed(4)}`;
+}
+
+export function epochLine(m: EpochMetrics, samples: number): string {
+  const perStep = Math.round((m.seconds / samples) * 1e6);
+  return `${samples}/${samples} - ${Math.round(m.seconds)}s ${perStep}us/step - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)} - val_loss: ${m.valLoss.toFixed(4)} - val_accuracy: ${m.valAccuracy.toFixed(4)}`;
+}

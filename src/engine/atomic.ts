@@ -1,0 +1,44 @@
+// Crash-safe writes: everything lands under a temporary name first and is renamed into place.
+import * as nodeFs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+/** The file operations the run store uses; tests swap in one that fails half-way. */
+export interface FileOps {
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  mkdir(path: string, options: { recursive: true }): Promise<string | undefined>;
+  rm(path: string, options: { recursive: true; force: true }): Promise<void>;
+}
+
+export const realFileOps: FileOps = nodeFs;
+
+/** A sibling name that no reader looks at: `.name.tmp-<random>`. */
+export function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
+}
+
+/** Write a file so that readers see the old content or the new, never a torn mix. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, fs: FileOps = realFileOps): Promise<void> {
+  const tmp = tempName(path);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await nodeFs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Fill a new folder through `fill(tmpDir)` and rename it to `path` only once it is complete. */
+export async function writeDirAtomic(path: string, fill: (dir: string) => Promise<void>, fs: FileOps = realFileOps): Promise<void> {
+  const tmp = tempName(path);
+  try {
+    await fs.mkdir(tmp, { recursive: true });
+    await fill(tmp);
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await nodeFs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+// Chooses the engine's tfjs backend: native TensorFlow when it loads, else wasm with our own kernels.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
+
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** What the user sees: `native TensorFlow`, `wasm fallback`, `cpu (slow reference)`. */
+export const BACKEND_LABELS: Record<BackendName, string> = {
+  tensorflow: 'native TensorFlow',
+  wasm: 'wasm fallback',
+  cpu: 'cpu (slow reference)',
+};
+
+let chosen: Promise<BackendName> | undefined;
+
+async function tryNative(): Promise<boolean> {
+  try {
+    // The package name is built at run time so that bundlers leave this optional import alone.
+    const name = ['@tensorflow', 'tfjs-node'].join('/');
+    await import(name);
+    return tf.findBackend('tensorflow') !== null && (await tf.setBackend('tensorflow'));
+  } catch {
+    return false;
+  }
+}
+
+function registerWasmKernels(): void {
+  for (const config of [conv2dBackpropFilterConfig('wasm')]) {
+    if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+  }
+}
+
+async function useWasm(): Promise<boolean> {
+  const require = createRequire(import.meta.url);
+  const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  // tfjs-wasm's threads need blob workers, which Node lacks; the single-threaded SIMD build is used.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setWasmPaths(dist);
+  registerWasmKernels();
+  return tf.setBackend('wasm');
+}
+
+function requested(): BackendName | undefined {
+  const value = process.env.DIGIT_STUDIO_BACKEND;
+  if (!value) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new Error(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}`);
+  }
+  return value as BackendName;
+}
+
+async function choose(): Promise<BackendName> {
+  // PROD silences tfjs's console nags ("install our node backend"); the backend is reported instead.
+  tf.env().set('PROD', true);
+  const want = requested();
+  if (want === 'cpu') {
+    await tf.setBackend('cpu');
+    return 'cpu';
+  }
+  if (want !== 'wasm' && (await tryNative())) return 'tensorflow';
+  if (want === 'tensorflow') throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+  if (await useWasm()) return 'wasm';
+  throw new Error('no tfjs backend could start (tried tensorflow and wasm)');
+}
+
+/** Initialise the backend once per thread and say which one runs. */
+export function initBackend(): Promise<BackendName> {
+  chosen ??= choose().then(async (name) => {
+    await tf.ready();
+    return name;
+  });
+  return chosen;
+}
+
+export { tf };

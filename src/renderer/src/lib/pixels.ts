@@ -1,0 +1,27 @@
+// Drawing 28×28 digits (bytes or 0–1 floats) onto canvases, and decoding base64 pixel pages.
+
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** An ImageData of one 28×28 digit (values up to `scale`), light ink on a dark tile as MNIST stores it. */
+export function digitImage(values: ArrayLike<number>, offset = 0, scale = 255): ImageData {
+  const image = new ImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(Math.min(1, values[offset + i] / scale) * 255);
+    image.data.set([v, v, v, 255], i * 4);
+  }
+  return image;
+}
+
+/** A Svelte attachment that paints a digit into its canvas whenever `values` changes. */
+export function paintDigit(values: ArrayLike<number> | null, scale = 255) {
+  return (canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d')!;
+    if (values) context.putImageData(digitImage(values, 0, scale), 0, 0);
+    else context.clearRect(0, 0, 28, 28);
+  };
+}

@@ -1,0 +1,58 @@
+// The contract over a WebSocket, for browser mode: the same StudioApi the Electron preload exposes.
+import type { EventChannel, EventPayloads, Reply, StudioApi } from '../../../shared/contract';
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** Connect to the browser-mode host that served this page; `onClose` hears when the link drops. */
+export function connectWebSocket(token: string, onClose: (reason: string) => void): Promise<StudioApi> {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+  const socket = new WebSocket(url);
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let nextId = 1;
+
+  socket.addEventListener('message', (message) => {
+    const data = JSON.parse(String(message.data)) as { event: string; payload: unknown } | ({ id: number } & Reply<unknown>);
+    if ('event' in data) {
+      listeners.get(data.event)?.forEach((listener) => listener(data.payload));
+      return;
+    }
+    const waiting = pending.get(data.id);
+    if (!waiting) return;
+    pending.delete(data.id);
+    if (data.ok) waiting.resolve(data.value);
+    else waiting.reject(new Error(data.error));
+  });
+
+  const api: StudioApi = {
+    transport: 'websocket',
+    invoke: ((channel: string, payload?: unknown) =>
+      new Promise((resolve, reject) => {
+        if (socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected to the studio host'));
+        const id = nextId++;
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        socket.send(JSON.stringify({ id, channel, payload }));
+      })) as StudioApi['invoke'],
+    on: <E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) => {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      const wrapped = listener as (payload: unknown) => void;
+      set.add(wrapped);
+      return () => void set.delete(wrapped);
+    },
+  };
+
+  return new Promise((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(api), { once: true });
+    socket.addEventListener('close', (event) => {
+      const reason =
+        event.code === 1006
+          ? 'the studio host refused or closed the connection (is `npm run serve` still running, and is the token right?)'
+          : `connection closed (${event.code})`;
+      for (const waiting of pending.values()) waiting.reject(new Error(reason));
+      pending.clear();
+      reject(new Error(reason));
+      onClose(reason);
+    });
+  });
+}

@@ -1,0 +1,20 @@
+// Channel names only, so that the sandboxed preload can check them without bundling any schema code.
+export const invokeChannels = [
+  'app:info',
+  'dataset:info',
+  'dataset:page',
+  'dataset:sample',
+  'model:predict',
+  'training:start',
+  'training:stop',
+  'training:status',
+  'runs:list',
+  'runs:metrics',
+  'runs:activate',
+  'runs:delete',
+] as const;
+
+export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;
+
+export type InvokeChannel = (typeof invokeChannels)[number];
+export type EventChannel = (typeof eventChannels)[number];

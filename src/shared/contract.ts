@@ -1,0 +1,146 @@
+// The one IPC contract: every channel declared once. Invoke channels carry a payload validated with zod on
+// the receiving side; events are pushed from the engine to the window. Electron's preload and the
+// browser-mode WebSocket both implement `StudioApi`, so the renderer cannot tell which it has.
+import { z } from 'zod';
+import { ModelSpecSchema } from './spec.ts';
+import type { ModelSpec } from './spec.ts';
+import type { BatchProgress, EpochMetrics, RunRecord } from './types.ts';
+import type { EventChannel, InvokeChannel } from './channels.ts';
+
+export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunRecord };
+export { eventChannels, invokeChannels } from './channels.ts';
+
+const Split = z.enum(['train', 'test']);
+const Digit = z.number().int().min(0).max(9);
+const RunId = z.string().regex(/^[\w.-]{1,80}$/, 'a run id is letters, digits, dots and dashes');
+
+/** Input schemas, one per invoke channel. */
+export const invokeSchemas = {
+  'app:info': z.undefined(),
+  'dataset:info': z.undefined(),
+  'dataset:page': z.object({
+    split: Split,
+    label: Digit.optional(),
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(1000),
+  }),
+  'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
+  'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(784) }),
+  'training:start': z.object({
+    spec: ModelSpecSchema,
+    trainLimit: z.number().int().min(1).max(60000).optional(),
+    testLimit: z.number().int().min(1).max(10000).optional(),
+    resumeId: RunId.optional(),
+  }),
+  'training:stop': z.undefined(),
+  'training:status': z.undefined(),
+  'runs:list': z.undefined(),
+  'runs:metrics': z.object({ id: RunId }),
+  'runs:activate': z.object({ id: z.union([RunId, z.literal('bundled')]) }),
+  'runs:delete': z.object({ id: RunId }),
+} as const satisfies Record<InvokeChannel, z.ZodType>;
+export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
+
+export type Backend = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface ActiveModel {
+  id: string | 'bundled';
+  label: string;
+  testAccuracy: number | null;
+}
+
+export interface AppInfo {
+  backend: Backend;
+  backendLabel: string;
+  activeModel: ActiveModel;
+  transport: 'electron' | 'websocket';
+  version: string;
+}
+
+export interface DatasetInfo {
+  name: string;
+  counts: { train: number; test: number };
+  /** Index of the first sample of each digit 0–9 in each split (the notebook's overview). */
+  overview: { train: number[]; test: number[] };
+}
+
+export interface DatasetPage {
+  total: number;
+  offset: number;
+  indices: number[];
+  labels: number[];
+  /** indices.length × 784 bytes, base64. */
+  pixels: string;
+}
+
+export interface Prediction {
+  label: number;
+  probabilities: number[];
+}
+
+export interface DatasetSample {
+  split: 'train' | 'test';
+  index: number;
+  label: number;
+  /** 784 bytes, base64. */
+  pixels: string;
+  prediction: Prediction;
+}
+
+export interface TrainingStatus {
+  runId: string | null;
+  running: boolean;
+  spec: ModelSpec | null;
+  progress: BatchProgress | null;
+  batches: BatchPoint[];
+  epochs: EpochMetrics[];
+}
+
+/** A point of the per-batch charts: global step and the epoch's running means. */
+export interface BatchPoint {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** What each invoke channel resolves to. */
+export interface InvokeOutputs {
+  'app:info': AppInfo;
+  'dataset:info': DatasetInfo;
+  'dataset:page': DatasetPage;
+  'dataset:sample': DatasetSample;
+  'model:predict': Prediction;
+  'training:start': { runId: string };
+  'training:stop': { stopping: boolean };
+  'training:status': TrainingStatus;
+  'runs:list': RunRecord[];
+  'runs:metrics': { batches: BatchPoint[]; epochs: EpochMetrics[] };
+  'runs:activate': ActiveModel;
+  'runs:delete': { deleted: boolean };
+}
+
+/** Events pushed to the window. */
+export interface EventPayloads {
+  'training:progress': { runId: string; progress: BatchProgress; point: BatchPoint };
+  'training:epoch': { runId: string; metrics: EpochMetrics };
+  'training:done': { run: RunRecord; stopped: boolean };
+  'training:error': { runId: string | null; message: string };
+  'model:changed': ActiveModel;
+}
+
+// Every event channel has a payload type, and every payload type a channel.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const contractIsComplete: Exact<keyof EventPayloads, EventChannel> & Exact<keyof InvokeOutputs, InvokeChannel> = true;
+
+/** What every transport answers an invoke with; errors are plain messages, never stack traces. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The renderer's whole view of the engine. */
+export interface StudioApi {
+  transport: 'electron' | 'websocket';
+  invoke<C extends InvokeChannel>(channel: C, ...payload: InvokeInput<C> extends undefined ? [] : [InvokeInput<C>]): Promise<InvokeOutputs[C]>;
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export const isInvokeChannel = (name: unknown): name is InvokeChannel => typeof name === 'string' && Object.hasOwn(invokeSchemas, name);
