@@ -10,9 +10,12 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          // Training runs in a worker thread: its entry is built beside the main bundle.
+          // Training runs in worker threads: their entries are built beside the main bundle.
           'train-worker': resolve('src/engine/train-worker.ts'),
+          'replica-worker': resolve('src/engine/step/replica-worker.ts'),
         },
+        // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

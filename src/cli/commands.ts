@@ -90,7 +90,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
     console.log(JSON.stringify(result));
     return;
   }
-  console.log(`backend: ${result.backend}`);
+  console.log(`backend: ${result.backend} (${result.threads} thread${result.threads > 1 ? 's' : ''})`);
   console.log(`default LeNet-5, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
   console.log(`${result.samplesPerSecond.toFixed(0)} samples/s, ${result.secondsPerEpoch.toFixed(1)} s per 60,000-sample epoch`);
 }

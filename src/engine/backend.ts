@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { batchMatMulConfig } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
+import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.ts';
+import { castConfig, identityConfig } from './kernels/copy-free.ts';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -28,9 +32,24 @@ async function tryNative(): Promise<boolean> {
   }
 }
 
+let wasmKernelsRegistered = false;
+
+/** Add the gradient wasm lacks and replace the ones it runs slowly (each keeps the original as its fallback). */
 function registerWasmKernels(): void {
-  for (const config of [conv2dBackpropFilterConfig('wasm')]) {
-    if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+  if (wasmKernelsRegistered) return;
+  wasmKernelsRegistered = true;
+  tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
+  const replacements = [
+    ['Conv2DBackpropInput', conv2dBackpropInputConfig],
+    ['MaxPoolGrad', maxPoolGradConfig],
+    ['BatchMatMul', batchMatMulConfig],
+    ['Identity', identityConfig],
+    ['Cast', castConfig],
+  ] as const;
+  for (const [name, make] of replacements) {
+    const original = tf.getKernel(name, 'wasm')!;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(make('wasm', original));
   }
 }
 

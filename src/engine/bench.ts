@@ -3,10 +3,13 @@ import { initBackend, type BackendName } from './backend.ts';
 import { limitSplit, type Dataset } from './dataset.ts';
 import { createModel, createOptimizer } from './model.ts';
 import type { ModelSpec } from '../shared/spec.ts';
+import { trainingThreads } from './step/stepper.ts';
 import { train } from './train.ts';
 
 export interface BenchResult {
   backend: BackendName;
+  /** Threads the step runs on (data-parallel replicas plus this one). */
+  threads: number;
   batchSize: number;
   samplesPerSecond: number;
   secondsPerEpoch: number;
@@ -39,5 +42,12 @@ export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup 
   model.dispose();
   optimizer.dispose();
   const samplesPerSecond = (batches * spec.batchSize) / ((endedAt - startedAt) / 1000);
-  return { backend, batchSize: spec.batchSize, samplesPerSecond, secondsPerEpoch: EPOCH_SAMPLES / samplesPerSecond, measuredBatches: batches };
+  return {
+    backend,
+    threads: trainingThreads(backend),
+    batchSize: spec.batchSize,
+    samplesPerSecond,
+    secondsPerEpoch: EPOCH_SAMPLES / samplesPerSecond,
+    measuredBatches: batches,
+  };
 }

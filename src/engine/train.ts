@@ -1,6 +1,7 @@
 // The training loop: seeded shuffles, one optimizer step per batch, progress per batch and per epoch.
 import { tf } from './backend.ts';
-import { crossEntropy, makeBatch, rng, shuffled } from './batches.ts';
+import { rng, shuffled } from './batches.ts';
+import { createStepper, type Stepper } from './step/stepper.ts';
 import type { Split } from './dataset.ts';
 import { evaluate } from './evaluate.ts';
 import type { BatchProgress, EpochMetrics } from '../shared/types.ts';
@@ -33,21 +34,6 @@ export interface TrainResult {
   history: EpochMetrics[];
 }
 
-/** One optimizer step on a batch; returns [loss, correct count] as plain numbers. */
-async function step(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split, indices: Uint32Array): Promise<[number, number]> {
-  const batch = makeBatch(split, indices);
-  let correct: tf.Scalar | undefined;
-  const loss = optimizer.minimize((): tf.Scalar => {
-    const probs = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
-    correct = tf.keep(probs.argMax(1).equal(batch.ys.argMax(1)).sum() as tf.Scalar);
-    return crossEntropy(batch.ys, probs);
-  }, true)!;
-  const [lossValue] = await loss.data();
-  const [correctValue] = await correct!.data();
-  tf.dispose([batch.xs, batch.ys, loss, correct!]);
-  return [lossValue, correctValue];
-}
-
 /** Train `model` in place. Stopping keeps the weights of the last finished batch. */
 export async function train(
   model: tf.LayersModel,
@@ -56,11 +42,21 @@ export async function train(
   config: TrainConfig,
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
+  // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
+  const stepper = createStepper(model, optimizer, data.train);
+  try {
+    return await runEpochs(stepper, model, data, config, hooks);
+  } finally {
+    await stepper.dispose();
+  }
+}
+
+async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainData, config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
-  const { train: split, batchSize, epochs } = { ...config, train: data.train };
+  const { batchSize, epochs } = config;
+  const split = data.train;
   const batches = Math.ceil(split.count / batchSize);
-  const start = config.initialEpoch ?? 0;
-  for (let epoch = start; epoch < epochs; epoch++) {
+  for (let epoch = config.initialEpoch ?? 0; epoch < epochs; epoch++) {
     // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
     const order = shuffled(split.count, rng(config.seed * 1000 + epoch));
     const began = performance.now();
@@ -70,7 +66,7 @@ export async function train(
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
       const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
-      const [loss, correct] = await step(model, optimizer, split, indices);
+      const [loss, correct] = await stepper.step(indices);
       lossSum += loss * indices.length;
       correctSum += correct;
       seen += indices.length;

@@ -1,0 +1,51 @@
+"""PyTorch reference for `npm run cli -- bench`: the same LeNet-5, adam, batch 200, same warm-up and count.
+
+Prints one JSON line: {"backend": "pytorch-cpu", "samplesPerSecond": ..., "secondsPerEpoch": ..., "threads": ...}.
+Random inputs: throughput does not depend on the pixels.
+"""
+import json
+import os
+import sys
+import time
+
+import torch
+from torch import nn
+
+batches = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+warmup = 5
+batch_size = 200
+threads = int(os.environ.get("TORCH_THREADS", os.cpu_count() or 1))
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+model = nn.Sequential(
+    nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+    nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
+    nn.Flatten(),
+    nn.Linear(400, 120), nn.ReLU(),
+    nn.Linear(120, 84), nn.ReLU(),
+    nn.Linear(84, 10),
+)
+assert sum(p.numel() for p in model.parameters()) == 61706
+optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
+loss_fn = nn.CrossEntropyLoss()
+x = torch.rand(batch_size * (warmup + batches), 1, 28, 28)
+y = torch.randint(0, 10, (batch_size * (warmup + batches),))
+
+start = 0.0
+for b in range(warmup + batches):
+    if b == warmup:
+        start = time.perf_counter()
+    xb = x[b * batch_size:(b + 1) * batch_size]
+    yb = y[b * batch_size:(b + 1) * batch_size]
+    optimizer.zero_grad()
+    out = model(xb)
+    loss = loss_fn(out, yb)
+    loss.backward()
+    optimizer.step()
+    # Read the loss and accuracy each batch, as the studio's loop does.
+    float(loss)
+    float((out.argmax(1) == yb).float().sum())
+elapsed = time.perf_counter() - start
+sps = batches * batch_size / elapsed
+print(json.dumps({"backend": "pytorch-cpu", "torch": torch.__version__, "threads": threads, "samplesPerSecond": sps, "secondsPerEpoch": 60000 / sps}))

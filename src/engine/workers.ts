@@ -1,0 +1,18 @@
+// Worker threads that run from the build and from source alike.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Start the worker `<name>` that sits beside the module at `base` (the caller's import.meta.url): the
+ * bundled `<name>.js` in a build (every entry and chunk lands in one folder), or from source the `.ts`
+ * through tsx's loader, registered inside the worker (Node 20 applies no `--import` hooks to a worker's entry).
+ */
+export function spawnWorker(name: string, workerData: unknown, base: string): Worker {
+  const js = new URL(`./${name}.js`, base);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  const ts = new URL(`./${name}.ts`, base).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
