@@ -89,13 +89,13 @@ describe('convolution gradients', () => {
 
 describe('pooling and matrix gradients', () => {
   it.each([
-    [[4, 28, 28, 6], 2, 2],
-    [[3, 10, 10, 16], 2, 2],
-    [[2, 9, 9, 3], 3, 3],
-    [[2, 9, 9, 3], 3, 2],
-    [[2, 8, 8, 2], 2, 1],
+    [[4, 28, 28, 6], 2, 2, 'valid'],
+    [[3, 10, 10, 16], 2, 2, 'valid'],
+    [[2, 9, 9, 3], 3, 3, 'valid'],
+    [[2, 9, 9, 3], 3, 2, 'valid'],
+    [[2, 8, 8, 2], 2, 1, 'valid'],
     [[2, 9, 9, 3], 2, 2, 'same'],
-  ])('max-pool gradient: input %j, window %i, stride %i %s', async (shape, size, stride, pad = 'valid') => {
+  ] as [number[], number, number, 'valid' | 'same'][])('max-pool gradient: input %j, window %i, stride %i, %s', async (shape, size, stride, pad) => {
     const worst = await compare([{ shape, seed: 13 }], (x) =>
       tf.grad((input) =>
         tf
@@ -162,7 +162,9 @@ describe('copy-free Identity and Cast', () => {
   it('leak no tensors or bytes over repeated gradients', async () => {
     const x = tf.randomNormal([4, 12, 12, 3]) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
-    const grads = tf.grads((input, k) => tf.maxPool(tf.conv2d(input as tf.Tensor4D, k as tf.Tensor4D, 1, 'same').relu(), 2, 2, 'valid').sum());
+    const grads = tf.grads((input, k) =>
+      tf.maxPool(tf.conv2d(input as tf.Tensor4D, k as tf.Tensor4D, 1, 'same').relu() as tf.Tensor4D, 2, 2, 'valid').sum(),
+    );
     tf.dispose(grads([x, w]));
     const before = tf.memory();
     for (let i = 0; i < 5; i++) tf.dispose(grads([x, w]));
