@@ -11,8 +11,8 @@ import time
 import torch
 from torch import nn
 
-batches = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-warmup = 5
+batches = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+warmup = 20
 batch_size = 200
 threads = int(os.environ.get("TORCH_THREADS", os.cpu_count() or 1))
 torch.set_num_threads(threads)

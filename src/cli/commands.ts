@@ -82,7 +82,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
 
 export async function benchCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, { batches: { type: 'string' }, json: { type: 'boolean' } } as const);
-  const batches = number('batches', values.batches, { integer: true }) ?? 40;
+  const batches = number('batches', values.batches, { integer: true }) ?? 100;
   if (batches < 1) throw new UsageError('--batches: must be at least 1');
   const spec = specFrom({});
   const result = await benchTraining(await loadDataset(), spec, { batches });

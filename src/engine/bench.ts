@@ -19,7 +19,7 @@ export interface BenchResult {
 const EPOCH_SAMPLES = 60_000;
 
 /** Time `batches` batches after `warmup` batches (excluded: compilation, first allocations). */
-export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup = 5, batches = 40 } = {}): Promise<BenchResult> {
+export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup = 20, batches = 100 } = {}): Promise<BenchResult> {
   const backend = await initBackend();
   const model = createModel(spec);
   const optimizer = createOptimizer(spec);
