@@ -34,6 +34,16 @@ async function tryNative(): Promise<boolean> {
 
 let wasmKernelsRegistered = false;
 
+/** Kernels named in $DIGIT_STUDIO_STOCK_KERNELS (comma-separated) keep tfjs-wasm's own version: for A/B runs and bug hunts. */
+function stockKernels(): Set<string> {
+  return new Set(
+    (process.env.DIGIT_STUDIO_STOCK_KERNELS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
+}
+
 /** Add the gradient wasm lacks and replace the ones it runs slowly (each keeps the original as its fallback). */
 function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
@@ -46,7 +56,9 @@ function registerWasmKernels(): void {
     ['Identity', identityConfig],
     ['Cast', castConfig],
   ] as const;
+  const stock = stockKernels();
   for (const [name, make] of replacements) {
+    if (stock.has(name)) continue;
     const original = tf.getKernel(name, 'wasm')!;
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(make('wasm', original));

@@ -20,8 +20,12 @@ export interface Redrawn {
 const THIN_PEN: [number, number] = [0.02, 0.04];
 /** Where medium and bold markers cut the digit's intensity (0–1): lower cuts make fatter strokes. */
 const CUT: Record<'medium' | 'bold', [number, number]> = { medium: [0.4, 0.6], bold: [0.2, 0.35] };
-/** Intensity at which the thin pen's centre lines are found: low, so that faint joins survive. */
-const SKELETON_CUT = 0.3;
+/**
+ * Where the thin pen's centre lines are found: at half intensity, the usual binarisation of MNIST (and
+ * the one the stroke widths in preprocess.ts are measured at). Lower cuts fill small loops, turning a
+ * thinly traced 9 into a 7 that no person would draw.
+ */
+const SKELETON_CUT = 0.5;
 
 /** The skeleton is found on the digit upscaled this many times, where centre lines come out smooth. */
 const UPSCALE = 4;
