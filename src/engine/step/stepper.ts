@@ -112,7 +112,8 @@ export function parallelStepper(model: tf.LayersModel, optimizer: tf.Optimizer, 
       const [own, ...theirs] = shares(indices, helpers + 1);
       // Replicas start from this thread's current weights, so they never drift.
       const weights = flatten(variables);
-      const replies = theirs.map((share, i) => replicas[i].compute({ indices: share, weights }));
+      // A copy of just the share: a subarray would clone the whole epoch order with it.
+      const replies = theirs.map((share, i) => replicas[i].compute({ indices: share.slice(), weights }));
       const mine = flatShare(shareGradients(model, split, own));
       const results = (await Promise.all(replies)).map((reply): FlatShare => {
         if ('error' in reply) throw new Error(`training replica failed: ${reply.error}`);

@@ -1,0 +1,22 @@
+// `node scripts/bench-ablation.mjs`: what each part of the wasm fallback adds, measured in one sitting.
+// Each row runs `npm run cli -- bench` with some of our kernels switched back to tfjs-wasm's own
+// (DIGIT_STUDIO_STOCK_KERNELS) and a given number of threads (DIGIT_STUDIO_THREADS).
+import { spawnSync } from 'node:child_process';
+
+const ALL = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast'];
+const rows = [
+  ['only the missing filter gradient (stock wasm otherwise), 1 thread', ALL, 1],
+  ['+ input gradient as a forward convolution', ALL.slice(1), 1],
+  ['+ one-pass max-pool gradient', ALL.slice(2), 1],
+  ['+ plain matmuls for transposed products', ALL.slice(3), 1],
+  ['+ copy-free Identity/Cast', [], 1],
+  ['+ data-parallel over 2 threads', [], 2],
+];
+
+for (const [label, stock, threads] of rows) {
+  const env = { ...process.env, DIGIT_STUDIO_STOCK_KERNELS: stock.join(','), DIGIT_STUDIO_THREADS: String(threads) };
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'], { encoding: 'utf8', env });
+  if (result.status !== 0) throw new Error(result.stderr);
+  const { samplesPerSecond, secondsPerEpoch } = JSON.parse(result.stdout.trim().split('\n').at(-1));
+  console.log(`${label.padEnd(70)} ${samplesPerSecond.toFixed(0).padStart(6)} samples/s  ${secondsPerEpoch.toFixed(1).padStart(6)} s/epoch`);
+}
