@@ -3,11 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { batchMatMulConfig } from './kernels/batch-mat-mul.ts';
+import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
-import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.ts';
-import { castConfig, identityConfig } from './kernels/copy-free.ts';
-import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
+import { fastConv2dBackpropInput } from './kernels/conv2d-backprop-input.ts';
+import { fastCast, fastIdentity } from './kernels/copy-free.ts';
+import { fastMaxPoolGrad } from './kernels/max-pool-grad.ts';
+import { type FastPath, withFastPath } from './kernels/runner.ts';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -49,19 +50,19 @@ function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
   wasmKernelsRegistered = true;
   tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
-  const replacements = [
-    ['Conv2DBackpropInput', conv2dBackpropInputConfig],
-    ['MaxPoolGrad', maxPoolGradConfig],
-    ['BatchMatMul', batchMatMulConfig],
-    ['Identity', identityConfig],
-    ['Cast', castConfig],
-  ] as const;
+  const fastPaths: [string, FastPath][] = [
+    ['Conv2DBackpropInput', fastConv2dBackpropInput],
+    ['MaxPoolGrad', fastMaxPoolGrad],
+    ['BatchMatMul', fastBatchMatMul],
+    ['Identity', fastIdentity],
+    ['Cast', fastCast],
+  ];
   const stock = stockKernels();
-  for (const [name, make] of replacements) {
+  for (const [name, fast] of fastPaths) {
     if (stock.has(name)) continue;
     const original = tf.getKernel(name, 'wasm')!;
     tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(make('wasm', original));
+    tf.registerKernel(withFastPath(original, fast));
   }
 }
 

@@ -3,7 +3,7 @@
 // channels swapped ([ci,h,w,n]) and dy as a filter ([oh,ow,n,co]) dilated by the stride, and the sum is a
 // convolution whose "batch" is ci and whose output pixels are (kh,kw).
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, kernelRunner } from './runner.ts';
+import { type KernelRunner, kernelRunner, paddedConv } from './runner.ts';
 
 interface BackpropFilterAttrs {
   strides: [number, number] | number;
@@ -28,21 +28,7 @@ export function conv2dBackpropFilter(run: KernelRunner, x: tf.TensorInfo, dy: tf
   const { top, bottom, left, right } = info.padInfo;
   const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
   const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  const full = run(
-    'Conv2D',
-    { x: xT, filter: dyT },
-    {
-      strides: 1,
-      dilations: [info.strideHeight, info.strideWidth],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    },
-  );
+  const full = paddedConv(run, xT, dyT, { top, bottom, left, right }, [info.strideHeight, info.strideWidth]);
   run.dispose(xT, dyT);
   // A stride that does not divide the padded input evenly leaves extra rows/columns past the kernel.
   let cropped = full;

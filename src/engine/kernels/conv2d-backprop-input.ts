@@ -4,7 +4,7 @@
 //   dx[n,y,x,ci] = Σ_{kh,kw,co} dy[n, y+pt−kh, x+pl−kw, co] · W[kh,kw,ci,co]
 // Strides and dilations other than 1 go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, kernelRunner } from './runner.ts';
+import { type FastPath, type KernelRunner, paddedConv } from './runner.ts';
 
 interface BackpropInputAttrs {
   strides: [number, number] | number;
@@ -38,36 +38,15 @@ export function conv2dBackpropInput(run: KernelRunner, dy: tf.TensorInfo, filter
   const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   run.dispose(flipped);
-  const dx = run(
-    'Conv2D',
-    { x: dy, filter: swapped },
-    {
-      strides: 1,
-      dilations: 1,
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    },
-  );
+  const dx = paddedConv(run, dy, swapped, { top, bottom, left, right });
   run.dispose(swapped);
   return dx;
 }
 
-/** The kernel for `backendName`, falling back to `original` where the fast form does not apply. */
-export function conv2dBackpropInputConfig(backendName: string, original: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName,
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const attrs = args.attrs as unknown as BackpropInputAttrs;
-      if (!isUnitStride(attrs)) return original.kernelFunc(args);
-      const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-      return conv2dBackpropInput(kernelRunner(backendName, args.backend as tf.KernelBackend), dy, filter, attrs);
-    },
-  };
-}
+/** The fast path: stride 1, NHWC; anything else declines to the backend's own kernel. */
+export const fastConv2dBackpropInput: FastPath = ({ inputs, attrs }, run) => {
+  const a = attrs as unknown as BackpropInputAttrs;
+  if (!isUnitStride(a)) return null;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  return conv2dBackpropInput(run, dy, filter, a);
+};

@@ -2,6 +2,7 @@
 // (Identity) and ReLU's gradient casts float32 to float32; wasm copies the buffer each time (~0.5 ms per
 // LeNet activation). Like the cpu backend, these share the buffer and count one more reference to it.
 import type * as tf from '@tensorflow/tfjs';
+import type { FastPath } from './runner.ts';
 
 interface RefCounted {
   incRef(dataId: object): void;
@@ -12,26 +13,12 @@ function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-export function identityConfig(backendName: string, original: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: 'Identity',
-    backendName,
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      return x.dtype === 'string' ? original.kernelFunc(args) : share(x, args.backend);
-    },
-  };
-}
+export const fastIdentity: FastPath = ({ inputs, backend }) => {
+  const { x } = inputs as { x: tf.TensorInfo };
+  return x.dtype === 'string' ? null : share(x, backend);
+};
 
-export function castConfig(backendName: string, original: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: 'Cast',
-    backendName,
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      return (args.attrs as { dtype: string }).dtype === x.dtype && x.dtype !== 'string' ? share(x, args.backend) : original.kernelFunc(args);
-    },
-  };
-}
+export const fastCast: FastPath = ({ inputs, attrs, backend }) => {
+  const { x } = inputs as { x: tf.TensorInfo };
+  return (attrs as { dtype: string }).dtype === x.dtype && x.dtype !== 'string' ? share(x, backend) : null;
+};

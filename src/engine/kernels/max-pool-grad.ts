@@ -4,6 +4,7 @@
 // stride 1 is off by up to 3.1 against the cpu backend; see kernels.test.ts). Dilated pools, which the
 // studio never builds, go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
+import type { FastPath } from './runner.ts';
 
 /** The parts of tfjs-wasm's backend that hand out views of its heap. */
 interface WasmHeap {
@@ -70,24 +71,18 @@ export function maxPoolGrad(heap: WasmHeap, dy: tf.TensorInfo, input: tf.TensorI
   return dxInfo;
 }
 
-export function maxPoolGradConfig(backendName: string, original: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: 'MaxPoolGrad',
-    backendName,
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-      const attrs = args.attrs as unknown as PoolGradAttrs;
-      const info = tf.backend_util.computePool2DInfo(
-        input.shape as [number, number, number, number],
-        attrs.filterSize,
-        attrs.strides,
-        1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-      );
-      if (input.dtype !== 'float32' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return original.kernelFunc(args);
-      return maxPoolGrad(args.backend as unknown as WasmHeap, dy, input, info);
-    },
-  };
-}
+/** The fast path for every undilated float32 pool; dilated ones decline to the backend's own kernel. */
+export const fastMaxPoolGrad: FastPath = ({ inputs, attrs, backend }) => {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const a = attrs as unknown as PoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  if (input.dtype !== 'float32' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  return maxPoolGrad(backend as unknown as WasmHeap, dy, input, info);
+};

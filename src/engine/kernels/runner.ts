@@ -17,3 +17,41 @@ export function kernelRunner(backendName: string, backend: tf.KernelBackend): Ke
   run.dispose = (...infos) => infos.forEach((info) => backend.disposeData(info.dataId));
   return run;
 }
+
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** A faster form of a kernel: its result, or null where it does not apply. */
+export type FastPath = (args: KernelArgs, run: KernelRunner) => tf.TensorInfo | null;
+
+/** `original`, but trying `fast` first; the original runs wherever the fast path declines. */
+export function withFastPath(original: tf.KernelConfig, fast: FastPath): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => fast(args, kernelRunner(original.backendName, args.backend as tf.KernelBackend)) ?? original.kernelFunc(args),
+  };
+}
+
+/** Padding on each side of a 2-D image. */
+export interface Pads {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** A stride-1 NHWC convolution with explicit padding (and optional filter dilation) on the backend's Conv2D. */
+export function paddedConv(
+  run: KernelRunner,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  { top, bottom, left, right }: Pads,
+  dilations: number | [number, number] = 1,
+): tf.TensorInfo {
+  const pad = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+  return run('Conv2D', { x, filter }, { strides: 1, dilations, pad, dataFormat: 'NHWC' });
+}
