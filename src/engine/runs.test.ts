@@ -97,3 +97,15 @@ describe('run store', () => {
     expect(existsSync(join(store.dir(record.id), 'run.json'))).toBe(true);
   });
 });
+
+describe('interrupted runs', () => {
+  it('read as stopped and interrupted when the process that was training them is gone', async () => {
+    const store = new RunStore(root());
+    const alive = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    expect(await store.read(alive.id)).toMatchObject({ status: 'running', pid: process.pid });
+    expect((await store.read(alive.id)).interrupted).toBeUndefined();
+    // A pid far above Linux's pid_max (4,194,304) is never a live process.
+    await store.writeRecord({ ...alive, pid: 99_999_999 });
+    expect(await store.read(alive.id)).toMatchObject({ status: 'stopped', interrupted: true });
+  });
+});

@@ -37,6 +37,17 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** Whether a process with this id exists (signal 0 only checks). */
+function processAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class RunStore {
   constructor(
     readonly root: string,
@@ -50,7 +61,15 @@ export class RunStore {
 
   /** Make the folder of a new run and write its record. */
   async create(fields: Omit<RunRecord, 'id' | 'createdAt' | 'status' | 'epochsDone' | 'checkpoint'>): Promise<RunRecord> {
-    const record: RunRecord = { id: newRunId(), createdAt: new Date().toISOString(), status: 'running', epochsDone: 0, checkpoint: null, ...fields };
+    const record: RunRecord = {
+      id: newRunId(),
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      pid: process.pid,
+      epochsDone: 0,
+      checkpoint: null,
+      ...fields,
+    };
     await this.fs.mkdir(this.dir(record.id), { recursive: true });
     await this.writeRecord(record);
     return record;
@@ -61,14 +80,18 @@ export class RunStore {
     await writeFileAtomic(join(this.dir(record.id), RUN_JSON), JSON.stringify(record, null, 2), this.fs);
   }
 
+  /** A run's record; one left 'running' by a process that no longer exists reads as stopped and interrupted. */
   async read(id: string): Promise<RunRecord> {
     const path = join(this.dir(id), RUN_JSON);
     if (!existsSync(path)) throw new DataError(`no run ${id} in ${this.root}`);
+    let record: RunRecord;
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+      record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
     } catch {
       throw new DataError(`${path}: not valid JSON`);
     }
+    if (record.status === 'running' && !processAlive(record.pid)) return { ...record, status: 'stopped', interrupted: true };
+    return record;
   }
 
   /**

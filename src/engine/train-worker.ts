@@ -23,7 +23,7 @@ async function run(): Promise<void> {
   let record: RunRecord;
   let model;
   if (job.resumeId) {
-    record = { ...(await store.read(job.resumeId)), status: 'running', backend };
+    record = { ...(await store.read(job.resumeId)), status: 'running', pid: process.pid, backend, interrupted: undefined };
     model = await store.loadModel(record.id);
     await readOptimizer(await store.checkpointDir(record.id), optimizer);
   } else {

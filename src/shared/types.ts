@@ -41,4 +41,8 @@ export interface RunRecord {
   checkpoint: string | null;
   last?: EpochMetrics;
   error?: string;
+  /** The process training it, while status is 'running'. */
+  pid?: number;
+  /** Set when read: the run says 'running' but the process training it is gone (a crash or a kill). */
+  interrupted?: boolean;
 }
