@@ -4,11 +4,13 @@ import type { BatchProgress, EpochMetrics } from '../engine/train.ts';
 const BAR_WIDTH = 30;
 
 export function bar(progress: BatchProgress, samples: number): string {
-  const done = Math.min(samples, Math.round((progress.batch / progress.batches) * samples));
-  const filled = Math.round((progress.batch / progress.batches) * BAR_WIDTH);
-  const arrow = filled < BAR_WIDTH ? '>' : '';
+  const fraction = progress.batch / progress.batches;
+  const done = Math.min(samples, Math.round(fraction * samples));
+  const filled = Math.round(fraction * BAR_WIDTH);
+  // Keras draws `====>....` while going and a full bar of `=` at the end.
+  const track = filled >= BAR_WIDTH ? '='.repeat(BAR_WIDTH) : `${'='.repeat(Math.max(0, filled - 1))}>${'.'.repeat(BAR_WIDTH - Math.max(1, filled))}`;
   const eta = Math.round((samples - done) / progress.samplesPerSecond);
-  return `${String(done).padStart(String(samples).length)}/${samples} [${'='.repeat(Math.max(0, filled - 1))}${arrow}${'.'.repeat(BAR_WIDTH - filled)}] - ETA: ${eta}s - loss: ${progress.loss.toFixed(4)} - accuracy: ${progress.accuracy.toFixed(4)}`;
+  return `${String(done).padStart(String(samples).length)}/${samples} [${track}] - ETA: ${eta}s - loss: ${progress.loss.toFixed(4)} - accuracy: ${progress.accuracy.toFixed(4)}`;
 }
 
 export function epochLine(m: EpochMetrics, samples: number): string {
