@@ -7,31 +7,35 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export const PADDINGS = ['same', 'valid'] as const;
 export const POOLS = ['max', 'average', 'none'] as const;
 
-const positiveInt = (max: number) => z.number().int().min(1).max(max);
+// Messages a person reads beside the field (or after the field's name on the command line).
+const number = () => z.number({ error: 'enter a number' });
+const wholeNumber = (min: number, max: number) =>
+  number()
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max.toLocaleString('en-US')}` });
+const positiveInt = (max: number) => wholeNumber(1, max);
+const choice = <T extends readonly [string, ...string[]]>(options: T) => z.enum(options, { error: `must be one of ${options.join(', ')}` });
 
 export const ConvLayerSchema = z.object({
   filters: positiveInt(512),
   kernelSize: positiveInt(28),
-  padding: z.enum(PADDINGS),
-  pool: z.enum(POOLS),
+  padding: choice(PADDINGS),
+  pool: choice(POOLS),
   poolSize: positiveInt(28),
   poolStride: positiveInt(28),
 });
 
 export const ModelSpecSchema = z.object({
-  activation: z.enum(ACTIVATIONS),
-  conv: z.array(ConvLayerSchema).min(0).max(4),
-  dense: z.array(positiveInt(4096)).max(4),
-  dropout: z.number().min(0).lt(1),
-  optimizer: z.enum(OPTIMIZERS),
-  learningRate: z.number().gt(0).max(10),
+  activation: choice(ACTIVATIONS),
+  conv: z.array(ConvLayerSchema).max(4, { error: 'at most 4 conv layers' }),
+  dense: z.array(positiveInt(4096)).max(4, { error: 'at most 4 hidden dense layers' }),
+  dropout: number().min(0, { error: 'must be at least 0' }).lt(1, { error: 'must be below 1' }),
+  optimizer: choice(OPTIMIZERS),
+  learningRate: number().gt(0, { error: 'must be above 0' }).max(10, { error: 'must be at most 10' }),
   batchSize: positiveInt(60000),
   epochs: positiveInt(1000),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  seed: wholeNumber(0, 2 ** 31 - 1),
 });
 
 export type ConvLayerSpec = z.infer<typeof ConvLayerSchema>;

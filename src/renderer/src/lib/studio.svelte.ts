@@ -32,6 +32,8 @@ export class StudioState {
   progress = $state.raw<BatchProgress | null>(null);
   batches = $state.raw<BatchPoint[]>([]);
   epochs = $state.raw<EpochMetrics[]>([]);
+  /** How the last run shown ended. */
+  outcome = $state<'finished' | 'stopped' | 'failed' | null>(null);
   notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
 
   constructor(readonly api: StudioApi) {
@@ -47,6 +49,7 @@ export class StudioState {
     });
     api.on('training:done', ({ run, stopped }) => {
       this.running = false;
+      this.outcome = stopped ? 'stopped' : 'finished';
       this.stopping = false;
       this.notice = {
         kind: 'info',
@@ -58,6 +61,7 @@ export class StudioState {
     });
     api.on('training:error', ({ message }) => {
       this.running = false;
+      this.outcome = 'failed';
       this.stopping = false;
       this.notice = { kind: 'error', text: `Training failed: ${message}` };
       void this.refreshRuns();
@@ -114,6 +118,7 @@ export class StudioState {
         this.epochs = [];
       }
       this.progress = null;
+      this.outcome = null;
       this.running = true;
       const { runId } = await this.api.invoke('training:start', request);
       this.runId = runId;
@@ -136,6 +141,7 @@ export class StudioState {
     this.batches = metrics.batches;
     this.epochs = metrics.epochs;
     this.progress = null;
+    this.outcome = run.status === 'done' ? 'finished' : run.status === 'failed' ? 'failed' : 'stopped';
     this.spec = run.spec;
   }
 
