@@ -155,8 +155,11 @@ export class Studio {
       const { label, probabilities } = await predictField(this.model, field);
       return { label, probabilities };
     },
-    'training:start': async ({ spec, trainLimit, testLimit, resumeId }) => {
+    'training:start': async (request) => {
       if (this.training) throw new DataError('a training run is already in progress; stop it first');
+      // A resumed run goes on with its own spec, whatever the editor holds now.
+      const { trainLimit, testLimit, resumeId } = request;
+      const spec = resumeId ? (await this.store.read(resumeId)).spec : request.spec;
       const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec, progress: null, batches: [], epochs: [] };
       if (resumeId) {
         const metrics = await this.handlers['runs:metrics']({ id: resumeId });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Studio } from '../engine/studio.ts';
+import { defaultSpec } from '../shared/spec.ts';
 import { type Host, startHost } from './server.ts';
 
 let host: Host;
@@ -81,6 +82,15 @@ describe('browser-mode host', () => {
       error: 'test has 10000 samples; there is no index 10000',
     });
     expect(await call(ws, { id: 5, channel: 'runs:activate', payload: { id: '../../etc' } })).toMatchObject({ ok: false });
+    // Valid field by field, but the second kernel does not fit what reaches it (28 → 24 → pooled 12).
+    const conv = [
+      { filters: 6, kernelSize: 5, padding: 'valid', pool: 'max', poolSize: 2, poolStride: 2 },
+      { filters: 16, kernelSize: 13, padding: 'valid', pool: 'none', poolSize: 2, poolStride: 2 },
+    ];
+    expect(await call(ws, { id: 7, channel: 'training:start', payload: { spec: { ...defaultSpec(), conv } } })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('conv.1.kernelSize: kernel 13×13 is larger than its 12×12 input'),
+    });
     // Still serving, on the same socket:
     const page = await call(ws, { id: 6, channel: 'dataset:page', payload: { split: 'train', label: 3, offset: 0, limit: 200 } });
     expect(page.ok).toBe(true);

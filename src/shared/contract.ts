@@ -2,7 +2,7 @@
 // the receiving side; events are pushed from the engine to the window. Electron's preload and the
 // browser-mode WebSocket both implement `StudioApi`, so the renderer cannot tell which it has.
 import { z } from 'zod';
-import { ModelSpecSchema } from './spec.ts';
+import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
 import type { BatchProgress, EpochMetrics, RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
@@ -27,7 +27,7 @@ export const invokeSchemas = {
   'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
   'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(784) }),
   'training:start': z.object({
-    spec: ModelSpecSchema,
+    spec: ValidModelSpecSchema,
     trainLimit: z.number().int().min(1).max(60000).optional(),
     testLimit: z.number().int().min(1).max(10000).optional(),
     resumeId: RunId.optional(),

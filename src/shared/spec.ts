@@ -95,17 +95,18 @@ function shapeIssues(spec: ModelSpec, inputSize: number): SpecIssue[] {
   return issues;
 }
 
-/** Validate anything (parsed JSON, form state) as a ModelSpec, with messages that name the field. */
-export function checkSpec(input: unknown, inputSize = 28): SpecCheck {
-  const parsed = ModelSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', message: issue.message })),
-    };
+/** The spec schema with the shape checks too: what every receiver of a spec validates against. */
+export const ValidModelSpecSchema = ModelSpecSchema.superRefine((spec, ctx) => {
+  for (const issue of shapeIssues(spec, 28)) {
+    ctx.addIssue({ code: 'custom', path: issue.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: issue.message });
   }
-  const issues = shapeIssues(parsed.data, inputSize);
-  return issues.length ? { ok: false, issues } : { ok: true, spec: parsed.data };
+});
+
+/** Validate anything (parsed JSON, form state) as a ModelSpec, with messages that name the field. */
+export function checkSpec(input: unknown): SpecCheck {
+  const parsed = ValidModelSpecSchema.safeParse(input);
+  if (parsed.success) return { ok: true, spec: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', message: issue.message })) };
 }
 
 /** One line per problem: `conv.1.kernelSize: kernel 5×5 is larger than its 4×4 input`. */
