@@ -56,8 +56,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (positionals.length === 0) throw new UsageError('predict: name at least one PNG file');
   const dir = await resolveModelDir(values.model);
   const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
-  await initBackend();
+  const backend = await initBackend();
   const model = await readModel(dir);
+  if (!values.json) console.log(`model ${dir} (backend: ${backend})`);
   for (const { file, image } of images) {
     const prediction = await predictDrawing(model, image);
     if (values.json) {
