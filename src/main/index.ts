@@ -2,6 +2,7 @@
 import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { userDataDir } from '../engine/runs.ts';
 import { Studio } from '../engine/studio.ts';
 import { wireIpc } from './ipc.ts';
 
@@ -15,8 +16,6 @@ const isAppUrl = (url: string) =>
 
 // Packaged: the pretrained model is an extra resource beside the asar.
 if (app.isPackaged) process.env.DIGIT_STUDIO_RESOURCES = process.resourcesPath;
-// Tests and portable setups keep runs and settings in a folder of their own.
-if (process.env.DIGIT_STUDIO_HOME) app.setPath('userData', process.env.DIGIT_STUDIO_HOME);
 
 function lockDown(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -61,7 +60,9 @@ async function createWindow(studio: Studio): Promise<void> {
 
 app.whenReady().then(async () => {
   lockDown();
-  const studio = await Studio.open({ userDir: app.getPath('userData'), transport: 'electron', version: app.getVersion() });
+  // The same folder as the command line and browser mode ($DIGIT_STUDIO_HOME or the platform's usual
+  // place), so that a run trained in one shows in the others.
+  const studio = await Studio.open({ userDir: userDataDir(), transport: 'electron', version: app.getVersion() });
   await createWindow(studio);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow(studio);
