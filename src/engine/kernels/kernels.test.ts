@@ -80,6 +80,7 @@ describe('pooling and matrix gradients', () => {
     [[2, 9, 9, 3], 3, 2, 'valid'],
     [[2, 8, 8, 2], 2, 1, 'valid'],
     [[2, 9, 9, 3], 2, 2, 'same'],
+    [[2, 9, 9, 3], 2, 2, 'valid'],
   ] as [number[], number, number, 'valid' | 'same'][])('max-pool gradient: input %j, window %i, stride %i, %s', async (shape, size, stride, pad) => {
     const worst = await compare([{ shape, seed: 13 }], (x) =>
       tf.grad((input) =>
