@@ -1,6 +1,7 @@
 // `node scripts/bench-ablation.mjs`: what each part of the wasm fallback adds, measured in one sitting.
 // Each row runs `npm run cli -- bench` with some of our kernels switched back to tfjs-wasm's own
-// (DIGIT_STUDIO_STOCK_KERNELS) and a given number of threads (DIGIT_STUDIO_THREADS).
+// (DIGIT_STUDIO_STOCK_KERNELS) and a given number of threads (DIGIT_STUDIO_THREADS); rows take turns,
+// ROUNDS times (default 3), and each reports its median: single runs vary by about ±5% here.
 import { spawnSync } from 'node:child_process';
 
 const ALL = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast'];
@@ -13,10 +14,18 @@ const rows = [
   ['+ data-parallel over 2 threads', [], 2],
 ];
 
-for (const [label, stock, threads] of rows) {
+function bench(stock, threads) {
   const env = { ...process.env, DIGIT_STUDIO_STOCK_KERNELS: stock.join(','), DIGIT_STUDIO_THREADS: String(threads) };
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'], { encoding: 'utf8', env });
   if (result.status !== 0) throw new Error(result.stderr);
-  const { samplesPerSecond, secondsPerEpoch } = JSON.parse(result.stdout.trim().split('\n').at(-1));
-  console.log(`${label.padEnd(70)} ${samplesPerSecond.toFixed(0).padStart(6)} samples/s  ${secondsPerEpoch.toFixed(1).padStart(6)} s/epoch`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)).samplesPerSecond;
 }
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const samples = rows.map(() => []);
+for (let round = 0; round < ROUNDS; round++) rows.forEach(([, stock, threads], i) => samples[i].push(bench(stock, threads)));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+rows.forEach(([label], i) => {
+  const sps = median(samples[i]);
+  console.log(`${label.padEnd(70)} ${sps.toFixed(0).padStart(6)} samples/s  ${(60000 / sps).toFixed(1).padStart(6)} s/epoch`);
+});
