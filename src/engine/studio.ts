@@ -156,16 +156,18 @@ export class Studio {
       return { label, probabilities };
     },
     'training:start': async (request) => {
-      if (this.training) throw new DataError('a training run is already in progress; stop it first');
-      // A resumed run goes on with its own spec, whatever the editor holds now.
       const { trainLimit, testLimit, resumeId } = request;
-      const spec = resumeId ? (await this.store.read(resumeId)).spec : request.spec;
+      let spec = request.spec;
       const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec, progress: null, batches: [], epochs: [] };
       if (resumeId) {
-        const metrics = await this.handlers['runs:metrics']({ id: resumeId });
-        status.batches = metrics.batches;
-        status.epochs = metrics.epochs;
+        const record = await this.store.read(resumeId);
+        if (record.status !== 'stopped') throw new DataError(`run ${resumeId} is ${record.status}; only a stopped run can be resumed`);
+        // A resumed run goes on with its own spec, whatever the editor holds now.
+        spec = status.spec = record.spec;
+        Object.assign(status, await this.handlers['runs:metrics']({ id: resumeId }));
       }
+      // Checked after the awaits above, and claimed below without another: two starts cannot both pass.
+      if (this.training) throw new DataError('a training run is already in progress; stop it first');
       const job = { spec, trainLimit, testLimit, resumeId, runsRoot: this.store.root, dataDir: this.options.dataDir };
       const started = new Promise<string>((resolve, reject) => {
         const handle = startTraining(job, (event) => {

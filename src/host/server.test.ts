@@ -124,6 +124,11 @@ describe('browser-mode host', () => {
     await expect.poll(() => events.includes('training:done'), { timeout: 60_000 }).toBe(true);
     expect(events).toContain('training:progress');
     expect(events).toContain('training:epoch');
+    const runId = (started.value as { runId: string }).runId;
+    expect(await call(ws, { id: 2, channel: 'training:start', payload: { spec, resumeId: runId } })).toMatchObject({
+      ok: false,
+      error: `run ${runId} is done; only a stopped run can be resumed`,
+    });
     ws.close();
   });
 });
