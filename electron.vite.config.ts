@@ -13,6 +13,7 @@ export default defineConfig({
           // Training runs in worker threads: their entries are built beside the main bundle.
           'train-worker': resolve('src/engine/train-worker.ts'),
           'replica-worker': resolve('src/engine/step/replica-worker.ts'),
+          'evaluate-worker': resolve('src/engine/evaluate-worker.ts'),
         },
         // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -88,6 +88,14 @@ test('train a small run, watch the charts move, see it in the list', async ({ pa
   await expect(page.getByTestId('active-model')).toContainText('bundled');
 });
 
+test('see where the active model goes wrong', async ({ page }) => {
+  await go(page, 'Training');
+  await page.getByTestId('evaluate').click();
+  await expect(page.getByTestId('confusion')).toHaveAttribute('data-total', '10000');
+  await page.getByTestId('confusion').scrollIntoViewIfNeeded();
+  await shot(page, 'evaluation');
+});
+
 test('stop a run mid-way', async ({ page }) => {
   await go(page, 'Training');
   await fill(page, 'epochs', '30');

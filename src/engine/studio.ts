@@ -9,11 +9,13 @@ import type {
   InvokeChannel,
   InvokeInput,
   InvokeOutputs,
+  ModelEvaluation,
   TrainingStatus,
 } from '../shared/contract.ts';
 import { BACKEND_LABELS, initBackend, type BackendName, tf } from './backend.ts';
 import { bundledModelDir, readBundledManifest } from './bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './dataset.ts';
+import { evaluateInWorker } from './evaluator.ts';
 import { DataError } from './idx.ts';
 import { readModel } from './model-io.ts';
 import { predictField } from './predict.ts';
@@ -42,6 +44,9 @@ export class Studio {
   private readonly listeners = new Set<Listener>();
   private readonly matching = new Map<string, Uint32Array>();
   private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
+  /** The active model's folder, and its test-set evaluation once asked for (per model). */
+  private activeDir = bundledModelDir();
+  private evaluation: { dir: string; result: Promise<ModelEvaluation> } | null = null;
   private lastStatus: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
 
   private constructor(
@@ -85,22 +90,23 @@ export class Studio {
 
   private async activate(id: string): Promise<ActiveModel> {
     if (id === 'bundled') {
-      this.swapModel(await readModel(bundledModelDir()), bundledActive());
+      this.swapModel(await readModel(bundledModelDir()), bundledActive(), bundledModelDir());
     } else {
       const record = await this.store.read(id);
-      const model = await this.store.loadModel(id);
+      const dir = await this.store.checkpointDir(id);
       const accuracy = record.last?.valAccuracy ?? null;
-      this.swapModel(model, { id, label: `run ${id}`, testAccuracy: accuracy });
+      this.swapModel(await readModel(dir), { id, label: `run ${id}`, testAccuracy: accuracy }, dir);
     }
     await this.settings.write({ activeModel: id });
     this.emit('model:changed', this.active);
     return this.active;
   }
 
-  private swapModel(model: tf.LayersModel, active: ActiveModel): void {
+  private swapModel(model: tf.LayersModel, active: ActiveModel, dir: string): void {
     this.model.dispose();
     this.model = model;
     this.active = active;
+    this.activeDir = dir;
   }
 
   private onTraining(event: TrainingEvent): void {
@@ -154,6 +160,17 @@ export class Studio {
     'model:predict': async ({ field }) => {
       const { label, probabilities } = await predictField(this.model, field);
       return { label, probabilities };
+    },
+    'model:evaluate': async () => {
+      const active = this.active;
+      if (this.evaluation?.dir !== this.activeDir) {
+        const result = evaluateInWorker(this.activeDir, this.options.dataDir).then((e) => ({ model: active, ...e }));
+        const entry = { dir: this.activeDir, result };
+        this.evaluation = entry;
+        // A failed evaluation is not kept: asking again tries again.
+        result.catch(() => this.evaluation === entry && (this.evaluation = null));
+      }
+      return this.evaluation.result;
     },
     'training:start': async (request) => {
       const { trainLimit, testLimit, resumeId } = request;

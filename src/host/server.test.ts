@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { readBundledManifest } from '../engine/bundled.ts';
 import { Studio } from '../engine/studio.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { type Host, startHost } from './server.ts';
@@ -98,6 +99,18 @@ describe('browser-mode host', () => {
     expect(value.total).toBe(6131);
     expect(new Set(value.labels)).toEqual(new Set([3]));
     expect(Buffer.from(value.pixels, 'base64').length).toBe(200 * 784);
+    ws.close();
+  });
+
+  it('evaluates the active model on the whole test set, in a worker', async () => {
+    const ws = await open(`?token=${host.token}`);
+    const reply = await call(ws, { id: 1, channel: 'model:evaluate' });
+    expect(reply.ok).toBe(true);
+    const value = reply.value as { count: number; accuracy: number; confusion: number[][]; model: { id: string } };
+    expect(value.model.id).toBe('bundled');
+    expect(value.count).toBe(10000);
+    expect(value.confusion.flat().reduce((a, b) => a + b)).toBe(10000);
+    expect(value.accuracy).toBeCloseTo(readBundledManifest()!.testAccuracy, 4);
     ws.close();
   });
 

@@ -5,6 +5,7 @@ export const invokeChannels = [
   'dataset:page',
   'dataset:sample',
   'model:predict',
+  'model:evaluate',
   'training:start',
   'training:stop',
   'training:status',

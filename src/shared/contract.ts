@@ -26,6 +26,7 @@ export const invokeSchemas = {
   }),
   'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
   'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(784) }),
+  'model:evaluate': z.undefined(),
   'training:start': z.object({
     spec: ValidModelSpecSchema,
     trainLimit: z.number().int().min(1).max(60000).optional(),
@@ -78,6 +79,17 @@ export interface Prediction {
   probabilities: number[];
 }
 
+/** The active model on the whole test split. */
+export interface ModelEvaluation {
+  model: ActiveModel;
+  loss: number;
+  accuracy: number;
+  /** confusion[true digit][predicted digit] counts. */
+  confusion: number[][];
+  perClassAccuracy: number[];
+  count: number;
+}
+
 export interface DatasetSample {
   split: 'train' | 'test';
   index: number;
@@ -110,6 +122,7 @@ export interface InvokeOutputs {
   'dataset:page': DatasetPage;
   'dataset:sample': DatasetSample;
   'model:predict': Prediction;
+  'model:evaluate': ModelEvaluation;
   'training:start': { runId: string };
   'training:stop': { stopping: boolean };
   'training:status': TrainingStatus;
