@@ -11,6 +11,8 @@ import time
 import torch
 from torch import nn
 
+from torch_lenet import lenet5
+
 batches = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 warmup = 20
 batch_size = 200
@@ -18,15 +20,7 @@ threads = int(os.environ.get("TORCH_THREADS", os.cpu_count() or 1))
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
-model = nn.Sequential(
-    nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
-    nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-    nn.Flatten(),
-    nn.Linear(400, 120), nn.ReLU(),
-    nn.Linear(120, 84), nn.ReLU(),
-    nn.Linear(84, 10),
-)
-assert sum(p.numel() for p in model.parameters()) == 61706
+model = lenet5()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
 loss_fn = nn.CrossEntropyLoss()
 x = torch.rand(batch_size * (warmup + batches), 1, 28, 28)

@@ -11,6 +11,8 @@ import time
 
 import torch
 from torch import nn
+
+from torch_lenet import lenet5
 from torchvision import datasets, transforms
 
 idx_dir = os.path.abspath(sys.argv[1])
@@ -28,14 +30,7 @@ for name in os.listdir(idx_dir):
 train = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
 loader = torch.utils.data.DataLoader(train, batch_size=200, shuffle=True)
 
-model = nn.Sequential(
-    nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
-    nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-    nn.Flatten(),
-    nn.Linear(400, 120), nn.ReLU(),
-    nn.Linear(120, 84), nn.ReLU(),
-    nn.Linear(84, 10),
-)
+model = lenet5()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
 loss_fn = nn.CrossEntropyLoss()
 
