@@ -11,7 +11,7 @@ import time
 import torch
 from torch import nn
 
-from torch_lenet import lenet5
+from torch_lenet import lenet5, train_step
 
 batches = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 warmup = 20
@@ -32,14 +32,7 @@ for b in range(warmup + batches):
         start = time.perf_counter()
     xb = x[b * batch_size:(b + 1) * batch_size]
     yb = y[b * batch_size:(b + 1) * batch_size]
-    optimizer.zero_grad()
-    out = model(xb)
-    loss = loss_fn(out, yb)
-    loss.backward()
-    optimizer.step()
-    # Read the loss and accuracy each batch, as the studio's loop does.
-    float(loss)
-    float((out.argmax(1) == yb).float().sum())
+    train_step(model, optimizer, loss_fn, xb, yb)
 elapsed = time.perf_counter() - start
 sps = batches * batch_size / elapsed
 print(json.dumps({"backend": "pytorch-cpu", "torch": torch.__version__, "threads": threads, "samplesPerSecond": sps, "secondsPerEpoch": 60000 / sps}))

@@ -12,7 +12,7 @@ import time
 import torch
 from torch import nn
 
-from torch_lenet import lenet5
+from torch_lenet import lenet5, train_step
 from torchvision import datasets, transforms
 
 idx_dir = os.path.abspath(sys.argv[1])
@@ -40,12 +40,7 @@ for b, (xb, yb) in enumerate(loader):
         start = time.perf_counter()
     if b == warmup + batches:
         break
-    optimizer.zero_grad()
-    out = model(xb)
-    loss = loss_fn(out, yb)
-    loss.backward()
-    optimizer.step()
-    float(loss)
+    train_step(model, optimizer, loss_fn, xb, yb)
 elapsed = time.perf_counter() - start
 sps = batches * 200 / elapsed
 print(json.dumps({"backend": "pytorch-tutorial-loop", "torch": torch.__version__, "threads": threads, "samplesPerSecond": sps, "secondsPerEpoch": 60000 / sps}))

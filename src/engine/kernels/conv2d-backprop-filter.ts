@@ -3,13 +3,10 @@
 // channels swapped ([ci,h,w,n]) and dy as a filter ([oh,ow,n,co]) dilated by the stride, and the sum is a
 // convolution whose "batch" is ci and whose output pixels are (kh,kw).
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, kernelRunner, paddedConv } from './runner.ts';
+import { type KernelRunner, kernelRunner, paddedConv, type WindowAttrs } from './runner.ts';
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+interface BackpropFilterAttrs extends WindowAttrs {
   dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
 }
 

@@ -4,13 +4,10 @@
 //   dx[n,y,x,ci] = Σ_{kh,kw,co} dy[n, y+pt−kh, x+pl−kw, co] · W[kh,kw,ci,co]
 // Strides and dilations other than 1 go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
-import { type FastPath, type KernelRunner, paddedConv } from './runner.ts';
+import { type FastPath, type KernelRunner, paddedConv, type WindowAttrs } from './runner.ts';
 
-interface BackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+interface BackpropInputAttrs extends WindowAttrs {
   dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
 }
 

@@ -4,7 +4,7 @@
 // stride 1 is off by up to 3.1 against the cpu backend; see kernels.test.ts). Dilated pools, which the
 // studio never builds, go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
-import type { FastPath } from './runner.ts';
+import type { FastPath, WindowAttrs } from './runner.ts';
 
 /** The parts of tfjs-wasm's backend that hand out views of its heap. */
 interface WasmHeap {
@@ -12,11 +12,8 @@ interface WasmHeap {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-interface PoolGradAttrs {
+interface PoolGradAttrs extends WindowAttrs {
   filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /** dx of max pooling: dy routed to each window's first maximum (windows may overlap or overhang). */

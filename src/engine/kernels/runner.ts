@@ -20,6 +20,13 @@ export function kernelRunner(backendName: string, backend: tf.KernelBackend): Ke
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 
+/** The attributes every tfjs convolution and pooling kernel carries. */
+export interface WindowAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 /** A faster form of a kernel: its result, or null where it does not apply. */
 export type FastPath = (args: KernelArgs, run: KernelRunner) => tf.TensorInfo | null;
 
