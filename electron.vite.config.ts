@@ -11,9 +11,9 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           // Training runs in worker threads: their entries are built beside the main bundle.
-          'train-worker': resolve('src/engine/train-worker.ts'),
-          'replica-worker': resolve('src/engine/step/replica-worker.ts'),
-          'evaluate-worker': resolve('src/engine/evaluate-worker.ts'),
+          'train-worker': resolve('src/engine/training/train-worker.ts'),
+          'replica-worker': resolve('src/engine/training/step/replica-worker.ts'),
+          'evaluate-worker': resolve('src/engine/model/evaluate-worker.ts'),
         },
         // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
         output: { chunkFileNames: '[name]-[hash].js' },

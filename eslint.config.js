@@ -36,4 +36,17 @@ export default ts.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine, CLI, host and contract never import Electron.' }] }],
     },
   },
+  // The window and the contract are built for the browser: they never reach into the engine (plain Node).
+  {
+    files: ['src/renderer/**', 'src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer and the contract never import Electron.' }],
+          patterns: [{ group: ['**/engine/**', '**/engine'], message: 'Shared code lives in src/shared; the engine is plain Node.' }],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 // Draws build/icon.png (512×512): a hand-drawn 7 on the studio's dark tile. Run: npx tsx scripts/make-icon.ts
 import { writeFileSync } from 'node:fs';
-import { encodePng } from '../src/engine/png.ts';
+import { encodePng } from '../src/engine/data/png.ts';
 
 const SIZE = 512;
 const data = new Uint8Array(SIZE * SIZE * 4);

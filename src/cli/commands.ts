@@ -1,13 +1,13 @@
 // `summary`, `evaluate`, `predict` and `bench`.
-import { initBackend } from '../engine/backend.ts';
-import { benchTraining } from '../engine/bench.ts';
-import { limitSplit, loadDataset } from '../engine/dataset.ts';
-import { evaluate } from '../engine/evaluate.ts';
-import { readModel } from '../engine/model-io.ts';
-import { readPng } from '../engine/png.ts';
-import { predictDrawing } from '../engine/predict.ts';
-import { resolveModelDir } from '../engine/resolve-model.ts';
-import { formatSummary, summarize } from '../engine/summary.ts';
+import { initBackend } from '../engine/runtime/backend.ts';
+import { benchTraining } from '../engine/training/bench.ts';
+import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
+import { evaluate } from '../engine/model/evaluate.ts';
+import { readModel } from '../engine/model/model-io.ts';
+import { readPng } from '../engine/data/png.ts';
+import { predictDrawing } from '../engine/model/predict.ts';
+import { resolveModelDir } from '../engine/model/resolve-model.ts';
+import { formatSummary, summarize } from '../shared/summary.ts';
 import { limit, number, parse, specFrom } from './args.ts';
 import { UsageError } from './errors.ts';
 

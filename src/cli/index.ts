@@ -1,5 +1,5 @@
 // `npm run cli -- <command>`: the notebook in a terminal. User errors: one line on stderr, exit 2.
-import { DataError } from '../engine/idx.ts';
+import { UserError } from '../engine/errors.ts';
 import { benchCommand, evaluateCommand, predictCommand, summaryCommand } from './commands.ts';
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof DataError) {
+    if (err instanceof UsageError || err instanceof UserError) {
       console.error(`error: ${err.message}`);
       process.exit(2);
     }

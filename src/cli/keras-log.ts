@@ -1,5 +1,5 @@
 // Keras-style training output: `Epoch 1/10`, a live bar on a terminal, then the epoch's metrics line.
-import type { BatchProgress, EpochMetrics } from '../engine/train.ts';
+import type { BatchProgress, EpochMetrics } from '../engine/training/train.ts';
 
 const BAR_WIDTH = 30;
 

@@ -1,14 +1,14 @@
 // `train`: the notebook's fit, in a worker thread, printed like Keras (or as JSON lines).
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend } from '../engine/backend.ts';
-import { evaluate } from '../engine/evaluate.ts';
-import { limitSplit, loadDataset } from '../engine/dataset.ts';
-import { MODEL_JSON, readModel, WEIGHTS_BIN } from '../engine/model-io.ts';
-import { defaultRunsRoot, RunStore } from '../engine/runs.ts';
-import { summarize } from '../engine/summary.ts';
-import { startTraining } from '../engine/trainer.ts';
-import type { BundledManifest } from '../engine/bundled.ts';
+import { initBackend } from '../engine/runtime/backend.ts';
+import { evaluate } from '../engine/model/evaluate.ts';
+import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
+import { MODEL_JSON, readModel, WEIGHTS_BIN } from '../engine/model/model-io.ts';
+import { defaultRunsRoot, RunStore } from '../engine/store/runs.ts';
+import { summarize } from '../shared/summary.ts';
+import { startTraining } from '../engine/training/trainer.ts';
+import type { BundledManifest } from '../engine/model/bundled.ts';
 import { limit, parse, specFrom } from './args.ts';
 import { bar, epochLine } from './keras-log.ts';
 

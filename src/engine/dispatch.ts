@@ -1,6 +1,6 @@
 // Validates one incoming invoke (channel and payload) and runs it, for any transport.
 import { isInvokeChannel, invokeSchemas, type Reply } from '../shared/contract.ts';
-import { DataError } from './idx.ts';
+import { UserError } from './errors.ts';
 import type { Studio } from './studio.ts';
 
 /** Answer an invoke from outside: unknown channels and malformed payloads get a clear error, never a throw. */
@@ -15,7 +15,7 @@ export async function dispatch(studio: Studio, channel: unknown, payload: unknow
     const handler = studio.handlers[channel] as (input: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
-    if (!(err instanceof DataError)) console.error(`digit-studio: ${channel} failed:`, err);
+    if (!(err instanceof UserError)) console.error(`digit-studio: ${channel} failed:`, err);
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }

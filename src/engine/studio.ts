@@ -12,18 +12,18 @@ import type {
   ModelEvaluation,
   TrainingStatus,
 } from '../shared/contract.ts';
-import { BACKEND_LABELS, initBackend, type BackendName, tf } from './backend.ts';
-import { bundledModelDir, readBundledManifest } from './bundled.ts';
-import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './dataset.ts';
-import { evaluateInWorker } from './evaluator.ts';
-import { DataError } from './idx.ts';
-import { readModel } from './model-io.ts';
-import { predictField } from './predict.ts';
-import { RunStore } from './runs.ts';
-import { SettingsFile } from './settings.ts';
-import type { EpochMetrics } from './train.ts';
-import { startTraining, type TrainingHandle } from './trainer.ts';
-import type { TrainingEvent } from './training-messages.ts';
+import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
+import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
+import { evaluateInWorker } from './model/evaluator.ts';
+import { UserError } from './errors.ts';
+import { readModel } from './model/model-io.ts';
+import { predictField } from './model/predict.ts';
+import { RunStore } from './store/runs.ts';
+import { SettingsFile } from './store/settings.ts';
+import type { EpochMetrics } from './training/train.ts';
+import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import type { TrainingEvent } from './training/training-messages.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -149,7 +149,7 @@ export class Studio {
     },
     'dataset:sample': async ({ split, index }) => {
       const data = this.dataset[split];
-      if (index >= data.count) throw new DataError(`${split} has ${data.count} samples; there is no index ${index}`);
+      if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
       const { label, probabilities } = await predictField(
         this.model,
@@ -178,19 +178,19 @@ export class Studio {
       const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec, progress: null, batches: [], epochs: [] };
       if (resumeId) {
         const record = await this.store.read(resumeId);
-        if (record.status !== 'stopped') throw new DataError(`run ${resumeId} is ${record.status}; only a stopped run can be resumed`);
+        if (record.status !== 'stopped') throw new UserError(`run ${resumeId} is ${record.status}; only a stopped run can be resumed`);
         // A resumed run goes on with its own spec, whatever the editor holds now.
         spec = status.spec = record.spec;
         Object.assign(status, await this.handlers['runs:metrics']({ id: resumeId }));
       }
       // Checked after the awaits above, and claimed below without another: two starts cannot both pass.
-      if (this.training) throw new DataError('a training run is already in progress; stop it first');
+      if (this.training) throw new UserError('a training run is already in progress; stop it first');
       const job = { spec, trainLimit, testLimit, resumeId, runsRoot: this.store.root, dataDir: this.options.dataDir };
       const started = new Promise<string>((resolve, reject) => {
         const handle = startTraining(job, (event) => {
           this.onTraining(event);
           if (event.type === 'started') resolve(event.run.id);
-          if (event.type === 'error') reject(new DataError(event.message));
+          if (event.type === 'error') reject(new UserError(event.message));
         });
         this.training = { handle, status };
         handle.done
@@ -218,7 +218,7 @@ export class Studio {
     },
     'runs:activate': async ({ id }) => this.activate(id),
     'runs:delete': async ({ id }) => {
-      if (this.training?.status.runId === id) throw new DataError('that run is training; stop it before deleting it');
+      if (this.training?.status.runId === id) throw new UserError('that run is training; stop it before deleting it');
       if (this.active.id === id) await this.activate('bundled');
       await this.store.remove(id);
       return { deleted: true };

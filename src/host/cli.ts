@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { DataError } from '../engine/idx.ts';
-import { userDataDir } from '../engine/runs.ts';
+import { UserError } from '../engine/errors.ts';
+import { userDataDir } from '../engine/store/runs.ts';
 import { Studio } from '../engine/studio.ts';
 import { startHost } from './server.ts';
 
@@ -16,11 +16,11 @@ async function main(): Promise<void> {
     strict: true,
   });
   const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-  if (!existsSync(rendererDir)) throw new DataError(`${rendererDir} is missing: run \`npm run build\` first (npm run serve does)`);
+  if (!existsSync(rendererDir)) throw new UserError(`${rendererDir} is missing: run \`npm run build\` first (npm run serve does)`);
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
   const studio = await Studio.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
   const wanted = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new DataError(`--port: ${values.port} is not a port number`);
+  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new UserError(`--port: ${values.port} is not a port number`);
   // Like Jupyter: the usual port if it is free, else any free one.
   const host = await startHost({ studio, rendererDir, port: wanted }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE' && values.port === undefined) return startHost({ studio, rendererDir, port: 0 });
@@ -43,5 +43,5 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`error: ${message}`);
-  process.exit(err instanceof DataError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 2 : 1);
+  process.exit(err instanceof UserError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 2 : 1);
 });

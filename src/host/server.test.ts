@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { readBundledManifest } from '../engine/bundled.ts';
+import { readBundledManifest } from '../engine/model/bundled.ts';
 import { Studio } from '../engine/studio.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { type Host, startHost } from './server.ts';

@@ -2,7 +2,7 @@
 import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { userDataDir } from '../engine/runs.ts';
+import { userDataDir } from '../engine/store/runs.ts';
 import { Studio } from '../engine/studio.ts';
 import { wireIpc } from './ipc.ts';
 

@@ -2,6 +2,7 @@
 // the receiving side; events are pushed from the engine to the window. Electron's preload and the
 // browser-mode WebSocket both implement `StudioApi`, so the renderer cannot tell which it has.
 import { z } from 'zod';
+import { PIXELS } from './mnist.ts';
 import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
 import type { BatchProgress, EpochMetrics, RunRecord } from './types.ts';
@@ -25,7 +26,7 @@ export const invokeSchemas = {
     limit: z.number().int().min(1).max(1000),
   }),
   'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
-  'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(784) }),
+  'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
   'model:evaluate': z.undefined(),
   'training:start': z.object({
     spec: ValidModelSpecSchema,

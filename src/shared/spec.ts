@@ -1,6 +1,7 @@
 // The model specification: the notebook's LeNet-5 by default, and every variant its last cell lists.
 // Pure code (no Node, no tfjs) so that the renderer's model editor validates and summarises as you type.
 import { z } from 'zod';
+import { IMAGE_SIZE } from './mnist.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -19,11 +20,11 @@ const choice = <T extends readonly [string, ...string[]]>(options: T) => z.enum(
 
 export const ConvLayerSchema = z.object({
   filters: positiveInt(512),
-  kernelSize: positiveInt(28),
+  kernelSize: positiveInt(IMAGE_SIZE),
   padding: choice(PADDINGS),
   pool: choice(POOLS),
-  poolSize: positiveInt(28),
-  poolStride: positiveInt(28),
+  poolSize: positiveInt(IMAGE_SIZE),
+  poolStride: positiveInt(IMAGE_SIZE),
 });
 
 export const ModelSpecSchema = z.object({
@@ -97,7 +98,7 @@ function shapeIssues(spec: ModelSpec, inputSize: number): SpecIssue[] {
 
 /** The spec schema with the shape checks too: what every receiver of a spec validates against. */
 export const ValidModelSpecSchema = ModelSpecSchema.superRefine((spec, ctx) => {
-  for (const issue of shapeIssues(spec, 28)) {
+  for (const issue of shapeIssues(spec, IMAGE_SIZE)) {
     ctx.addIssue({ code: 'custom', path: issue.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: issue.message });
   }
 });

@@ -2,9 +2,9 @@
 // polarity, with or without alpha. Medium and bold markers follow the digit's own outline (its upscaled
 // image cut at a low or middle intensity, with an anti-aliased edge); a thin pen traces the strokes' centre
 // lines (Zhang–Suen on the digit upscaled 4×) with a round tip 2–4% of the digit's height wide.
-import { rng } from '../batches.ts';
-import { IMAGE_SIZE, PIXELS, type Split } from '../dataset.ts';
-import type { RawImage } from '../preprocess.ts';
+import { rng } from '../data/batches.ts';
+import { IMAGE_SIZE, PIXELS, type Split } from '../data/dataset.ts';
+import type { RawImage } from '../../shared/preprocess.ts';
 
 export type Style = 'dark-on-light' | 'light-on-dark' | 'alpha' | 'gray';
 export type Pen = 'thin' | 'medium' | 'bold';

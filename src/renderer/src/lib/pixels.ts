@@ -1,4 +1,5 @@
 // Drawing 28×28 digits (bytes or 0–1 floats) onto canvases, and decoding base64 pixel pages.
+import { IMAGE_SIZE, PIXELS } from '../../../shared/mnist';
 
 export function fromBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -9,8 +10,8 @@ export function fromBase64(text: string): Uint8Array {
 
 /** An ImageData of one 28×28 digit (values up to `scale`), light ink on a dark tile as MNIST stores it. */
 export function digitImage(values: ArrayLike<number>, offset = 0, scale = 255): ImageData {
-  const image = new ImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
+  const image = new ImageData(IMAGE_SIZE, IMAGE_SIZE);
+  for (let i = 0; i < PIXELS; i++) {
     const v = Math.round(Math.min(1, values[offset + i] / scale) * 255);
     image.data.set([v, v, v, 255], i * 4);
   }
@@ -22,6 +23,6 @@ export function paintDigit(values: ArrayLike<number> | null, scale = 255) {
   return (canvas: HTMLCanvasElement) => {
     const context = canvas.getContext('2d')!;
     if (values) context.putImageData(digitImage(values, 0, scale), 0, 0);
-    else context.clearRect(0, 0, 28, 28);
+    else context.clearRect(0, 0, IMAGE_SIZE, IMAGE_SIZE);
   };
 }

@@ -1,0 +1,17 @@
+// Evaluation of a saved model in a worker thread, so that the window's host never stalls on it.
+import type { Evaluation } from './evaluate.ts';
+import { UserError } from '../errors.ts';
+import { spawnWorker } from '../runtime/workers.ts';
+
+/** Evaluate the model in `modelDir` on the test split of `dataDir` (the bundled MNIST by default). */
+export function evaluateInWorker(modelDir: string, dataDir?: string): Promise<Evaluation> {
+  const worker = spawnWorker('evaluate-worker', { modelDir, dataDir }, import.meta.url);
+  return new Promise<Evaluation>((resolve, reject) => {
+    worker.once('message', (message: { result?: Evaluation; error?: string }) => {
+      if (message.result) resolve(message.result);
+      else reject(new UserError(message.error ?? 'evaluation failed'));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`evaluation worker exited with code ${code}`)));
+  }).finally(() => void worker.terminate());
+}

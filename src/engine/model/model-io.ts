@@ -1,0 +1,92 @@
+// Saves and loads models in TF.js Layers format (model.json + weights.bin), and optimizer state beside them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, tf } from '../runtime/backend.ts';
+import { type FileOps, realFileOps } from '../store/atomic.ts';
+import { readUserFile, UserError } from '../errors.ts';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const OPTIMIZER_JSON = 'optimizer.json';
+export const OPTIMIZER_BIN = 'optimizer.bin';
+
+function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
+  const parts = Array.isArray(data) ? data : [data];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(new Uint8Array(part), offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/** Write `model` into the (existing, empty) folder `dir` as model.json + weights.bin. */
+export async function writeModel(dir: string, model: tf.LayersModel, fs: FileOps = realFileOps): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await fs.writeFile(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      await fs.writeFile(join(dir, WEIGHTS_BIN), concat(artifacts.weightData ?? new ArrayBuffer(0)));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
+
+async function readOrFail(path: string, what: string): Promise<Uint8Array> {
+  if (!existsSync(path)) throw new UserError(`${path}: missing (${what})`);
+  return readUserFile(path);
+}
+
+/** Load a Layers model from a folder holding model.json + weights.bin. */
+export async function readModel(dir: string): Promise<tf.LayersModel> {
+  await initBackend();
+  const json = await readOrFail(join(dir, MODEL_JSON), 'not a saved model folder');
+  let parsed: { modelTopology?: unknown; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    throw new UserError(`${join(dir, MODEL_JSON)}: not valid JSON`);
+  }
+  if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) {
+    throw new UserError(`${join(dir, MODEL_JSON)}: not a TF.js Layers model (no modelTopology or weightsManifest)`);
+  }
+  const weights = await readOrFail(join(dir, WEIGHTS_BIN), 'the model weights');
+  const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
+  const expected = weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (weights.byteLength !== expected) {
+    throw new UserError(`${join(dir, WEIGHTS_BIN)}: ${weights.byteLength} bytes, the model needs ${expected}`);
+  }
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: parsed.modelTopology as object, weightSpecs, weightData: weights.slice().buffer }),
+    );
+  } catch (err) {
+    throw new UserError(`${dir}: cannot load the model (${(err as Error).message})`);
+  }
+}
+
+/** Write the optimizer's state (Adam's moments, step count…) so that training can resume exactly. */
+export async function writeOptimizer(dir: string, optimizer: tf.Optimizer, fs: FileOps = realFileOps): Promise<void> {
+  const weights = await optimizer.getWeights();
+  const { data, specs } = await tf.io.encodeWeights(weights);
+  await fs.writeFile(join(dir, OPTIMIZER_JSON), JSON.stringify({ className: optimizer.getClassName(), specs }));
+  await fs.writeFile(join(dir, OPTIMIZER_BIN), new Uint8Array(data));
+}
+
+/** Restore optimizer state written by writeOptimizer into a fresh optimizer of the same class. */
+export async function readOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
+  const meta = JSON.parse(new TextDecoder().decode(await readOrFail(join(dir, OPTIMIZER_JSON), 'optimizer state')));
+  if (meta.className !== optimizer.getClassName()) {
+    throw new UserError(`${dir}: optimizer state is for ${meta.className}, not ${optimizer.getClassName()}`);
+  }
+  const data = await readOrFail(join(dir, OPTIMIZER_BIN), 'optimizer state');
+  const named = tf.io.decodeWeights(data.slice().buffer, meta.specs);
+  await optimizer.setWeights(meta.specs.map((s: tf.io.WeightsManifestEntry) => ({ name: s.name, tensor: named[s.name] })));
+}

@@ -1,0 +1,28 @@
+// Prediction from a 28×28 field or from a drawing of any size, through the MNIST recipe.
+import { tf } from '../runtime/backend.ts';
+import { IMAGE_SIZE, PIXELS } from '../data/dataset.ts';
+import { UserError } from '../errors.ts';
+import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
+
+export interface Prediction {
+  label: number;
+  probabilities: number[];
+  /** The 784 values (0–1) the model saw. */
+  input: number[];
+}
+
+/** Probabilities for one 28×28 field of values in [0, 1]. */
+export async function predictField(model: tf.LayersModel, field: ArrayLike<number>): Promise<Prediction> {
+  if (field.length !== PIXELS) throw new UserError(`expected ${PIXELS} values (28×28), got ${field.length}`);
+  const probs = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(field), [1, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor);
+  const probabilities = Array.from(await probs.data());
+  probs.dispose();
+  const label = probabilities.indexOf(Math.max(...probabilities));
+  return { label, probabilities, input: Array.from(field) };
+}
+
+/** Predict a drawing; null when the drawing has no ink. */
+export async function predictDrawing(model: tf.LayersModel, image: RawImage): Promise<Prediction | null> {
+  const field = preprocessDrawing(image);
+  return field ? predictField(model, field) : null;
+}

@@ -1,0 +1,103 @@
+// The training loop: seeded shuffles, one optimizer step per batch, progress per batch and per epoch.
+import { tf } from '../runtime/backend.ts';
+import { rng, shuffled } from '../data/batches.ts';
+import { createStepper, type Stepper } from './step/stepper.ts';
+import type { Split } from '../data/dataset.ts';
+import { evaluate } from '../model/evaluate.ts';
+import type { BatchProgress, EpochMetrics } from '../../shared/types.ts';
+
+export type { BatchProgress, EpochMetrics };
+
+export interface TrainData {
+  train: Split;
+  test: Split;
+}
+
+export interface TrainConfig {
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  /** Epochs already done (when resuming); training goes on from the next one. */
+  initialEpoch?: number;
+}
+
+export interface TrainHooks {
+  onBatchEnd?: (p: BatchProgress) => void | Promise<void>;
+  onEpochEnd?: (m: EpochMetrics) => void | Promise<void>;
+  /** Checked before every batch: when aborted, training ends after the batch in flight. */
+  signal?: { readonly aborted: boolean };
+}
+
+export interface TrainResult {
+  epochsDone: number;
+  stopped: boolean;
+  history: EpochMetrics[];
+}
+
+/** Train `model` in place. Stopping keeps the weights of the last finished batch. */
+export async function train(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
+  const stepper = createStepper(model, optimizer, data.train);
+  try {
+    return await runEpochs(stepper, model, data, config, hooks);
+  } finally {
+    await stepper.dispose();
+  }
+}
+
+async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainData, config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+  const history: EpochMetrics[] = [];
+  const { batchSize, epochs } = config;
+  const split = data.train;
+  const batches = Math.ceil(split.count / batchSize);
+  for (let epoch = config.initialEpoch ?? 0; epoch < epochs; epoch++) {
+    // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
+    const order = shuffled(split.count, rng(config.seed * 1000 + epoch));
+    const began = performance.now();
+    let lossSum = 0;
+    let correctSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
+      const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
+      const [loss, correct] = await stepper.step(indices);
+      lossSum += loss * indices.length;
+      correctSum += correct;
+      seen += indices.length;
+      const elapsed = (performance.now() - began) / 1000;
+      const samplesPerSecond = seen / Math.max(elapsed, 1e-6);
+      const remaining = split.count - seen + (epochs - epoch - 1) * split.count;
+      await hooks.onBatchEnd?.({
+        epoch: epoch + 1,
+        epochs,
+        batch: b + 1,
+        batches,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        samplesPerSecond,
+        etaSeconds: remaining / samplesPerSecond,
+      });
+    }
+    const seconds = (performance.now() - began) / 1000;
+    const val = await evaluate(model, data.test);
+    const metrics: EpochMetrics = {
+      epoch: epoch + 1,
+      epochs,
+      loss: lossSum / seen,
+      accuracy: correctSum / seen,
+      valLoss: val.loss,
+      valAccuracy: val.accuracy,
+      seconds,
+      samplesPerSecond: seen / seconds,
+    };
+    history.push(metrics);
+    await hooks.onEpochEnd?.(metrics);
+  }
+  return { epochsDone: epochs, stopped: false, history };
+}

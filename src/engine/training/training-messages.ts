@@ -1,0 +1,28 @@
+// What the training worker and the thread that started it say to each other.
+import type { RunRecord } from '../store/runs.ts';
+import type { ModelSpec } from '../../shared/spec.ts';
+import type { BatchProgress, EpochMetrics } from './train.ts';
+
+export interface TrainingJob {
+  spec: ModelSpec;
+  /** A folder in MNIST's IDX layout; the bundled MNIST when absent. */
+  dataDir?: string;
+  trainLimit?: number;
+  testLimit?: number;
+  runsRoot: string;
+  /** Continue this run from its last checkpoint instead of starting a new one. */
+  resumeId?: string;
+}
+
+export type TrainingEvent =
+  | { type: 'started'; run: RunRecord }
+  | { type: 'batch'; runId: string; progress: BatchProgress }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics; run: RunRecord }
+  | { type: 'done'; run: RunRecord; stopped: boolean }
+  | { type: 'error'; runId: string | null; message: string };
+
+export interface WorkerInput {
+  job: TrainingJob;
+  /** Int32Array over it: [0] becomes 1 when a stop is asked for. */
+  stopFlag: SharedArrayBuffer;
+}
