@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PIXELS } from './mnist.ts';
 import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
+import type { Evaluation } from './explain.ts';
 import type { BatchProgress, EpochMetrics, RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 
@@ -81,14 +82,8 @@ export interface Prediction {
 }
 
 /** The active model on the whole test split. */
-export interface ModelEvaluation {
+export interface ModelEvaluation extends Evaluation {
   model: ActiveModel;
-  loss: number;
-  accuracy: number;
-  /** confusion[true digit][predicted digit] counts. */
-  confusion: number[][];
-  perClassAccuracy: number[];
-  count: number;
 }
 
 export interface DatasetSample {
