@@ -2,17 +2,16 @@
 import { tf } from '../runtime/backend.ts';
 import { IMAGE_SIZE, PIXELS } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
+import type { Prediction } from '../../shared/contract.ts';
 import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
 
-export interface Prediction {
-  label: number;
-  probabilities: number[];
-  /** The 784 values (0–1) the model saw. */
+/** The contract's prediction, with the 784 values (0–1) the model saw. */
+export interface FieldPrediction extends Prediction {
   input: number[];
 }
 
 /** Probabilities for one 28×28 field of values in [0, 1]. */
-export async function predictField(model: tf.LayersModel, field: ArrayLike<number>): Promise<Prediction> {
+export async function predictField(model: tf.LayersModel, field: ArrayLike<number>): Promise<FieldPrediction> {
   if (field.length !== PIXELS) throw new UserError(`expected ${PIXELS} values (28×28), got ${field.length}`);
   const probs = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(field), [1, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor);
   const probabilities = Array.from(await probs.data());
@@ -22,7 +21,7 @@ export async function predictField(model: tf.LayersModel, field: ArrayLike<numbe
 }
 
 /** Predict a drawing; null when the drawing has no ink. */
-export async function predictDrawing(model: tf.LayersModel, image: RawImage): Promise<Prediction | null> {
+export async function predictDrawing(model: tf.LayersModel, image: RawImage): Promise<FieldPrediction | null> {
   const field = preprocessDrawing(image);
   return field ? predictField(model, field) : null;
 }
