@@ -105,6 +105,10 @@ describe('browser-mode host: the renderer files', () => {
     expect(script.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${origin()}/..%2f..%2fetc/passwd`)).status).toBe(404);
     expect(statusLine(await raw('GET /../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toBe('HTTP/1.1 404 Not Found');
+    const head = await fetch(`${origin()}/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-security-policy')).toBe(res.headers.get('content-security-policy'));
+    expect(await head.text()).toBe('');
     const post = await fetch(`${origin()}/`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.get('content-security-policy')).toMatch(/^default-src 'self'/);

@@ -97,6 +97,7 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  server.removeAllListeners('error').on('error', (err) => logFailure('serving', err));
   actualPort = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actualPort}/?token=${token}`,
