@@ -83,6 +83,13 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
     }
   });
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  server.removeAllListeners('error').on('error', (err) => logFailure('serving', err));
+  actualPort = (server.address() as AddressInfo).port;
+  // Subscribed only once listening, so that a port in use leaves nothing behind.
   const unsubscribe = studio.onEvent((event, payload) => {
     for (const connection of connections) {
       try {
@@ -92,13 +99,6 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
       }
     }
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  server.removeAllListeners('error').on('error', (err) => logFailure('serving', err));
-  actualPort = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actualPort}/?token=${token}`,
     port: actualPort,
