@@ -1,6 +1,16 @@
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/shared/csp.ts';
+
+/** The page's CSP <meta> tag, from the one declaration (it binds a page loaded from file://, where no header does). */
+const cspMeta = (): Plugin => ({
+  name: 'csp-meta',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy([], 'meta') }, injectTo: 'head-prepend' },
+  ],
+});
 
 export default defineConfig({
   main: {
@@ -32,6 +42,6 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
-    plugins: [svelte({ configFile: false })],
+    plugins: [svelte({ configFile: false }), cspMeta()],
   },
 });

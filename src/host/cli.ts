@@ -1,47 +1,98 @@
 // `npm run serve`: the studio in a browser, on 127.0.0.1 with a token in the URL.
-import { readFileSync } from 'node:fs';
+// A start-up failure prints `error: …` and exits, 2 for what the user can fix. Once serving, a failure anywhere
+// is logged on one line and the host keeps serving, so that a stray error never takes a training run with it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
-import { UserError } from '../engine/errors.ts';
+import { errnoOf, UserError } from '../engine/errors.ts';
 import { userDataDir } from '../engine/store/runs.ts';
 import { Studio } from '../engine/studio.ts';
-import { startHost } from './server.ts';
+import { logFailure } from './log.ts';
+import { type Host, startHost } from './server.ts';
 
 const DEFAULT_PORT = 7328;
+const BUILT_RENDERER = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+function readOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        'user-dir': { type: 'string' },
+        data: { type: 'string' },
+        renderer: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    // parseArgs names the unknown option or the missing value itself.
+    throw new UserError((err as Error).message);
+  }
+}
+
+/** The port asked for with --port, or undefined for the usual one. */
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UserError(`--port: ${JSON.stringify(text)} is not a port number (0–65535)`);
+  return Number(text);
+}
+
+async function listen(studio: Studio, rendererDir: string, port: number | undefined): Promise<Host> {
+  try {
+    return await startHost({ studio, rendererDir, port: port ?? DEFAULT_PORT });
+  } catch (err) {
+    if (errnoOf(err) !== 'EADDRINUSE') throw err;
+    // Like Jupyter: the usual port if it is free, else any free one; a port asked for by name is the user's to change.
+    if (port === undefined) return startHost({ studio, rendererDir, port: 0 });
+    throw new UserError(`--port ${port}: the port is in use; choose another, or leave --port out to take a free one`);
+  }
+}
+
+/**
+ * From here on a stray failure is logged and the host goes on. The wasm backend's Emscripten glue listens to the
+ * same two events only to throw again, which ends the process, so its listeners are replaced, not joined.
+ */
+function keepServing(): void {
+  process.removeAllListeners('uncaughtException').removeAllListeners('unhandledRejection');
+  process.on('uncaughtException', (err) => logFailure('uncaught exception (still serving)', err));
+  process.on('unhandledRejection', (reason) => logFailure('unhandled rejection (still serving)', reason));
+}
+
+function fail(err: unknown): void {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof UserError ? 2 : 1);
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'user-dir': { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
-    strict: true,
-  });
-  const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-  if (!existsSync(rendererDir)) throw new UserError(`${rendererDir} is missing: run \`npm run build\` first (npm run serve does)`);
+  const values = readOptions();
+  const port = parsePort(values.port);
+  const rendererDir = values.renderer === undefined ? BUILT_RENDERER : resolve(values.renderer);
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new UserError(`${rendererDir} has no built studio (index.html): run \`npm run build\` first (npm run serve does)`);
+  }
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
   const studio = await Studio.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
-  const wanted = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new UserError(`--port: ${values.port} is not a port number`);
-  // Like Jupyter: the usual port if it is free, else any free one.
-  const host = await startHost({ studio, rendererDir, port: wanted }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE' && values.port === undefined) return startHost({ studio, rendererDir, port: 0 });
-    throw err;
-  });
+  const host = await listen(studio, rendererDir, port);
+  keepServing();
   if (values.json) console.log(JSON.stringify({ url: host.url, port: host.port }));
   else
     console.log(
       `Digit Studio (browser mode) is at:\n\n    ${host.url}\n\nOpen it in a browser; the token in it keeps other pages and users out. Ctrl-C stops.`,
     );
   const shutdown = async () => {
-    await studio.close();
-    await host.close();
-    process.exit(0);
+    try {
+      await host.close();
+      await studio.close();
+    } finally {
+      process.exit(0);
+    }
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  console.error(`error: ${message}`);
-  process.exit(err instanceof UserError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 2 : 1);
-});
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+main().catch(fail);

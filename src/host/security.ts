@@ -1,8 +1,9 @@
-// The browser-mode host's gatekeeping: a Jupyter-style token, an Origin check, and the page's CSP.
+// The browser-mode host's gatekeeping: a Jupyter-style token, an Origin check, and well-formed request targets.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const newToken = () => randomBytes(24).toString('hex');
 
+/** Whether `given` is the host's token, compared in constant time. */
 export function tokenMatches(expected: string, given: string | null): boolean {
   if (!given) return false;
   const a = Buffer.from(expected);
@@ -15,17 +16,15 @@ export function originAllowed(origin: string | undefined, port: number): boolean
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
-/** The same policy as the Electron window, plus the socket this host serves. */
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** A request target as a URL, or null unless it is a plain "/path?query" whose path decodes. */
+export function parseTarget(target: string | undefined): URL | null {
+  // "//host/path" would name another host, and an absolute form ("http://…") is never what a page sends here.
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    const url = new URL(target, 'http://127.0.0.1');
+    decodeURIComponent(url.pathname); // throws on bad percent-encoding such as "/%"
+    return url;
+  } catch {
+    return null;
+  }
 }

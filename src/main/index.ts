@@ -3,11 +3,11 @@ import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userDataDir } from '../engine/store/runs.ts';
+import { contentSecurityPolicy } from '../shared/csp.ts';
 import { Studio } from '../engine/studio.ts';
 import { wireIpc } from './ipc.ts';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = contentSecurityPolicy();
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const devServer = process.env.ELECTRON_RENDERER_URL;

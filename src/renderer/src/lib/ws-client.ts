@@ -1,5 +1,6 @@
 // The contract over a WebSocket, for browser mode: the same StudioApi the Electron preload exposes.
-import type { EventChannel, EventPayloads, Reply, StudioApi } from '../../../shared/contract';
+import type { EventChannel, EventPayloads, StudioApi } from '../../../shared/contract';
+import type { WsRequest, WsServerMessage } from '../../../shared/ws-messages';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -12,11 +13,12 @@ export function connectWebSocket(token: string, onClose: (reason: string) => voi
   let nextId = 1;
 
   socket.addEventListener('message', (message) => {
-    const data = JSON.parse(String(message.data)) as { event: string; payload: unknown } | ({ id: number } & Reply<unknown>);
+    const data = JSON.parse(String(message.data)) as WsServerMessage;
     if ('event' in data) {
       listeners.get(data.event)?.forEach((listener) => listener(data.payload));
       return;
     }
+    if (data.id === null) return;
     const waiting = pending.get(data.id);
     if (!waiting) return;
     pending.delete(data.id);
@@ -31,7 +33,8 @@ export function connectWebSocket(token: string, onClose: (reason: string) => voi
         if (socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected to the studio host'));
         const id = nextId++;
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.send(JSON.stringify({ id, channel, payload }));
+        const request: WsRequest = { id, channel, payload };
+        socket.send(JSON.stringify(request));
       })) as StudioApi['invoke'],
     on: <E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) => {
       const set = listeners.get(channel) ?? new Set();

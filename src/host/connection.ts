@@ -1,0 +1,80 @@
+// One window's WebSocket: requests go through the engine's dispatch, within two bounds, so that a client that
+// floods requests or stops reading its replies cannot grow the host without limit.
+import type { RawData, WebSocket } from 'ws';
+import { dispatch } from '../engine/dispatch.ts';
+import type { Studio } from '../engine/studio.ts';
+import { WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
+import { logFailure } from './log.ts';
+
+/** Requests one connection may have unanswered; a further one gets an error reply at once. */
+export const MAX_IN_FLIGHT = 32;
+
+/** Bytes queued for one connection beyond which it is taken to have stopped reading, and is dropped. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+const RequestId = WsRequestSchema.pick({ id: true });
+
+/** A connected window: answers its requests and carries events to it. */
+export class Connection {
+  /** Requests received and not yet answered. */
+  inFlight = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly studio: Studio,
+    private readonly onDrop: () => void,
+  ) {
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.receive(data, isBinary);
+      } catch (err) {
+        logFailure('answering a WebSocket message', err);
+      }
+    });
+  }
+
+  /** Bytes queued for the client and not yet handed to the network. */
+  get buffered(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Send one message; a client whose queue outgrows MAX_BUFFERED_BYTES is not reading, and is dropped. */
+  send(message: WsServerMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.terminate();
+      this.onDrop();
+    }
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) return this.send({ id: null, ok: false, error: 'malformed message: binary frames are not accepted' });
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return this.send({ id: null, ok: false, error: 'malformed message: not JSON' });
+    }
+    const request = WsRequestSchema.safeParse(json);
+    if (!request.success) {
+      const id = RequestId.safeParse(json);
+      return this.send({ id: id.success ? id.data.id : null, ok: false, error: 'malformed message: expected {id, channel, payload}' });
+    }
+    const { id, channel, payload } = request.data;
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      return this.send({ id, ok: false, error: `too many requests in flight: at most ${MAX_IN_FLIGHT} per connection` });
+    }
+    this.inFlight++;
+    void dispatch(this.studio, channel, payload)
+      .catch((err: unknown) => {
+        logFailure(channel, err);
+        return { ok: false as const, error: `${channel} failed` };
+      })
+      .then((reply) => {
+        this.inFlight--;
+        this.send({ id, ...reply });
+      })
+      .catch((err: unknown) => logFailure(`replying to ${channel}`, err));
+  }
+}
