@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { limitSplit, loadDataset, type Split } from '../data/dataset.ts';
 import { makeBatch } from '../data/batches.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
-import { RunStore } from './runs.ts';
+import { DIED_BEFORE_CHECKPOINT, RunStore } from './runs.ts';
+import { isResumable } from '../../shared/types.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { train } from '../training/train.ts';
 
@@ -36,6 +37,17 @@ async function predictions(model: tf.LayersModel): Promise<Float32Array> {
 
 const root = () => mkdtempSync(join(tmpdir(), 'runs-'));
 
+const epochMetrics = (epoch: number) => ({
+  epoch,
+  epochs: 2,
+  loss: 0.5 / epoch,
+  accuracy: 0.9,
+  valLoss: 0.4 / epoch,
+  valAccuracy: 0.91,
+  seconds: 1,
+  samplesPerSecond: 300,
+});
+
 describe('run store', () => {
   it('saves and loads a model that predicts the same, loadable by stock tf.loadLayersModel', async () => {
     const store = new RunStore(root());
@@ -44,7 +56,15 @@ describe('run store', () => {
     await train(model, optimizer, { train: trainSplit, test }, spec);
     let record = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
     record = await store.saveCheckpoint({ ...record, epochsDone: 1 }, model, optimizer);
-    const loaded = await store.loadModel(record.id);
+    // Stock TF.js reads the checkpoint through nothing but an IOHandler over its two files.
+    const dir = await store.checkpointDir(record.id);
+    const loaded = await tf.loadLayersModel({
+      load: async () =>
+        tf.io.getModelArtifactsForJSON(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')), async (manifest) => [
+          manifest.flatMap((group) => group.weights),
+          new Uint8Array(readFileSync(join(dir, 'weights.bin'))).buffer,
+        ]),
+    });
     expect(await predictions(loaded)).toEqual(await predictions(model));
     expect(await store.list()).toEqual([record]);
     // The optimizer's state comes back too, so that training resumes where it was.
@@ -88,9 +108,10 @@ describe('run store', () => {
   it('skips a torn last metrics line and refuses bad run ids and bad model folders', async () => {
     const store = new RunStore(root());
     const record = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
-    await store.appendMetric(record.id, { event: 'epoch', epoch: 1 });
-    await realFileOps.writeFile(join(store.dir(record.id), 'metrics.jsonl'), '{"event":"epoch","epoch":1}\n{"event":"ep');
-    expect(await store.readMetrics(record.id)).toEqual([{ event: 'epoch', epoch: 1 }]);
+    await store.appendMetric(record.id, { event: 'epoch', ...epochMetrics(1) });
+    const [line] = readFileSync(join(store.dir(record.id), 'metrics.jsonl'), 'utf8').split('\n');
+    await realFileOps.writeFile(join(store.dir(record.id), 'metrics.jsonl'), `${line}\n{"event":"epoch","epoch":2}\n{"event":"ep`);
+    expect(await store.readMetrics(record.id)).toEqual([{ event: 'epoch', ...epochMetrics(1) }]);
     expect(() => store.dir('../etc')).toThrow(/not valid/);
     await expect(store.loadModel(record.id)).rejects.toThrow(/no saved model yet/);
     await expect(readModel(store.dir(record.id))).rejects.toThrow(/model\.json: missing/);
@@ -98,14 +119,26 @@ describe('run store', () => {
   });
 });
 
+// A pid far above Linux's pid_max (4,194,304) is never a live process.
+const DEAD_PID = 99_999_999;
+
 describe('interrupted runs', () => {
   it('read as stopped and interrupted when the process that was training them is gone', async () => {
     const store = new RunStore(root());
     const alive = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
     expect(await store.read(alive.id)).toMatchObject({ status: 'running', pid: process.pid });
     expect((await store.read(alive.id)).interrupted).toBeUndefined();
-    // A pid far above Linux's pid_max (4,194,304) is never a live process.
-    await store.writeRecord({ ...alive, pid: 99_999_999 });
+    const saved = await store.saveCheckpoint({ ...alive, epochsDone: 1 }, createModel(spec), null);
+    await store.writeRecord({ ...saved, pid: DEAD_PID });
     expect(await store.read(alive.id)).toMatchObject({ status: 'stopped', interrupted: true });
+  });
+
+  it('read as failed, and can be deleted, when the process died before the first checkpoint', async () => {
+    const store = new RunStore(root());
+    const run = await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: DEAD_PID });
+    expect(await store.read(run.id)).toMatchObject({ status: 'failed', interrupted: true, error: DIED_BEFORE_CHECKPOINT });
+    expect(isResumable(await store.read(run.id))).toBe(false);
+    await store.remove(run.id);
+    expect(await store.list()).toEqual([]);
   });
 });
