@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import { initBackend, tf } from '../runtime/backend.ts';
 import { limitSplit, loadDataset, type Split } from '../data/dataset.ts';
 import { makeBatch } from '../data/batches.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
-import { readModel, readOptimizer } from '../model/model-io.ts';
+import { readModel, readOptimizer, writeModel } from '../model/model-io.ts';
+import { UserError } from '../errors.ts';
+import { invokeSchemas } from '../../shared/contract.ts';
 import { DIED_BEFORE_CHECKPOINT, RunStore } from './runs.ts';
 import { isResumable } from '../../shared/types.ts';
 import { defaultSpec } from '../../shared/spec.ts';
@@ -140,5 +142,87 @@ describe('interrupted runs', () => {
     expect(isResumable(await store.read(run.id))).toBe(false);
     await store.remove(run.id);
     expect(await store.list()).toEqual([]);
+  });
+});
+
+/** A user folder holding settings.json and runs/, inside a temporary folder so that nothing real is ever at stake. */
+function userFolder(): { home: string; runs: string } {
+  const home = join(mkdtempSync(join(tmpdir(), 'home-')), 'user');
+  mkdirSync(join(home, 'runs'), { recursive: true });
+  writeFileSync(join(home, 'settings.json'), '{"activeModel":"bundled"}');
+  return { home, runs: join(home, 'runs') };
+}
+
+describe('paths from requests and files', () => {
+  it('refuses . and .. and any id not of the shape it makes, in the store and in the contract, and deletes nothing', async () => {
+    const { home, runs } = userFolder();
+    const store = new RunStore(runs);
+    const run = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    expect(run.id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    for (const id of ['.', '..', '../user', 'a/b', '', 'my-run', `${run.id}/..`]) {
+      await expect(store.remove(id)).rejects.toThrow(/is not valid/);
+      await expect(store.read(id)).rejects.toThrow(/is not valid/);
+      for (const channel of ['runs:delete', 'runs:metrics', 'runs:activate'] as const) {
+        expect(invokeSchemas[channel].safeParse({ id }).success).toBe(false);
+      }
+    }
+    expect(invokeSchemas['runs:delete'].safeParse({ id: run.id }).success).toBe(true);
+    expect(existsSync(join(home, 'settings.json'))).toBe(true);
+    expect((await store.list()).map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it('takes the id from the folder name and never follows a checkpoint that leads out of the run', async () => {
+    const { home, runs } = userFolder();
+    const store = new RunStore(runs);
+    const model = createModel(spec);
+    const outside = join(home, 'outside');
+    mkdirSync(outside);
+    await writeModel(outside, model);
+    const run = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    const saved = await store.saveCheckpoint({ ...run, epochsDone: 1, status: 'stopped' }, model, null);
+    const plant = (fields: object) => writeFileSync(join(runs, run.id, 'run.json'), JSON.stringify({ ...saved, ...fields }));
+
+    plant({ id: '..' });
+    expect((await store.list()).map((r) => r.id)).toEqual([run.id]);
+    expect((await store.read(run.id)).id).toBe(run.id);
+
+    plant({ checkpoint: '../../outside' });
+    expect(await store.list()).toEqual([
+      { id: run.id, status: 'unreadable', error: expect.stringMatching(/run\.json: not a run record \(checkpoint: /) },
+    ]);
+    await expect(store.loadModel(run.id)).rejects.toThrow(/not a run record/);
+    // Even handed such a record directly, finishing a save deletes nothing outside the run.
+    await expect(store.saveCheckpoint({ ...saved, checkpoint: '../../outside' }, model, null)).rejects.toThrow(/is not a name inside/);
+    expect(readdirSync(outside).sort()).toEqual(['model.json', 'weights.bin']);
+    // The unreadable run can still be deleted, and only it.
+    await store.remove(run.id);
+    expect(readdirSync(home).sort()).toEqual(['outside', 'runs', 'settings.json']);
+    expect(readdirSync(runs)).toEqual([]);
+  });
+});
+
+describe('a full disk', () => {
+  it('fails the save with a message that says so and keeps the last checkpoint, from which the run resumes', async () => {
+    const store = new RunStore(root());
+    const model = createModel(spec);
+    const optimizer = createOptimizer(spec);
+    const run = await store.create({ spec: { ...spec, epochs: 3 }, dataDir: 'mnist', backend: 'wasm' });
+    const first = await store.saveCheckpoint({ ...run, epochsDone: 1 }, model, optimizer);
+    const fullDisk: FileOps = {
+      ...realFileOps,
+      writeFile: async (path, data) => {
+        if (String(path).includes('ckpt-0002')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return realFileOps.writeFile(path, data);
+      },
+    };
+    const error = await new RunStore(store.root, fullDisk).saveCheckpoint({ ...first, epochsDone: 2 }, model, optimizer).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(`${store.dir(run.id)}: the disk is full`);
+    const after = await store.read(run.id);
+    expect(after).toMatchObject({ epochsDone: 1, checkpoint: first.checkpoint });
+    expect(readdirSync(store.dir(run.id)).sort()).toEqual([first.checkpoint, 'run.json'].sort());
+    expect(isResumable({ ...after, status: 'failed', error: (error as Error).message })).toBe(true);
+    expect(isResumable({ ...after, status: 'done' })).toBe(false);
+    await expect(store.loadModel(run.id)).resolves.toBeDefined();
   });
 });

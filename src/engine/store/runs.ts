@@ -116,7 +116,8 @@ export class RunStore {
 
   /**
    * A run's record. One left 'running' by a process that no longer exists reads as interrupted: stopped when it
-   * has a checkpoint to resume from, failed when it died before its first one.
+   * has a checkpoint to resume from, failed when it died before its first one (nothing to resume: delete it),
+   * done when its last epoch was saved.
    */
   async read(id: string): Promise<RunRecord> {
     return interpret(await this.stored(id));
@@ -148,6 +149,8 @@ export class RunStore {
    * A crash or a full disk at any point leaves run.json naming a complete checkpoint.
    */
   async saveCheckpoint(record: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer | null): Promise<RunRecord> {
+    // Checked before anything is written: a record whose checkpoint leads out of the run deletes nothing.
+    const previous = record.checkpoint && this.path(record.id, record.checkpoint);
     await this.sweep(record);
     const name = `ckpt-${String(record.epochsDone).padStart(4, '0')}-${randomBytes(2).toString('hex')}`;
     const dir = this.path(record.id, name);
@@ -163,7 +166,6 @@ export class RunStore {
     } catch (err) {
       throw explainFsError(err, this.dir(record.id));
     }
-    const previous = record.checkpoint;
     const next = { ...record, checkpoint: name };
     try {
       await this.writeRecord(next);
@@ -171,7 +173,7 @@ export class RunStore {
       await this.fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
-    if (previous) await this.fs.rm(this.path(record.id, previous), { recursive: true, force: true }).catch(() => undefined);
+    if (previous) await this.fs.rm(previous, { recursive: true, force: true }).catch(() => undefined);
     return next;
   }
 
@@ -308,9 +310,10 @@ export class RunStore {
 
 function interpret(record: RunRecord): RunRecord {
   if (record.status !== 'running' || processAlive(record.pid)) return record;
-  return record.checkpoint
-    ? { ...record, status: 'stopped', interrupted: true, pid: undefined }
-    : { ...record, status: 'failed', interrupted: true, pid: undefined, error: DIED_BEFORE_CHECKPOINT };
+  if (!record.checkpoint) return { ...record, status: 'failed', interrupted: true, pid: undefined, error: DIED_BEFORE_CHECKPOINT };
+  // Killed after its last epoch was saved, before it said so: it is done.
+  if (record.epochsDone >= record.spec.epochs) return { ...record, status: 'done', pid: undefined };
+  return { ...record, status: 'stopped', interrupted: true, pid: undefined };
 }
 
 function serialize(record: RunRecord): string {

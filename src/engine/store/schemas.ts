@@ -1,7 +1,7 @@
 // What the store reads back from disk, as schemas: a file that does not match is unreadable, never trusted.
 import { z } from 'zod';
 import { ModelSpecSchema } from '../../shared/spec.ts';
-import { CHECKPOINT_PATTERN, RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
+import { CHECKPOINT_PATTERN, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
 
 // JSON writes NaN and Infinity (a diverged loss) as null; they read back as NaN rather than failing the record.
 const num = z.union([z.number(), z.nan(), z.null().transform(() => NaN)]);
@@ -38,7 +38,8 @@ export type MetricLine = z.infer<typeof MetricLineSchema>;
 
 /** run.json. */
 export const RunRecordSchema = z.object({
-  id: z.string().regex(RUN_ID_PATTERN),
+  // Informative only: the store takes a run's id from its folder's name, whatever the file says.
+  id: z.string(),
   createdAt: z.iso.datetime(),
   spec: ModelSpecSchema,
   dataDir: z.string(),
