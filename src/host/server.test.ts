@@ -140,7 +140,7 @@ describe('browser-mode host', () => {
     const runId = (started.value as { runId: string }).runId;
     expect(await call(ws, { id: 2, channel: 'training:start', payload: { spec, resumeId: runId } })).toMatchObject({
       ok: false,
-      error: `run ${runId} is done; only a stopped run can be resumed`,
+      error: `run ${runId} is done; there is nothing left to train`,
     });
     ws.close();
   });
