@@ -114,6 +114,12 @@ describe('run store', () => {
     const [line] = readFileSync(join(store.dir(record.id), 'metrics.jsonl'), 'utf8').split('\n');
     await realFileOps.writeFile(join(store.dir(record.id), 'metrics.jsonl'), `${line}\n{"event":"epoch","epoch":2}\n{"event":"ep`);
     expect(await store.readMetrics(record.id)).toEqual([{ event: 'epoch', ...epochMetrics(1) }]);
+    // The next process to append (a resumed run) starts a new line instead of gluing its first line to the torn one.
+    await new RunStore(store.root).appendMetric(record.id, { event: 'epoch', ...epochMetrics(2) });
+    expect(await store.readMetrics(record.id)).toEqual([
+      { event: 'epoch', ...epochMetrics(1) },
+      { event: 'epoch', ...epochMetrics(2) },
+    ]);
     expect(() => store.dir('../etc')).toThrow(/not valid/);
     await expect(store.loadModel(record.id)).rejects.toThrow(/no saved model yet/);
     await expect(readModel(store.dir(record.id))).rejects.toThrow(/model\.json: missing/);

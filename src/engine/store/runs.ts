@@ -4,7 +4,7 @@
 //   runs/<id>/ckpt-0003-9f2c/   model.json + weights.bin (TF.js Layers) + optimizer state
 // The folder's name is the run's id; every path is built from names checked against the store's own shapes.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +68,9 @@ export interface Recovery {
 }
 
 export class RunStore {
+  /** Metrics files this store has appended to: each ends with a whole line from then on. */
+  private readonly appended = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly fs: FileOps = realFileOps,
@@ -200,7 +203,10 @@ export class RunStore {
   async appendMetric(id: string, event: MetricLine): Promise<void> {
     const path = this.path(id, METRICS_JSONL);
     try {
-      await this.fs.appendFile(path, JSON.stringify(event) + '\n');
+      // The first append of this store to a file a crash tore starts a new line, so that it is not glued to the torn one.
+      const lead = this.appended.has(path) || (await endsLine(path)) ? '' : '\n';
+      await this.fs.appendFile(path, lead + JSON.stringify(event) + '\n');
+      this.appended.add(path);
     } catch (err) {
       throw explainFsError(err, path);
     }
@@ -264,8 +270,8 @@ export class RunStore {
    */
   async recover(now = Date.now()): Promise<Recovery> {
     const done: Recovery = { swept: [], repaired: [] };
-    if (!existsSync(this.root)) return done;
-    for (const entry of await readdir(this.root, { withFileTypes: true })) {
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
       const path = join(this.root, entry.name);
       try {
         if (isTempName(entry.name)) {
@@ -314,6 +320,20 @@ function interpret(record: RunRecord): RunRecord {
   // Killed after its last epoch was saved, before it said so: it is done.
   if (record.epochsDone >= record.spec.epochs) return { ...record, status: 'done', pid: undefined };
   return { ...record, status: 'stopped', interrupted: true, pid: undefined };
+}
+
+/** Whether a file is missing, empty, or ends with a newline. */
+async function endsLine(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return true;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return buffer[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
 }
 
 function serialize(record: RunRecord): string {
