@@ -8,7 +8,7 @@ export interface FileOps {
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   appendFile(path: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  mkdir(path: string, options: { recursive: true }): Promise<string | undefined>;
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<string | undefined>;
   rm(path: string, options: { recursive: true; force: true }): Promise<void>;
 }
 
@@ -36,7 +36,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
 export async function writeDirAtomic(path: string, fill: (dir: string) => Promise<void>, fs: FileOps = realFileOps): Promise<void> {
   const tmp = tempName(path);
   try {
-    await fs.mkdir(tmp, { recursive: true });
+    await fs.mkdir(dirname(path), { recursive: true });
+    // Made on its own, not recursively: on a read-only disk Node reports a recursive mkdir as ENOENT, this one as EROFS.
+    await fs.mkdir(tmp);
     await fill(tmp);
     await fs.rename(tmp, path);
   } catch (err) {
