@@ -10,6 +10,7 @@ import type {
   InvokeInput,
   InvokeOutputs,
   ModelEvaluation,
+  RunRecord,
   TrainingStatus,
 } from '../shared/contract.ts';
 import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/backend.ts';
@@ -19,10 +20,12 @@ import { evaluateInWorker } from './model/evaluator.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
+import { type FileOps, realFileOps } from './store/atomic.ts';
+import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
-import type { EpochMetrics } from './training/train.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent } from './training/training-messages.ts';
 
 export interface StudioOptions {
@@ -31,6 +34,10 @@ export interface StudioOptions {
   dataDir?: string;
   transport: 'electron' | 'websocket';
   version: string;
+  /** The file operations of the run store and the settings; tests and the fault script inject failures here. */
+  fileOps?: FileOps;
+  /** How a model is evaluated on the test split; a worker thread unless a test counts the calls. */
+  evaluate?: typeof evaluateInWorker;
 }
 
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
@@ -44,9 +51,12 @@ export class Studio {
   private readonly listeners = new Set<Listener>();
   private readonly matching = new Map<string, Uint32Array>();
   private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
-  /** The active model's folder, and its test-set evaluation once asked for (per model). */
+  /** The active model's folder. */
   private activeDir = bundledModelDir();
-  private evaluation: { dir: string; result: Promise<ModelEvaluation> } | null = null;
+  /** Evaluations by model folder, running or done: a second ask for the same model shares the first. */
+  private readonly evaluations = new Map<string, Promise<ModelEvaluation>>();
+  /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
+  private evaluationQueue: Promise<unknown> = Promise.resolve();
   private lastStatus: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
 
   private constructor(
@@ -56,8 +66,8 @@ export class Studio {
     private model: tf.LayersModel,
     private active: ActiveModel,
   ) {
-    this.store = new RunStore(join(options.userDir, 'runs'));
-    this.settings = new SettingsFile(options.userDir);
+    this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
+    this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -66,8 +76,15 @@ export class Studio {
     const dataset = await loadDataset(options.dataDir);
     const bundled = await readModel(bundledModelDir());
     const studio = new Studio(options, backend, dataset, bundled, bundledActive());
+    // What kills and crashes left is repaired before anything lists or resumes a run.
+    await studio.store.recover();
     const saved = studio.settings.read().activeModel;
-    if (saved !== 'bundled') await studio.activate(saved).catch(() => undefined);
+    // The saved choice is loaded, not saved again: a read-only home still opens with it.
+    if (saved !== 'bundled')
+      await studio.loadActive(saved).then(
+        (next) => studio.swapModel(...next),
+        () => undefined,
+      );
     return studio;
   }
 
@@ -88,16 +105,24 @@ export class Studio {
     return found;
   }
 
+  /** Load a model by id without using it yet. */
+  private async loadActive(id: string): Promise<[tf.LayersModel, ActiveModel, string]> {
+    if (id === 'bundled') return [await readModel(bundledModelDir()), bundledActive(), bundledModelDir()];
+    const record = await this.store.read(id);
+    const dir = await this.store.checkpointDir(id);
+    return [await readModel(dir), { id, label: `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
+  }
+
+  /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
   private async activate(id: string): Promise<ActiveModel> {
-    if (id === 'bundled') {
-      this.swapModel(await readModel(bundledModelDir()), bundledActive(), bundledModelDir());
-    } else {
-      const record = await this.store.read(id);
-      const dir = await this.store.checkpointDir(id);
-      const accuracy = record.last?.valAccuracy ?? null;
-      this.swapModel(await readModel(dir), { id, label: `run ${id}`, testAccuracy: accuracy }, dir);
+    const [model, active, dir] = await this.loadActive(id);
+    try {
+      await this.settings.write({ activeModel: id });
+    } catch (err) {
+      model.dispose();
+      throw err;
     }
-    await this.settings.write({ activeModel: id });
+    this.swapModel(model, active, dir);
     this.emit('model:changed', this.active);
     return this.active;
   }
@@ -115,11 +140,10 @@ export class Studio {
     if (event.type === 'started') {
       status.runId = event.run.id;
     } else if (event.type === 'batch') {
-      const p = event.progress;
-      const point: BatchPoint = { step: (p.epoch - 1) * p.batches + p.batch, loss: p.loss, accuracy: p.accuracy };
-      status.progress = p;
-      status.batches.push(point);
-      this.emit('training:progress', { runId: event.runId, progress: p, point });
+      const point: BatchPoint = batchPoint(event.progress);
+      status.progress = event.progress;
+      addPoint(status.batches, point);
+      this.emit('training:progress', { runId: event.runId, progress: event.progress, point });
     } else if (event.type === 'epoch') {
       status.epochs.push(event.metrics);
       this.emit('training:epoch', { runId: event.runId, metrics: event.metrics });
@@ -161,33 +185,23 @@ export class Studio {
       const { label, probabilities } = await predictField(this.model, field);
       return { label, probabilities };
     },
-    'model:evaluate': async () => {
-      const active = this.active;
-      if (this.evaluation?.dir !== this.activeDir) {
-        const result = evaluateInWorker(this.activeDir, this.options.dataDir).then((e) => ({ model: active, ...e }));
-        const entry = { dir: this.activeDir, result };
-        this.evaluation = entry;
-        // A failed evaluation is not kept: asking again tries again.
-        result.catch(() => this.evaluation === entry && (this.evaluation = null));
-      }
-      return this.evaluation.result;
-    },
+    'model:evaluate': async () => this.evaluateActive(),
     'training:start': async (request) => {
-      const { trainLimit, testLimit, resumeId } = request;
-      let spec = request.spec;
-      const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec, progress: null, batches: [], epochs: [] };
+      const { resumeId } = request;
+      let job = { spec: request.spec, trainLimit: request.trainLimit, testLimit: request.testLimit, dataDir: this.options.dataDir };
+      const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec: job.spec, progress: null, batches: [], epochs: [] };
       if (resumeId) {
         const record = await this.store.read(resumeId);
-        if (record.status !== 'stopped') throw new UserError(`run ${resumeId} is ${record.status}; only a stopped run can be resumed`);
-        // A resumed run goes on with its own spec, whatever the editor holds now.
-        spec = status.spec = record.spec;
-        Object.assign(status, await this.handlers['runs:metrics']({ id: resumeId }));
+        if (!isResumable(record)) throw new UserError(notResumable(record));
+        // A resumed run goes on with everything it was started with, whatever the form holds now.
+        job = { spec: record.spec, trainLimit: record.trainLimit, testLimit: record.testLimit, dataDir: record.dataDir };
+        status.spec = record.spec;
+        Object.assign(status, await this.store.history(resumeId));
       }
       // Checked after the awaits above, and claimed below without another: two starts cannot both pass.
       if (this.training) throw new UserError('a training run is already in progress; stop it first');
-      const job = { spec, trainLimit, testLimit, resumeId, runsRoot: this.store.root, dataDir: this.options.dataDir };
-      const started = new Promise<string>((resolve, reject) => {
-        const handle = startTraining(job, (event) => {
+      const starting = new Promise<string>((resolve, reject) => {
+        const handle = startTraining({ ...job, resumeId, runsRoot: this.store.root }, (event) => {
           this.onTraining(event);
           if (event.type === 'started') resolve(event.run.id);
           if (event.type === 'error') reject(new UserError(event.message));
@@ -200,7 +214,7 @@ export class Studio {
             this.training = null;
           });
       });
-      return { runId: await started };
+      return { runId: await starting };
     },
     'training:stop': async () => {
       this.training?.handle.stop();
@@ -208,14 +222,7 @@ export class Studio {
     },
     'training:status': async () => this.training?.status ?? this.lastStatus,
     'runs:list': async () => this.store.list(),
-    'runs:metrics': async ({ id }) => {
-      const events = (await this.store.readMetrics(id)) as ({ event: string } & Record<string, number>)[];
-      const batches: BatchPoint[] = events
-        .filter((e) => e.event === 'batch')
-        .map((e) => ({ step: (e.epoch - 1) * e.batches + e.batch, loss: e.loss, accuracy: e.accuracy }));
-      const epochs = events.filter((e) => e.event === 'epoch') as unknown as EpochMetrics[];
-      return { batches, epochs };
-    },
+    'runs:metrics': async ({ id }) => this.store.history(id),
     'runs:activate': async ({ id }) => this.activate(id),
     'runs:delete': async ({ id }) => {
       if (this.training?.status.runId === id) throw new UserError('that run is training; stop it before deleting it');
@@ -224,6 +231,21 @@ export class Studio {
       return { deleted: true };
     },
   };
+
+  /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
+  private evaluateActive(): Promise<ModelEvaluation> {
+    const { activeDir: dir, active } = this;
+    const known = this.evaluations.get(dir);
+    if (known) return known;
+    const evaluate = this.options.evaluate ?? evaluateInWorker;
+    const result = this.evaluationQueue.then(() => evaluate(dir, this.options.dataDir)).then((e) => ({ model: active, ...e }));
+    this.evaluationQueue = result.catch(() => undefined);
+    this.evaluations.set(dir, result);
+    // A failed evaluation is not kept (asking again tries again), nor one of a model no longer in use.
+    const forget = () => this.evaluations.get(dir) === result && dir !== this.activeDir && this.evaluations.delete(dir);
+    result.then(forget, () => this.evaluations.get(dir) === result && this.evaluations.delete(dir));
+    return result;
+  }
 
   /** Stop any training and wait for it to save. */
   async close(): Promise<void> {
@@ -237,4 +259,10 @@ export class Studio {
 function bundledActive(): ActiveModel {
   const manifest = readBundledManifest();
   return { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: manifest?.testAccuracy ?? null };
+}
+
+function notResumable(run: RunRecord): string {
+  if (run.status === 'running') return `run ${run.id} is training already`;
+  if (run.status === 'done' || run.epochsDone >= run.spec.epochs) return `run ${run.id} is done; there is nothing left to train`;
+  return `run ${run.id} has no saved checkpoint to resume from`;
 }

@@ -326,7 +326,7 @@ describe('browser-mode host: the WebSocket', () => {
     expect(await call(ws, { id: 2, channel: 'training:start', payload: { spec, resumeId: runId } })).toEqual({
       id: 2,
       ok: false,
-      error: `run ${runId} is done; only a stopped run can be resumed`,
+      error: `run ${runId} is done; there is nothing left to train`,
     });
     ws.close();
   });

@@ -6,15 +6,15 @@ import { PIXELS } from './mnist.ts';
 import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
 import type { Evaluation } from './explain.ts';
-import type { BatchProgress, EpochMetrics, RunRecord } from './types.ts';
+import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntry, type RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 
-export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunRecord };
+export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
 export { eventChannels, invokeChannels } from './channels.ts';
 
 const Split = z.enum(['train', 'test']);
 const Digit = z.number().int().min(0).max(9);
-const RunId = z.string().regex(/^[\w.-]{1,80}$/, 'a run id is letters, digits, dots and dashes');
+const RunId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261127-203000-1a2b');
 
 /** Input schemas, one per invoke channel. */
 export const invokeSchemas = {
@@ -122,7 +122,7 @@ export interface InvokeOutputs {
   'training:start': { runId: string };
   'training:stop': { stopping: boolean };
   'training:status': TrainingStatus;
-  'runs:list': RunRecord[];
+  'runs:list': RunListEntry[];
   'runs:metrics': { batches: BatchPoint[]; epochs: EpochMetrics[] };
   'runs:activate': ActiveModel;
   'runs:delete': { deleted: boolean };

@@ -26,6 +26,12 @@ export interface EpochMetrics {
 
 export type RunStatus = 'running' | 'stopped' | 'done' | 'failed';
 
+/** The shape of every run id the store makes (`newRunId()`), such as `20261127-203000-1a2b`: a folder name, never a path. */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+/** The shape of a checkpoint folder's name inside its run, such as `ckpt-0003-9f2c`. */
+export const CHECKPOINT_PATTERN = /^ckpt-\d{4}-[0-9a-f]{4}$/;
+
 /** What run.json holds. */
 export interface RunRecord {
   id: string;
@@ -43,6 +49,21 @@ export interface RunRecord {
   error?: string;
   /** The process training it, while status is 'running'. */
   pid?: number;
-  /** Set when read: the run says 'running' but the process training it is gone (a crash or a kill). */
+  /** The process training it ended before it finished (a crash or a kill), found when the run was read. */
   interrupted?: boolean;
+}
+
+/** A run folder whose run.json is missing its fields or cannot be read: listed so that it can be deleted. */
+export interface UnreadableRun {
+  id: string;
+  status: 'unreadable';
+  error: string;
+}
+
+/** One row of the runs list. */
+export type RunListEntry = RunRecord | UnreadableRun;
+
+/** Whether training can go on from the run's last checkpoint: anything saved that is neither done nor training. */
+export function isResumable(run: RunListEntry): run is RunRecord {
+  return (run.status === 'stopped' || run.status === 'failed') && run.checkpoint !== null && run.epochsDone < run.spec.epochs;
 }

@@ -2,16 +2,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
-export interface BundledManifest {
-  command: string;
-  backend: string;
-  testAccuracy: number;
-  testLoss: number;
-  date: string;
-  epochs: number;
-  totalParams: number;
-}
+const BundledManifestSchema = z.object({
+  command: z.string(),
+  backend: z.string(),
+  testAccuracy: z.number().min(0).max(1),
+  testLoss: z.number().min(0),
+  date: z.string(),
+  epochs: z.number().int().min(1),
+  totalParams: z.number().int().min(1),
+});
+
+/** resources/model/manifest.json: how the bundled model was made and how well it scores. */
+export type BundledManifest = z.infer<typeof BundledManifestSchema>;
 
 /** resources/model, found from source (src/engine/model) and from the build (out/main) alike: the nearest one up. */
 export function bundledModelDir(): string {
@@ -21,7 +25,14 @@ export function bundledModelDir(): string {
   return found ?? fileURLToPath(new URL(levels[0], import.meta.url));
 }
 
+/** The bundled model's manifest, or null when it is missing or does not parse (the model still works without it). */
 export function readBundledManifest(dir = bundledModelDir()): BundledManifest | null {
   const path = join(dir, 'manifest.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BundledManifest) : null;
+  if (!existsSync(path)) return null;
+  try {
+    const parsed = BundledManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

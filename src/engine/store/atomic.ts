@@ -6,8 +6,9 @@ import { basename, dirname, join } from 'node:path';
 /** The file operations the run store uses; tests swap in one that fails half-way. */
 export interface FileOps {
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  appendFile(path: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  mkdir(path: string, options: { recursive: true }): Promise<string | undefined>;
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<string | undefined>;
   rm(path: string, options: { recursive: true; force: true }): Promise<void>;
 }
 
@@ -25,7 +26,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
     await fs.writeFile(tmp, data);
     await fs.rename(tmp, path);
   } catch (err) {
-    await nodeFs.rm(tmp, { force: true }).catch(() => undefined);
+    // Through `fs` like every other step, so that a simulated kill leaves what a real one would.
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
 }
@@ -34,11 +36,30 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
 export async function writeDirAtomic(path: string, fill: (dir: string) => Promise<void>, fs: FileOps = realFileOps): Promise<void> {
   const tmp = tempName(path);
   try {
-    await fs.mkdir(tmp, { recursive: true });
+    await fs.mkdir(dirname(path), { recursive: true });
+    // Made on its own, not recursively: on a read-only disk Node reports a recursive mkdir as ENOENT, this one as EROFS.
+    await fs.mkdir(tmp);
     await fill(tmp);
     await fs.rename(tmp, path);
   } catch (err) {
-    await nodeFs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * FileOps for fault-injection runs (`npm run faults`), from the environment: with DIGIT_STUDIO_INJECT_ENOSPC set,
+ * every write to a path containing its text fails as a full disk does. Unset (always, outside those runs): the real ones.
+ */
+export function fileOpsFromEnv(env: NodeJS.ProcessEnv = process.env): FileOps {
+  const marker = env.DIGIT_STUDIO_INJECT_ENOSPC;
+  if (!marker) return realFileOps;
+  const full = (path: string) => {
+    if (path.includes(marker)) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC', path });
+  };
+  return {
+    ...realFileOps,
+    writeFile: async (path, data) => (full(path), realFileOps.writeFile(path, data)),
+    appendFile: async (path, data) => (full(path), realFileOps.appendFile(path, data)),
+  };
 }

@@ -1,22 +1,33 @@
 // The run store: one folder per run with its spec, its metrics (JSON lines) and its latest checkpoint.
 //   runs/<id>/run.json          what the run is and which checkpoint is current (replaced atomically)
 //   runs/<id>/metrics.jsonl     one JSON object per event
-//   runs/<id>/ckpt-0003/        model.json + weights.bin (TF.js Layers) + optimizer state
+//   runs/<id>/ckpt-0003-9f2c/   model.json + weights.bin (TF.js Layers) + optimizer state
+// The folder's name is the run's id; every path is built from names checked against the store's own shapes.
 import { existsSync } from 'node:fs';
-import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps, writeDirAtomic, writeFileAtomic } from './atomic.ts';
-import { UserError } from '../errors.ts';
+import { errnoOf, explainFsError, UserError } from '../errors.ts';
 import { readModel, writeModel, writeOptimizer } from '../model/model-io.ts';
-import type { RunRecord } from '../../shared/types.ts';
+import { RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
+import { inside } from './paths.ts';
+import { describeIssues, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
+import { cleanHistory, type History } from './history.ts';
 
-export type { RunRecord, RunStatus } from '../../shared/types.ts';
+export type { RunListEntry, RunRecord, RunStatus } from '../../shared/types.ts';
 
 export const RUN_JSON = 'run.json';
 export const METRICS_JSONL = 'metrics.jsonl';
+
+/** What a run that died before its first checkpoint says: there is nothing to resume, only to delete. */
+export const DIED_BEFORE_CHECKPOINT = 'the process training it ended before its first checkpoint; there is nothing to resume';
+
+// A temporary entry younger than this may belong to a save in progress in another process (the CLI).
+const TEMP_GRACE_MS = 60_000;
+const isTempName = (name: string) => name.startsWith('.') && /\.tmp-[0-9a-f]{8}$/.test(name);
 
 /** The per-user data folder: $DIGIT_STUDIO_HOME, else the platform's usual place. */
 export function userDataDir(): string {
@@ -44,22 +55,39 @@ function processAlive(pid: number | undefined): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoOf(err) === 'EPERM';
   }
 }
 
+/** What recover() did, for logs and the fault-injection script. */
+export interface Recovery {
+  /** Temporary and orphan folders removed. */
+  swept: string[];
+  /** Runs whose record or metrics were repaired. */
+  repaired: string[];
+}
+
 export class RunStore {
+  /** Metrics files this store has appended to: each ends with a whole line from then on. */
+  private readonly appended = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly fs: FileOps = realFileOps,
   ) {}
 
+  /** The folder of run `id`; only an id of the shape newRunId() makes is accepted, so it is one folder inside root. */
   dir(id: string): string {
-    if (!/^[\w.-]+$/.test(id)) throw new UserError(`run id ${JSON.stringify(id)} is not valid`);
-    return join(this.root, id);
+    if (!RUN_ID_PATTERN.test(id)) throw new UserError(`run id ${JSON.stringify(id)} is not valid`);
+    return inside(this.root, id);
   }
 
-  /** Make the folder of a new run and write its record. */
+  /** A file or folder of run `id`, checked to stay inside the run's folder. */
+  private path(id: string, name: string): string {
+    return inside(this.dir(id), name);
+  }
+
+  /** Make the folder of a new run with its record; a kill half-way leaves only a temporary folder, swept on open. */
   async create(fields: Omit<RunRecord, 'id' | 'createdAt' | 'status' | 'epochsDone' | 'checkpoint'>): Promise<RunRecord> {
     const record: RunRecord = {
       id: newRunId(),
@@ -70,71 +98,101 @@ export class RunStore {
       checkpoint: null,
       ...fields,
     };
-    await this.fs.mkdir(this.dir(record.id), { recursive: true });
-    await this.writeRecord(record);
+    const dir = this.dir(record.id);
+    try {
+      await writeDirAtomic(dir, (tmp) => this.fs.writeFile(join(tmp, RUN_JSON), serialize(record)), this.fs);
+    } catch (err) {
+      throw explainFsError(err, dir);
+    }
     return record;
   }
 
-  /** Replace run.json atomically. */
+  /** Replace run.json atomically (checked against the schema first: the store never writes what it could not read). */
   async writeRecord(record: RunRecord): Promise<void> {
-    await writeFileAtomic(join(this.dir(record.id), RUN_JSON), JSON.stringify(record, null, 2), this.fs);
+    const path = this.path(record.id, RUN_JSON);
+    try {
+      await writeFileAtomic(path, serialize(record), this.fs);
+    } catch (err) {
+      throw explainFsError(err, path);
+    }
   }
 
-  /** A run's record; one left 'running' by a process that no longer exists reads as stopped and interrupted. */
+  /**
+   * A run's record. One left 'running' by a process that no longer exists reads as interrupted: stopped when it
+   * has a checkpoint to resume from, failed when it died before its first one (nothing to resume: delete it),
+   * done when its last epoch was saved.
+   */
   async read(id: string): Promise<RunRecord> {
-    const path = join(this.dir(id), RUN_JSON);
-    if (!existsSync(path)) throw new UserError(`no run ${id} in ${this.root}`);
-    let record: RunRecord;
+    return interpret(await this.stored(id));
+  }
+
+  /** run.json as it is on disk, checked against the schema. */
+  private async stored(id: string): Promise<RunRecord> {
+    const path = this.path(id, RUN_JSON);
+    let text: string;
     try {
-      record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw errnoOf(err) === 'ENOENT' ? new UserError(`no run ${id} in ${this.root}`) : explainFsError(err, path);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
     } catch {
       throw new UserError(`${path}: not valid JSON`);
     }
-    if (record.status === 'running' && !processAlive(record.pid)) return { ...record, status: 'stopped', interrupted: true };
-    return record;
+    const parsed = RunRecordSchema.safeParse(json);
+    if (!parsed.success) throw new UserError(`${path}: not a run record (${describeIssues(parsed.error)})`);
+    // The folder's name is the id, whatever the file says: a planted id steers nothing.
+    return { ...parsed.data, id };
   }
 
   /**
    * Save a checkpoint: a complete new folder, then run.json pointing at it, then the old folder removed.
-   * A crash at any point leaves run.json naming a complete checkpoint.
+   * A crash or a full disk at any point leaves run.json naming a complete checkpoint.
    */
   async saveCheckpoint(record: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer | null): Promise<RunRecord> {
+    // Checked before anything is written: a record whose checkpoint leads out of the run deletes nothing.
+    const previous = record.checkpoint && this.path(record.id, record.checkpoint);
     await this.sweep(record);
     const name = `ckpt-${String(record.epochsDone).padStart(4, '0')}-${randomBytes(2).toString('hex')}`;
-    await writeDirAtomic(
-      join(this.dir(record.id), name),
-      async (tmp) => {
-        await writeModel(tmp, model, this.fs);
-        if (optimizer) await writeOptimizer(tmp, optimizer, this.fs);
-      },
-      this.fs,
-    );
-    const previous = record.checkpoint;
+    const dir = this.path(record.id, name);
+    try {
+      await writeDirAtomic(
+        dir,
+        async (tmp) => {
+          await writeModel(tmp, model, this.fs);
+          if (optimizer) await writeOptimizer(tmp, optimizer, this.fs);
+        },
+        this.fs,
+      );
+    } catch (err) {
+      throw explainFsError(err, this.dir(record.id));
+    }
     const next = { ...record, checkpoint: name };
     try {
       await this.writeRecord(next);
     } catch (err) {
-      await rm(join(this.dir(record.id), name), { recursive: true, force: true });
+      await this.fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
-    if (previous) await this.fs.rm(join(this.dir(record.id), previous), { recursive: true, force: true });
+    if (previous) await this.fs.rm(previous, { recursive: true, force: true }).catch(() => undefined);
     return next;
   }
 
-  /** Remove what an earlier crash may have left: temporary files and checkpoints run.json does not name. */
-  private async sweep(record: RunRecord): Promise<void> {
+  /** Remove what an earlier crash may have left in a run: temporary files and checkpoints run.json does not name. */
+  private async sweep(record: RunRecord): Promise<string[]> {
     const entries = await readdir(this.dir(record.id));
-    const stale = entries.filter(
-      (name) => (name.startsWith('.') && name.includes('.tmp-')) || (name.startsWith('ckpt-') && name !== record.checkpoint),
-    );
-    await Promise.all(stale.map((name) => rm(join(this.dir(record.id), name), { recursive: true, force: true })));
+    const stale = entries.filter((name) => isTempName(name) || (name.startsWith('ckpt-') && name !== record.checkpoint));
+    await Promise.all(stale.map((name) => this.fs.rm(this.path(record.id, name), { recursive: true, force: true })));
+    return stale;
   }
 
   /** The current checkpoint's folder. */
   async checkpointDir(id: string): Promise<string> {
     const record = await this.read(id);
     if (!record.checkpoint) throw new UserError(`run ${id} has no saved model yet`);
-    return join(this.dir(id), record.checkpoint);
+    return this.path(id, record.checkpoint);
   }
 
   async loadModel(id: string): Promise<tf.LayersModel> {
@@ -142,32 +200,146 @@ export class RunStore {
   }
 
   /** Append one event to the run's metrics; a torn last line from a crash is skipped on reading. */
-  async appendMetric(id: string, event: object): Promise<void> {
-    await appendFile(join(this.dir(id), METRICS_JSONL), JSON.stringify(event) + '\n');
+  async appendMetric(id: string, event: MetricLine): Promise<void> {
+    const path = this.path(id, METRICS_JSONL);
+    try {
+      // The first append of this store to a file a crash tore starts a new line, so that it is not glued to the torn one.
+      const lead = this.appended.has(path) || (await endsLine(path)) ? '' : '\n';
+      await this.fs.appendFile(path, lead + JSON.stringify(event) + '\n');
+      this.appended.add(path);
+    } catch (err) {
+      throw explainFsError(err, path);
+    }
   }
 
-  async readMetrics(id: string): Promise<object[]> {
-    const path = join(this.dir(id), METRICS_JSONL);
+  /** Every well-formed line of the run's metrics, in order; torn or foreign lines are skipped. */
+  async readMetrics(id: string): Promise<MetricLine[]> {
+    const path = this.path(id, METRICS_JSONL);
     if (!existsSync(path)) return [];
-    const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
-    return lines.flatMap((line) => {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw explainFsError(err, path);
+    }
+    return text.split('\n').flatMap((line) => {
       try {
-        return [JSON.parse(line) as object];
+        const parsed = MetricLineSchema.safeParse(JSON.parse(line));
+        return parsed.success ? [parsed.data] : [];
       } catch {
         return [];
       }
     });
   }
 
-  /** Every readable run, newest first; folders without a valid run.json are passed over. */
-  async list(): Promise<RunRecord[]> {
-    if (!existsSync(this.root)) return [];
-    const names = (await readdir(this.root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.'));
-    const records = await Promise.all(names.map((d) => this.read(d.name).catch(() => null)));
-    return records.filter((r): r is RunRecord => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /** The run's curves as one clean run (see cleanHistory). */
+  async history(id: string): Promise<History> {
+    const record = await this.read(id);
+    return cleanHistory(await this.readMetrics(id), record, record.status === 'running');
   }
 
-  async remove(id: string): Promise<void> {
-    await rm(this.dir(id), { recursive: true, force: true });
+  /** Every run folder, newest first: readable ones as their record, the others as unreadable with the reason. */
+  async list(): Promise<RunListEntry[]> {
+    if (!existsSync(this.root)) return [];
+    const ids = (await readdir(this.root, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID_PATTERN.test(d.name)).map((d) => d.name);
+    const entries = await Promise.all(
+      ids.map((id): Promise<RunListEntry> => this.read(id).catch((err: unknown) => ({ id, status: 'unreadable', error: messageOf(err) }))),
+    );
+    // The id starts with its creation time to the second; createdAt breaks ties within a second.
+    const key = (e: RunListEntry) => `${e.id.slice(0, 15)} ${e.status === 'unreadable' ? '' : e.createdAt}`;
+    return entries.sort((a, b) => key(b).localeCompare(key(a)));
   }
+
+  /** Delete a run's folder; a run that is training is refused. */
+  async remove(id: string): Promise<void> {
+    const dir = this.dir(id);
+    const record = await this.read(id).catch(() => null);
+    if (record?.status === 'running') throw new UserError(`run ${id} is training (process ${record.pid}); stop it before deleting it`);
+    try {
+      await this.fs.rm(dir, { recursive: true, force: true });
+    } catch (err) {
+      throw explainFsError(err, dir);
+    }
+  }
+
+  /**
+   * Repair what kills and crashes leave, once when the store is opened: temporary folders, run folders that never
+   * got their run.json, stale checkpoints, interrupted runs still saying 'running', and an epoch's metrics line
+   * lost between its checkpoint and its append (rebuilt from the record). Best effort: what cannot be written
+   * (a read-only disk) stays as it is and is still read correctly.
+   */
+  async recover(now = Date.now()): Promise<Recovery> {
+    const done: Recovery = { swept: [], repaired: [] };
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(this.root, entry.name);
+      try {
+        if (isTempName(entry.name)) {
+          if (now - (await stat(path)).mtimeMs < TEMP_GRACE_MS) continue;
+          await this.fs.rm(path, { recursive: true, force: true });
+          done.swept.push(entry.name);
+        } else if (entry.isDirectory() && RUN_ID_PATTERN.test(entry.name)) {
+          if (!existsSync(join(path, RUN_JSON)) && (await readdir(path)).every((name) => isTempName(name) || name.startsWith('ckpt-'))) {
+            // Made by an older version between mkdir and run.json: nothing in it can be read back.
+            await this.fs.rm(path, { recursive: true, force: true });
+            done.swept.push(entry.name);
+          } else if (await this.repair(entry.name)) {
+            done.repaired.push(entry.name);
+          }
+        }
+      } catch {
+        // Left as it is: list() shows an unreadable run as such, and a read-only disk keeps what it has.
+      }
+    }
+    return done;
+  }
+
+  /** Repair one run that no process is training; true when something was written. */
+  private async repair(id: string): Promise<boolean> {
+    const stored = await this.stored(id);
+    const record = interpret(stored);
+    if (record.status === 'running') return false;
+    let changed = (await this.sweep(record)).length > 0;
+    // Written down, so that the run reads the same even if its old process id is ever reused.
+    if (stored.status !== record.status) {
+      await this.writeRecord(record);
+      changed = true;
+    }
+    const { last } = record;
+    if (last && last.epoch === record.epochsDone && !(await this.readMetrics(id)).some((m) => m.event === 'epoch' && m.epoch === last.epoch)) {
+      await this.appendMetric(id, { event: 'epoch', ...last });
+      changed = true;
+    }
+    return changed;
+  }
+}
+
+function interpret(record: RunRecord): RunRecord {
+  if (record.status !== 'running' || processAlive(record.pid)) return record;
+  if (!record.checkpoint) return { ...record, status: 'failed', interrupted: true, pid: undefined, error: DIED_BEFORE_CHECKPOINT };
+  // Killed after its last epoch was saved, before it said so: it is done.
+  if (record.epochsDone >= record.spec.epochs) return { ...record, status: 'done', pid: undefined };
+  return { ...record, status: 'stopped', interrupted: true, pid: undefined };
+}
+
+/** Whether a file is missing, empty, or ends with a newline. */
+async function endsLine(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return true;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return buffer[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
+function serialize(record: RunRecord): string {
+  return JSON.stringify(RunRecordSchema.parse(record), null, 2);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,33 +1,46 @@
 // Small per-user settings (the active model), kept in settings.json and replaced atomically.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from './atomic.ts';
+import { z } from 'zod';
+import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
+import { explainFsError } from '../errors.ts';
+import { RUN_ID_PATTERN } from '../../shared/types.ts';
 
-export interface Settings {
-  activeModel: string;
-}
+const SettingsSchema = z.object({
+  activeModel: z.union([z.literal('bundled'), z.string().regex(RUN_ID_PATTERN)]).catch('bundled'),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
 
 const DEFAULTS: Settings = { activeModel: 'bundled' };
 
 export class SettingsFile {
   readonly path: string;
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly fs: FileOps = realFileOps,
+  ) {
     this.path = join(dir, 'settings.json');
   }
 
-  /** The saved settings; defaults when the file is missing or unreadable (it is only a preference). */
+  /** The saved settings; defaults for a missing file and for any field that is not valid (it is only a preference). */
   read(): Settings {
     if (!existsSync(this.path)) return { ...DEFAULTS };
     try {
-      return { ...DEFAULTS, ...(JSON.parse(readFileSync(this.path, 'utf8')) as Partial<Settings>) };
+      const parsed = SettingsSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+      return parsed.success ? parsed.data : { ...DEFAULTS };
     } catch {
       return { ...DEFAULTS };
     }
   }
 
+  /** Save the settings; a failure (read-only or full disk) is a UserError naming the file. */
   async write(settings: Settings): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    await writeFileAtomic(this.path, JSON.stringify(settings, null, 2));
+    try {
+      await this.fs.mkdir(dirname(this.path), { recursive: true });
+      await writeFileAtomic(this.path, JSON.stringify(SettingsSchema.parse(settings), null, 2), this.fs);
+    } catch (err) {
+      throw explainFsError(err, this.path);
+    }
   }
 }

@@ -5,7 +5,9 @@ import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readOptimizer } from '../model/model-io.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
+import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train } from './train.ts';
+import { explainFsError } from '../errors.ts';
 import type { TrainingEvent, WorkerInput } from './training-messages.ts';
 
 const BATCH_EVENT_INTERVAL_MS = 200;
@@ -18,12 +20,12 @@ async function run(): Promise<void> {
   const backend = await initBackend();
   const dataset = await loadDataset(job.dataDir);
   const data = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
-  const store = new RunStore(job.runsRoot);
+  const store = new RunStore(job.runsRoot, fileOpsFromEnv());
   const optimizer = createOptimizer(job.spec);
   let record: RunRecord;
   let model;
   if (job.resumeId) {
-    record = { ...(await store.read(job.resumeId)), status: 'running', pid: process.pid, backend, interrupted: undefined };
+    record = { ...(await store.read(job.resumeId)), status: 'running', pid: process.pid, backend, interrupted: undefined, error: undefined };
     model = await store.loadModel(record.id);
     await readOptimizer(await store.checkpointDir(record.id), optimizer);
   } else {
@@ -65,9 +67,12 @@ async function run(): Promise<void> {
     await store.writeRecord(record);
     post({ type: 'done', run: record, stopped: result.stopped });
   } catch (err) {
-    record = { ...record, status: 'failed', error: (err as Error).message };
-    await store.writeRecord(record);
-    throw err;
+    // The record still names the last checkpoint that was saved whole: the run can resume from it.
+    const error = explainFsError(err, store.dir(record.id));
+    record = { ...record, status: 'failed', pid: undefined, error: error instanceof Error ? error.message : String(error) };
+    // On a full disk this write may fail too; the run then reads as interrupted, which resumes the same way.
+    await store.writeRecord(record).catch(() => undefined);
+    throw error;
   }
 }
 

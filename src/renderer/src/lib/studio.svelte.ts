@@ -8,6 +8,7 @@ import type {
   DatasetInfo,
   EpochMetrics,
   ModelSpec,
+  RunListEntry,
   RunRecord,
   StudioApi,
 } from '../../../shared/contract';
@@ -20,7 +21,7 @@ export class StudioState {
   info = $state.raw<AppInfo | null>(null);
   dataset = $state.raw<DatasetInfo | null>(null);
   activeModel = $state.raw<ActiveModel | null>(null);
-  runs = $state.raw<RunRecord[]>([]);
+  runs = $state.raw<RunListEntry[]>([]);
   /** The spec being edited in the training panel: kept here so that it survives visits elsewhere. */
   spec = $state<ModelSpec>(defaultSpec());
   trainLimit = $state<number | null>(null);

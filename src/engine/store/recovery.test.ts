@@ -1,0 +1,165 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type FileOps, realFileOps } from './atomic.ts';
+import { initBackend } from '../runtime/backend.ts';
+import { createModel, createOptimizer } from '../model/model.ts';
+import { DIED_BEFORE_CHECKPOINT, RunStore } from './runs.ts';
+import { defaultSpec } from '../../shared/spec.ts';
+
+// Small enough that each of the many simulated kills saves in milliseconds.
+const spec = {
+  ...defaultSpec(),
+  conv: [{ filters: 2, kernelSize: 5, padding: 'same' as const, pool: 'max' as const, poolSize: 2, poolStride: 2 }],
+  dense: [8],
+  epochs: 2,
+};
+// A pid far above Linux's pid_max (4,194,304): the process that wrote these runs is gone.
+const DEAD_PID = 99_999_999;
+// Temporary folders younger than a minute may be another process's save in progress: look from later on.
+const LATER = () => Date.now() + 5 * 60_000;
+
+const metrics = (epoch: number) => ({
+  epoch,
+  epochs: 2,
+  loss: 1 / epoch,
+  accuracy: 0.8,
+  valLoss: 1 / epoch,
+  valAccuracy: 0.8,
+  seconds: 1,
+  samplesPerSecond: 100,
+});
+const batch = (epoch: number, b: number) => ({
+  event: 'batch' as const,
+  epoch,
+  epochs: 2,
+  batch: b,
+  batches: 2,
+  loss: 1,
+  accuracy: 0.5,
+  samplesPerSecond: 100,
+  etaSeconds: 1,
+});
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+/** File operations of a process that is killed at its `n`th call: that call and every later one never happen. */
+function killedAt(n: number): FileOps {
+  let calls = 0;
+  const gate = () => {
+    if (++calls >= n) throw new Error('killed');
+  };
+  return {
+    writeFile: async (p, d) => (gate(), realFileOps.writeFile(p, d)),
+    appendFile: async (p, d) => (gate(), realFileOps.appendFile(p, d)),
+    rename: async (a, b) => (gate(), realFileOps.rename(a, b)),
+    mkdir: async (p, o) => (gate(), realFileOps.mkdir(p, o)),
+    rm: async (p, o) => (gate(), realFileOps.rm(p, o)),
+  };
+}
+
+/** What the training worker writes for a two-epoch run, in the same order. */
+async function trainTwoEpochs(store: RunStore): Promise<void> {
+  const model = createModel(spec);
+  const optimizer = createOptimizer(spec);
+  let record = await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: DEAD_PID });
+  for (const epoch of [1, 2]) {
+    await store.appendMetric(record.id, batch(epoch, 1));
+    await store.appendMetric(record.id, batch(epoch, 2));
+    record = await store.saveCheckpoint({ ...record, epochsDone: epoch, last: metrics(epoch) }, model, optimizer);
+    await store.appendMetric(record.id, { event: 'epoch', ...metrics(epoch) });
+  }
+  await store.writeRecord({ ...record, status: 'done' });
+  model.dispose();
+  optimizer.dispose();
+}
+
+describe('recovery on open', () => {
+  it('after a kill between any two writes, leaves no orphan or temporary folder, loses no saved epoch and can resume or discard', async () => {
+    const outcomes = new Set<string>();
+    let n = 1;
+    for (; ; n++) {
+      const root = mkdtempSync(join(tmpdir(), 'runs-'));
+      const finished = await trainTwoEpochs(new RunStore(root, killedAt(n))).then(
+        () => true,
+        (err: Error) => (expect(err.message).toMatch(/killed/), false),
+      );
+      const store = new RunStore(root);
+      await store.recover(LATER());
+      const left = readdirSync(root);
+      expect(
+        left.every((name) => /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(name)),
+        `kill at write ${n} left ${left}`,
+      ).toBe(true);
+      const runs = await store.list();
+      expect(runs.length).toBeLessThanOrEqual(1);
+      for (const run of runs) {
+        if (run.status === 'unreadable') throw new Error(`kill at write ${n}: ${run.error}`);
+        const history = await store.history(run.id);
+        // Every epoch whose checkpoint was saved has its metrics line, rebuilt from run.json if the kill lost it.
+        expect(history.epochs.map((e) => e.epoch)).toEqual([1, 2].slice(0, run.epochsDone));
+        expect(
+          readdirSync(store.dir(run.id)).filter((name) => name.startsWith('.') || (name.startsWith('ckpt-') && name !== run.checkpoint)),
+        ).toEqual([]);
+        if (run.checkpoint) {
+          await expect(store.loadModel(run.id)).resolves.toBeDefined();
+          // Killed with every epoch saved is done; before that, stopped and resumable.
+          expect(run.status).toBe(run.epochsDone === 2 ? 'done' : 'stopped');
+        } else {
+          expect(run).toMatchObject({ status: 'failed', interrupted: true, error: DIED_BEFORE_CHECKPOINT });
+        }
+        outcomes.add(`${run.status}:${run.epochsDone}`);
+      }
+      if (runs.length === 0) outcomes.add('no run');
+      // Recovery wrote what it found down: a second pass has nothing left to do.
+      expect(await store.recover(LATER())).toEqual({ swept: [], repaired: [] });
+      if (finished) break;
+    }
+    expect(n).toBeGreaterThan(20);
+    expect([...outcomes].sort()).toEqual(['done:2', 'failed:0', 'no run', 'stopped:1']);
+  });
+
+  it('sweeps run folders that never got their run.json and old temporary folders, and leaves live runs and fresh saves alone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runs-'));
+    const store = new RunStore(root);
+    const live = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    mkdirSync(join(store.dir(live.id), '.ckpt-0001-abcd.tmp-0123abcd'));
+    mkdirSync(join(root, '20261127-203000-1a2b'));
+    mkdirSync(join(root, '.20261127-203001-1a2b.tmp-89abcdef'));
+    expect(await store.recover()).toEqual({ swept: ['20261127-203000-1a2b'], repaired: [] });
+    expect(existsSync(join(root, '.20261127-203001-1a2b.tmp-89abcdef'))).toBe(true);
+    expect((await store.recover(LATER())).swept).toEqual(['.20261127-203001-1a2b.tmp-89abcdef']);
+    expect(readdirSync(store.dir(live.id)).sort()).toEqual(['.ckpt-0001-abcd.tmp-0123abcd', 'run.json']);
+  });
+
+  it('lists a run whose run.json is corrupt as unreadable, with the reason, and lets it be deleted', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runs-'));
+    const store = new RunStore(root);
+    const [torn, wrong, good] = [
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
+    ];
+    writeFileSync(join(store.dir(torn.id), 'run.json'), '{"id": "x", "spec": {');
+    writeFileSync(join(store.dir(wrong.id), 'run.json'), JSON.stringify({ ...wrong, status: 'exploded', epochsDone: -1 }));
+    await store.recover(LATER());
+    const runs = await store.list();
+    expect(runs).toHaveLength(3);
+    expect(runs.find((r) => r.id === good.id)?.status).toBe('running');
+    expect(runs.find((r) => r.id === torn.id)).toEqual({
+      id: torn.id,
+      status: 'unreadable',
+      error: `${join(store.dir(torn.id), 'run.json')}: not valid JSON`,
+    });
+    expect(runs.find((r) => r.id === wrong.id)).toMatchObject({
+      status: 'unreadable',
+      error: expect.stringMatching(/not a run record \(status: .*; epochsDone: /),
+    });
+    await store.remove(torn.id);
+    await store.remove(wrong.id);
+    expect((await store.list()).map((r) => r.id)).toEqual([good.id]);
+  });
+});
