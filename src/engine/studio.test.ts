@@ -69,7 +69,7 @@ describe('evaluation', () => {
       evaluated.push(dir);
       await new Promise((resolve) => setTimeout(resolve, 40));
       running--;
-      return { loss: 0.1, accuracy: 0.9, confusion: [], perClassAccuracy: [], count: 10_000 };
+      return { loss: 0.1, accuracy: 0.9, confusion: [], perClassAccuracy: [], perClass: [], errors: [], count: 10_000 };
     };
     const userDir = mkdtempSync(join(tmpdir(), 'user-'));
     const studio = await open({ userDir, evaluate });
