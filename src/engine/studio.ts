@@ -16,11 +16,13 @@ import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/bac
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
+import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
+import { defaultSpec } from '../shared/spec.ts';
 import type { EpochMetrics } from './training/train.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
 import type { TrainingEvent } from './training/training-messages.ts';
@@ -224,6 +226,24 @@ export class Studio {
       return { deleted: true };
     },
   };
+
+  /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */
+  async exportModel(dir: string): Promise<void> {
+    const record = this.active.id === 'bundled' ? null : await this.store.read(this.active.id);
+    const manifest: ExchangeManifest = {
+      source: this.active.label,
+      spec: record?.spec ?? defaultSpec(),
+      testAccuracy: this.active.testAccuracy,
+      last: record?.last,
+    };
+    await exportModelFolder(this.model, dir, manifest);
+  }
+
+  /** Import the model folder `dir` as a finished run and make it the active model. */
+  async importModel(dir: string): Promise<ActiveModel> {
+    const run = await importModelFolder(this.store, dir, this.backend);
+    return this.activate(run.id);
+  }
 
   /** Stop any training and wait for it to save. */
   async close(): Promise<void> {
