@@ -1,22 +1,6 @@
 // The window's locks, checked on stand-ins for Electron's session and web contents.
 import { describe, expect, it, vi } from 'vitest';
-import { EXTERNAL_HOSTS, guardContents, isAllowedExternal, lockDownSession, secureWebPreferences } from './security.ts';
-
-describe('secure web preferences', () => {
-  it('isolates and sandboxes the page and gives it no Node', () => {
-    expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
-      preload: '/app/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
-  });
-});
+import { EXTERNAL_HOSTS, guardContents, isAllowedExternal, lockDownSession } from './security.ts';
 
 describe('the session', () => {
   it('refuses every permission request and check, and serves the CSP', () => {

@@ -1,6 +1,6 @@
-// The window's locks: secure web preferences, a session that grants nothing, and web contents that never
+// The window's locks (its web preferences are in window.ts): a session that grants nothing, and web contents that never
 // navigate away, open windows or attach webviews. Links open in the user's browser only for known hosts.
-import type { Session, WebContents, WebPreferences } from 'electron';
+import type { Session, WebContents } from 'electron';
 
 /** The only hosts a link may open on (https only, in the user's browser): the project's home and docs. */
 export const EXTERNAL_HOSTS: readonly string[] = ['github.com', 'www.tensorflow.org', 'js.tensorflow.org'];
@@ -14,24 +14,6 @@ export function isAllowedExternal(url: string): boolean {
     return false;
   }
   return parsed.protocol === 'https:' && !parsed.username && !parsed.password && EXTERNAL_HOSTS.includes(parsed.hostname);
-}
-
-/** The main window's web preferences: isolated, sandboxed, no Node, the web's own security rules. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-  };
 }
 
 type LockableSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {

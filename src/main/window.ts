@@ -1,6 +1,5 @@
 // The one main window: locked-down preferences, its last size and place restored, and saved again on close.
 import type { BrowserWindow, BrowserWindowConstructorOptions, Screen } from 'electron';
-import { secureWebPreferences } from './security.ts';
 import { isVisibleOn, MIN_SIZE, readWindowState, saveWindowState } from './window-state.ts';
 
 export interface MainWindow {
@@ -23,7 +22,9 @@ export function createMainWindow(deps: WindowDeps, options: { preload: string; s
       saved,
       deps.screen.getAllDisplays().map((d) => d.workArea),
     );
-  const window = new deps.BrowserWindow({
+  const { BrowserWindow } = deps;
+  // Written out here, in the constructor call, so that electronegativity's checks can read every setting.
+  const window = new BrowserWindow({
     width: saved?.width ?? 1280,
     height: saved?.height ?? 860,
     ...(onScreen ? { x: saved.x, y: saved.y } : {}),
@@ -32,7 +33,22 @@ export function createMainWindow(deps: WindowDeps, options: { preload: string; s
     title: 'Digit Studio',
     show: false,
     ...(options.icon ? { icon: options.icon } : {}),
-    webPreferences: secureWebPreferences(options.preload),
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      // Middle-click would otherwise ask for a new window (refused anyway by guardContents).
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   if (onScreen && saved.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
