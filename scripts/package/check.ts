@@ -3,7 +3,7 @@
 // that the fuses are set, and smoke-run the packaged main bundle in plain Node. Exit 1 on any problem.
 import { getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,15 +50,23 @@ async function main(): Promise<string[]> {
   console.log(`package:check: fuses ${REQUIRED_FUSES.map(([, , s]) => s).join(', ')}`);
   if (problems.length > 0) return problems;
 
-  const resources = simulateResources(join(appDir, 'resources'), join(dist, '.smoke'));
-  const spec = JSON.stringify({ ...defaultSpec(), epochs: 1 });
-  const home = mkdtempSync(join(tmpdir(), 'digit-studio-smoke-'));
-  const smoke = spawnSync(process.execPath, [join(root, 'scripts/package/smoke.mjs'), resources, spec], {
-    stdio: 'inherit',
-    env: { ...process.env, DIGIT_STUDIO_HOME: home },
-    timeout: 300_000,
-  });
-  return smoke.status === 0 ? [] : [`the packaged smoke run failed (exit ${smoke.status ?? smoke.signal})`];
+  // Outside the project, so that nothing resolves from its node_modules.
+  const work = mkdtempSync(join(tmpdir(), 'digit-studio-smoke-'));
+  try {
+    const resources = simulateResources(join(appDir, 'resources'), join(work, 'app'));
+    const spec = JSON.stringify({ ...defaultSpec(), epochs: 1 });
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const smoke = spawnSync(process.execPath, [join(root, 'scripts/package/smoke.mjs'), resources, spec], {
+      stdio: 'inherit',
+      cwd: work,
+      env: { ...env, DIGIT_STUDIO_HOME: join(work, 'home') },
+      timeout: 300_000,
+    });
+    return smoke.status === 0 ? [] : [`the packaged smoke run failed (exit ${smoke.status ?? smoke.signal})`];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 const problems = await main().catch((err: Error) => [err.message]);

@@ -1,12 +1,14 @@
 // The packaging check itself, on small layouts built with @electron/asar: a good one passes, and each
 // doctored one (wasm or tfjs-node left in the asar, a worker entry missing, a dependency packed…) fails
-// with a message naming the file.
+// with a message naming the file; and the smoke run's simulated folder.
 import { createPackageWithOptions } from '@electron/asar';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkLayout } from './layout.ts';
+import { simulateResources } from './simulate.ts';
 
 const json = (value: object) => JSON.stringify(value);
 const APP: Record<string, string> = {
@@ -102,5 +104,24 @@ describe('the packaged layout check', () => {
       'model/weights.bin: missing from resources (the bundled model)',
       'model/manifest.json: missing from resources (the bundled model)',
     ]);
+  });
+});
+
+describe('the simulated resources folder for the smoke run', () => {
+  it('shows the main thread every file and workers only the unpacked ones', async () => {
+    const resources = await layout(APP, '{out/main,node_modules}');
+    const target = join(mkdtempSync(join(tmpdir(), 'simulate-')), 'app');
+    const simulated = simulateResources(resources, target);
+    expect(existsSync(join(simulated, 'app.asar', 'out/renderer/index.html'))).toBe(true);
+    expect(existsSync(join(simulated, 'app.asar', 'out/main/train-worker.js'))).toBe(true);
+    expect(existsSync(join(simulated, 'app.asar.unpacked', 'out/main/train-worker.js'))).toBe(true);
+    expect(existsSync(join(simulated, 'app.asar.unpacked', 'out/renderer/index.html'))).toBe(false);
+    expect(existsSync(join(target, 'node_modules/electron/index.js'))).toBe(true);
+  });
+
+  it('refuses a place under a node_modules-holding folder, where Node would find what the package lacks', async () => {
+    const resources = await layout(APP);
+    const inProject = fileURLToPath(new URL('../../dist/.simulate-test', import.meta.url));
+    expect(() => simulateResources(resources, inProject)).toThrow(/node_modules is above it; the smoke run needs a folder outside any project$/);
   });
 });
