@@ -63,11 +63,15 @@ describe('evaluation', () => {
     let running = 0;
     let most = 0;
     const evaluated: string[] = [];
+    // Every evaluation waits for the test's word, so that all the asks below happen while the first is in flight.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const evaluate = async (dir: string): Promise<Evaluation> => {
       running++;
       most = Math.max(most, running);
       evaluated.push(dir);
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      await released;
+      await new Promise((resolve) => setTimeout(resolve, 5));
       running--;
       return { loss: 0.1, accuracy: 0.9, confusion: [], perClassAccuracy: [], perClass: [], errors: [], count: 10_000 };
     };
@@ -82,6 +86,7 @@ describe('evaluation', () => {
     asked.push(h['model:evaluate'](undefined));
     await h['runs:activate']({ id: 'bundled' });
     asked.push(h['model:evaluate'](undefined));
+    release();
     const results = await Promise.all(asked);
     expect(most).toBe(1);
     const store = new RunStore(join(userDir, 'runs'));
