@@ -5,13 +5,19 @@ import type { InvokeInput, StudioApi } from '../src/shared/contract.ts';
 import { defaultSpec } from '../src/shared/spec.ts';
 import { ARTIFACTS, expect, test } from './fixtures';
 
-const timings: { galleryMs: number[]; inputToMapsMs: number[] } = { galleryMs: [], inputToMapsMs: [] };
+const timings: { galleryMs: number[]; inputToMapsMs: number[]; explainRoundTripMs: number[] } = {
+  galleryMs: [],
+  inputToMapsMs: [],
+  explainRoundTripMs: [],
+};
 
 test.afterAll(() => {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const report = {
     errorsGalleryAfterEvaluation: { goalMs: 200, medianMs: median(timings.galleryMs), samplesMs: timings.galleryMs },
     inputToFeatureMapsAndSaliency: { goalMs: 50, medianMs: median(timings.inputToMapsMs), samplesMs: timings.inputToMapsMs },
+    // For reference: model:explain's round trip alone (engine and transport, nothing drawn).
+    explainRoundTrip: { medianMs: median(timings.explainRoundTripMs), samplesMs: timings.explainRoundTripMs },
   };
   writeFileSync(join(ARTIFACTS, 'insight-timings.json'), JSON.stringify(report, null, 2) + '\n');
 });
@@ -80,6 +86,31 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
     timings.inputToMapsMs.push(Number(await network.getAttribute('data-latency')));
   }
   await page.screenshot({ path: join(ARTIFACTS, 'model-full.png'), fullPage: true });
+  for (let k = 0; k < 12; k++) {
+    const ms = await page.evaluate(async (value) => {
+      const field = new Array<number>(784).fill(value);
+      const started = performance.now();
+      await (window as unknown as { studio: StudioApi }).studio.invoke('model:explain', { field });
+      return performance.now() - started;
+    }, k / 12);
+    timings.explainRoundTripMs.push(ms);
+  }
+});
+
+test('the Draw place shows the network for the drawing', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Draw' }).click();
+  const box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 200, box.y + 60);
+  await page.mouse.down();
+  for (let y = 80; y <= 340; y += 20) await page.mouse.move(box.x + 199, box.y + y, { steps: 2 });
+  await page.mouse.up();
+  await expect(page.getByTestId('predicted-label')).toHaveText('1');
+  const network = page.getByRole('region', { name: 'Draw' }).getByTestId('network-view');
+  await expect(network).toHaveAttribute('data-label', '1');
+  await expect(network).toHaveAttribute('data-layers', '7');
+  await network.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'draw-network.png') });
 });
 
 /** Start a tiny run through the real engine and wait for it to finish. */
