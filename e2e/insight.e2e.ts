@@ -5,9 +5,10 @@ import type { InvokeInput, StudioApi } from '../src/shared/contract.ts';
 import { defaultSpec } from '../src/shared/spec.ts';
 import { ARTIFACTS, expect, test } from './fixtures';
 
-const timings: { galleryMs: number[]; inputToMapsMs: number[]; explainRoundTripMs: number[] } = {
+const timings: { galleryMs: number[]; inputToMapsMs: number[]; replyMs: number[]; explainRoundTripMs: number[] } = {
   galleryMs: [],
   inputToMapsMs: [],
+  replyMs: [],
   explainRoundTripMs: [],
 };
 
@@ -16,6 +17,8 @@ test.afterAll(() => {
   const report = {
     errorsGalleryAfterEvaluation: { goalMs: 200, medianMs: median(timings.galleryMs), samplesMs: timings.galleryMs },
     inputToFeatureMapsAndSaliency: { goalMs: 50, medianMs: median(timings.inputToMapsMs), samplesMs: timings.inputToMapsMs },
+    // Of input → maps drawn, the time until the reply arrived (the rest is the window drawing it).
+    inputToReply: { medianMs: median(timings.replyMs), samplesMs: timings.replyMs },
     // For reference: model:explain's round trip alone (engine and transport, nothing drawn).
     explainRoundTrip: { medianMs: median(timings.explainRoundTripMs), samplesMs: timings.explainRoundTripMs },
   };
@@ -84,6 +87,7 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
     await all.nth(k).click();
     await expect(network).not.toHaveAttribute('data-replies', before!);
     timings.inputToMapsMs.push(Number(await network.getAttribute('data-latency')));
+    timings.replyMs.push(Number(await network.getAttribute('data-reply-ms')));
   }
   await page.screenshot({ path: join(ARTIFACTS, 'model-full.png'), fullPage: true });
   for (let k = 0; k < 12; k++) {
