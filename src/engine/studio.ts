@@ -18,6 +18,7 @@ import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
 import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
+import { explain, firstLayerFilters } from './model/explain.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
@@ -183,11 +184,21 @@ export class Studio {
       );
       return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities } };
     },
+    'dataset:samples': async ({ split, indices }) => {
+      const data = this.dataset[split];
+      const missing = indices.find((index) => index >= data.count);
+      if (missing !== undefined) throw new UserError(`${split} has ${data.count} samples; there is no index ${missing}`);
+      const pixels = new Uint8Array(indices.length * PIXELS);
+      indices.forEach((index, k) => pixels.set(data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), k * PIXELS));
+      return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
+    },
     'model:predict': async ({ field }) => {
       const { label, probabilities } = await predictField(this.model, field);
       return { label, probabilities };
     },
     'model:evaluate': async () => this.evaluateActive(),
+    'model:explain': async ({ field }) => explain(this.model, field),
+    'model:filters': async () => firstLayerFilters(this.model),
     'training:start': async (request) => {
       const { resumeId } = request;
       let job = { spec: request.spec, trainLimit: request.trainLimit, testLimit: request.testLimit, dataDir: this.options.dataDir };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PIXELS } from './mnist.ts';
 import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
-import type { Evaluation } from './explain.ts';
+import type { Evaluation, FilterImage, ModelExplanation } from './explain.ts';
 import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntry, type RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 
@@ -27,8 +27,11 @@ export const invokeSchemas = {
     limit: z.number().int().min(1).max(1000),
   }),
   'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
+  'dataset:samples': z.object({ split: Split, indices: z.array(z.number().int().min(0)).max(1000) }),
   'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
   'model:evaluate': z.undefined(),
+  'model:explain': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
+  'model:filters': z.undefined(),
   'training:start': z.object({
     spec: ValidModelSpecSchema,
     trainLimit: z.number().int().min(1).max(60000).optional(),
@@ -76,6 +79,14 @@ export interface DatasetPage {
   pixels: string;
 }
 
+/** Chosen samples of a split, in the order asked for. */
+export interface DatasetSamples {
+  indices: number[];
+  labels: number[];
+  /** indices.length × 784 bytes, base64. */
+  pixels: string;
+}
+
 export interface Prediction {
   label: number;
   probabilities: number[];
@@ -117,8 +128,11 @@ export interface InvokeOutputs {
   'dataset:info': DatasetInfo;
   'dataset:page': DatasetPage;
   'dataset:sample': DatasetSample;
+  'dataset:samples': DatasetSamples;
   'model:predict': Prediction;
   'model:evaluate': ModelEvaluation;
+  'model:explain': ModelExplanation;
+  'model:filters': FilterImage[];
   'training:start': { runId: string };
   'training:stop': { stopping: boolean };
   'training:status': TrainingStatus;

@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/contract';
 import { defaultSpec } from '../../../shared/spec';
 
-export type Place = 'dataset' | 'training' | 'draw';
+export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
 export class StudioState {
   place = $state<Place>('dataset');

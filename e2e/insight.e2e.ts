@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { InvokeInput, StudioApi } from '../src/shared/contract.ts';
+import { defaultSpec } from '../src/shared/spec.ts';
+import { ARTIFACTS, expect, test } from './fixtures';
+
+const timings: { galleryMs: number[]; inputToMapsMs: number[]; replyMs: number[]; explainRoundTripMs: number[] } = {
+  galleryMs: [],
+  inputToMapsMs: [],
+  replyMs: [],
+  explainRoundTripMs: [],
+};
+
+test.afterAll(() => {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const report = {
+    errorsGalleryAfterEvaluation: { goalMs: 200, medianMs: median(timings.galleryMs), samplesMs: timings.galleryMs },
+    inputToFeatureMapsAndSaliency: { goalMs: 50, medianMs: median(timings.inputToMapsMs), samplesMs: timings.inputToMapsMs },
+    // Of input → maps drawn, the time until the reply arrived (the rest is the window drawing it).
+    inputToReply: { medianMs: median(timings.replyMs), samplesMs: timings.replyMs },
+    // For reference: model:explain's round trip alone (engine and transport, nothing drawn).
+    explainRoundTrip: { medianMs: median(timings.explainRoundTripMs), samplesMs: timings.explainRoundTripMs },
+  };
+  writeFileSync(join(ARTIFACTS, 'insight-timings.json'), JSON.stringify(report, null, 2) + '\n');
+});
+
+/** Go to the Model place at 1280×800; returns its region (the Draw place has a network view too). */
+async function openModelPlace(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Model' }).click();
+  return page.getByRole('region', { name: 'Model' });
+}
+
+test('evaluate, click a confusion cell, see only those digits and look inside one', async ({ page }) => {
+  const place = await openModelPlace(page);
+  await page.getByTestId('model-evaluate').click();
+  const gallery = page.getByTestId('error-gallery');
+  await expect(gallery).toHaveAttribute('data-ms', /\d/);
+  timings.galleryMs.push(Number(await gallery.getAttribute('data-ms')));
+  const total = Number(await gallery.getAttribute('data-count'));
+  expect(total).toBeGreaterThan(0);
+  await expect(page.getByTestId('class-metrics').locator('tbody tr')).toHaveCount(10);
+
+  // The cell of the most common mistake.
+  const cells = page.getByRole('button', { name: /^Show the \d+ \ds read as \d$/ });
+  const labels = await cells.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')!));
+  const parsed = labels.map((l) =>
+    l
+      .match(/^Show the (\d+) (\d)s read as (\d)$/)!
+      .slice(1)
+      .map(Number),
+  );
+  const [count, truth, predicted] = parsed.reduce((best, cell) => (cell[0] > best[0] ? cell : best));
+  await cells.nth(parsed.findIndex((cell) => cell[0] === count && cell[1] === truth && cell[2] === predicted)).click();
+  await expect(gallery).toHaveAttribute('data-count', String(count));
+  const thumbs = page.getByTestId('error-thumb');
+  await expect(thumbs).toHaveCount(Math.min(count, 25));
+  for (const thumb of await thumbs.all()) {
+    await expect(thumb).toHaveAttribute('data-label', String(truth));
+    await expect(thumb).toHaveAttribute('data-predicted', String(predicted));
+  }
+  await expect(page.getByRole('group', { name: 'True digit filter' }).getByRole('button', { name: String(truth), exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+
+  // Open the most confident of them: its label, and every layer of the network for it.
+  await thumbs.first().click();
+  await expect(page.getByTestId('model-sample-label')).toHaveText(String(truth));
+  const network = place.getByTestId('network-view');
+  await expect(network).toHaveAttribute('data-layers', '7');
+  await expect(network).toHaveAttribute('data-label', String(predicted));
+  await expect(place.getByTestId('layer-conv1').locator('canvas')).toHaveCount(6);
+  await expect(place.getByTestId('layer-conv2').locator('canvas')).toHaveCount(16);
+  await expect(place.getByTestId('saliency')).toContainText('gradient × input');
+  await expect(place.getByTestId('filters')).toHaveAttribute('data-count', '6');
+  await page.screenshot({ path: join(ARTIFACTS, 'model.png') });
+
+  // Time input → feature maps and saliency on screen, one digit after another.
+  await page.getByRole('group', { name: 'True digit filter' }).getByRole('button', { name: 'any' }).click();
+  await page.getByRole('group', { name: 'Model said filter' }).getByRole('button', { name: 'any' }).click();
+  await expect(gallery).toHaveAttribute('data-count', String(total));
+  const all = page.getByTestId('error-thumb');
+  for (let k = 0; k < Math.min(12, await all.count()); k++) {
+    const before = await network.getAttribute('data-replies');
+    await all.nth(k).click();
+    await expect(network).not.toHaveAttribute('data-replies', before!);
+    timings.inputToMapsMs.push(Number(await network.getAttribute('data-latency')));
+    timings.replyMs.push(Number(await network.getAttribute('data-reply-ms')));
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'model-full.png'), fullPage: true });
+  for (let k = 0; k < 12; k++) {
+    const ms = await page.evaluate(async (value) => {
+      const field = new Array<number>(784).fill(value);
+      const started = performance.now();
+      await (window as unknown as { studio: StudioApi }).studio.invoke('model:explain', { field });
+      return performance.now() - started;
+    }, k / 12);
+    timings.explainRoundTripMs.push(ms);
+  }
+});
+
+test('the Draw place shows the network for the drawing', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Draw' }).click();
+  const box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 200, box.y + 60);
+  await page.mouse.down();
+  for (let y = 80; y <= 340; y += 20) await page.mouse.move(box.x + 199, box.y + y, { steps: 2 });
+  await page.mouse.up();
+  await expect(page.getByTestId('predicted-label')).toHaveText('1');
+  const network = page.getByRole('region', { name: 'Draw' }).getByTestId('network-view');
+  await expect(network).toHaveAttribute('data-label', '1');
+  await expect(network).toHaveAttribute('data-layers', '7');
+  await network.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'draw-network.png') });
+});
+
+/** Start a tiny run through the real engine and wait for it to finish. */
+async function train(page: Page, changes: Record<string, unknown>): Promise<string> {
+  const spec = { ...defaultSpec(), epochs: 2, batchSize: 100, ...changes };
+  return page.evaluate(
+    async (request) => {
+      const studio = (window as unknown as { studio: StudioApi }).studio;
+      const { runId } = await studio.invoke('training:start', request as InvokeInput<'training:start'>);
+      for (;;) {
+        const runs = await studio.invoke('runs:list');
+        const run = runs.find((r) => r.id === runId);
+        if (run && run.status !== 'running') return run.status;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    },
+    { spec, trainLimit: 1000, testLimit: 200 },
+  );
+}
+
+test('compare two runs: both curves, and the settings that differ', async ({ page }) => {
+  expect(await train(page, { activation: 'relu' })).toBe('done');
+  expect(await train(page, { activation: 'tanh', learningRate: 0.003 })).toBe('done');
+  await openModelPlace(page);
+  const picker = page.getByTestId('compare-runs');
+  await expect(picker.getByRole('checkbox')).toHaveCount(2);
+  for (const box of await picker.getByRole('checkbox').all()) await box.check();
+
+  const table = page.getByTestId('compare-table');
+  await expect(table.locator('tr.differs')).toHaveCount(2);
+  await expect(table.locator('tr[data-field="activation"] td')).toHaveText(['tanh', 'relu']);
+  await expect(table.locator('tr[data-field="learningRate"] td')).toHaveText(['0.003', '0.001']);
+  // Runs list newest first, so the tanh run was ticked first. Per epoch: validation and train for each run;
+  // per batch: one line each.
+  await expect(page.getByTestId('chart-loss per epoch')).toHaveAttribute('data-points', '8');
+  const batchPoints = await page.evaluate(async () => {
+    const studio = (window as unknown as { studio: StudioApi }).studio;
+    const runs = await studio.invoke('runs:list');
+    const metrics = await Promise.all(runs.map((run) => studio.invoke('runs:metrics', { id: run.id })));
+    return metrics.map((m) => m.batches.length);
+  });
+  expect(batchPoints.every((n) => n > 0)).toBe(true);
+  await expect(page.getByTestId('chart-accuracy per batch')).toHaveAttribute('data-points', String(batchPoints[0] + batchPoints[1]));
+  await table.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'model-compare.png'), fullPage: true });
+});

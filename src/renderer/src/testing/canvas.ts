@@ -1,0 +1,22 @@
+// jsdom has no 2D canvas: a context that accepts every draw call and records nothing, and ImageData.
+
+class FakeImageData {
+  readonly data: Uint8ClampedArray;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.data = new Uint8ClampedArray(width * height * 4);
+  }
+}
+
+const context = new Proxy(
+  { createImageData: (width: number, height: number) => new FakeImageData(width, height) },
+  { get: (target, key) => (key in target ? target[key as keyof typeof target] : () => undefined) },
+);
+
+/** Give every canvas the do-nothing context, and define ImageData, for the rest of the test file. */
+export function fakeCanvas(): void {
+  globalThis.ImageData ??= FakeImageData as unknown as typeof ImageData;
+  HTMLCanvasElement.prototype.getContext = (() => context) as unknown as HTMLCanvasElement['getContext'];
+}
