@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { errnoOf, UserError } from '../engine/errors.ts';
 import { userDataDir } from '../engine/store/runs.ts';
 import { Studio } from '../engine/studio.ts';
+import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import { logFailure } from './log.ts';
 import { type Host, startHost } from './server.ts';
 
@@ -50,16 +51,6 @@ async function listen(studio: Studio, rendererDir: string, port: number | undefi
   }
 }
 
-/**
- * From here on a stray failure is logged and the host goes on. The wasm backend's Emscripten glue listens to the
- * same two events only to throw again, which ends the process, so its listeners are replaced, not joined.
- */
-function keepServing(): void {
-  process.removeAllListeners('uncaughtException').removeAllListeners('unhandledRejection');
-  process.on('uncaughtException', (err) => logFailure('uncaught exception (still serving)', err));
-  process.on('unhandledRejection', (reason) => logFailure('unhandled rejection (still serving)', reason));
-}
-
 function fail(err: unknown): void {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(err instanceof UserError ? 2 : 1);
@@ -75,7 +66,7 @@ async function main(): Promise<void> {
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
   const studio = await Studio.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
   const host = await listen(studio, rendererDir, port);
-  keepServing();
+  surviveStrayErrors((what, err) => logFailure(`${what} (still serving)`, err));
   if (values.json) console.log(JSON.stringify({ url: host.url, port: host.port }));
   else
     console.log(

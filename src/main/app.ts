@@ -1,6 +1,7 @@
 // The Electron shell put together: one instance, one locked-down window over the engine, the menu, the
 // taskbar, and a clear message (then quit) when the engine cannot start. Electron's objects come in as a
 // parameter so that tests can hand in stand-ins; index.ts hands in the real ones.
+import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import type { App, BrowserWindow, Dialog, Menu, Notification, Screen, Session, Shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +66,8 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
     // place), so that a run trained in one shows in the others.
     const userDir = userDataDir();
     const studio = await openStudio({ userDir, transport: 'electron', version: app.getVersion() });
+    // A stray failure in one request is logged; it never closes the window (or a training run) with it.
+    surviveStrayErrors((what, err) => console.error(`digit-studio: ${what}:`, err));
 
     const openWindow = async () => {
       main = createMainWindow(electron, { preload: join(options.mainDir, '../preload/index.cjs'), statePath: join(userDir, WINDOW_STATE_FILE) });
