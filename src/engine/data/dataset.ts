@@ -50,6 +50,7 @@ async function loadSplit(dir: string, split: SplitName): Promise<Split> {
   if (images.rows !== IMAGE_SIZE || images.cols !== IMAGE_SIZE) {
     throw new UserError(`${imagesPath}: images are ${images.rows}×${images.cols}, the studio needs 28×28`);
   }
+  if (images.count === 0) throw new UserError(`${imagesPath}: holds no images`);
   if (labels.length !== images.count) {
     throw new UserError(`${labelsPath}: ${labels.length} labels for ${images.count} images`);
   }
