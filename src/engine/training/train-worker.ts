@@ -6,6 +6,7 @@ import { createModel, createOptimizer } from '../model/model.ts';
 import { readOptimizer } from '../model/model-io.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
 import { train } from './train.ts';
+import { UserError } from '../errors.ts';
 import type { TrainingEvent, WorkerInput } from './training-messages.ts';
 
 const BATCH_EVENT_INTERVAL_MS = 200;
@@ -71,4 +72,6 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((err: unknown) => post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err) }));
+run().catch((err: unknown) =>
+  post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError }),
+);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../store/runs.ts';
+import { UserError } from '../errors.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { startTraining } from './trainer.ts';
 import type { TrainingEvent } from './training-messages.ts';
@@ -61,8 +62,10 @@ describe('training in a worker thread', () => {
     const handle = startTraining({ spec: defaultSpec(), dataDir: '/no/such/folder', runsRoot: mkdtempSync(join(tmpdir(), 'runs-')) }, (e) =>
       events.push(e),
     );
+    // A user error, which the command line reports with exit code 2.
+    await expect(handle.done).rejects.toThrow(UserError);
     await expect(handle.done).rejects.toThrow(/no such folder/);
-    expect(events).toEqual([{ type: 'error', runId: null, message: expect.stringMatching(/no such folder/) }]);
+    expect(events).toEqual([{ type: 'error', runId: null, message: expect.stringMatching(/no such folder/), user: true }]);
   });
 
   it('marks the run failed, keeping its checkpoint, when the training thread dies mid-run', async () => {

@@ -1,5 +1,6 @@
 // Starts training in a worker thread and hands back a handle: events, stop, and the outcome.
 import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
+import { UserError } from '../errors.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
 import type { TrainingEvent, TrainingJob, WorkerInput } from './training-messages.ts';
 
@@ -35,7 +36,7 @@ export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) 
         resolve(event.run);
       } else if (event.type === 'error') {
         settled = true;
-        reject(new Error(event.message));
+        reject(event.user ? new UserError(event.message) : new Error(event.message));
       }
     });
     onWorkerFailure(worker, 'training', (err) => {
