@@ -97,10 +97,11 @@ describe('command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'empty-data-'));
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), emptyIdx(IDX_IMAGES_MAGIC, [0, 28, 28]));
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), emptyIdx(IDX_LABELS_MAGIC, [0]));
-    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), emptyIdx(IDX_IMAGES_MAGIC, [0, 28, 28]));
-    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), emptyIdx(IDX_LABELS_MAGIC, [0]));
+    // One test digit, so that the training split is the only empty one.
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), new Uint8Array([...emptyIdx(IDX_IMAGES_MAGIC, [1, 28, 28]), ...new Uint8Array(784)]));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), new Uint8Array([...emptyIdx(IDX_LABELS_MAGIC, [1]), 7]));
     expectUserError(cli('train', '--data', dir, '--epochs', '1'), /train-images-idx3-ubyte: holds no images/);
-    expectUserError(cli('evaluate', '--data', dir), /images-idx3-ubyte: holds no images/);
+    expectUserError(cli('evaluate', '--data', dir), /train-images-idx3-ubyte: holds no images/);
   });
 
   it('refuses a PNG of no pixels or of too many', () => {

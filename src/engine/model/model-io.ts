@@ -40,6 +40,11 @@ export async function writeModel(dir: string, model: tf.LayersModel, fs: FileOps
   );
 }
 
+/** The bytes that weights of these shapes take (float32 and int32 alike: 4 bytes a value). */
+function byteLength(specs: { shape: number[] }[]): number {
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+}
+
 async function readOrFail(path: string, what: string): Promise<Uint8Array> {
   if (!existsSync(path)) throw new UserError(`${path}: missing (${what})`);
   return readUserFile(path);
@@ -60,7 +65,7 @@ export async function readModel(dir: string): Promise<tf.LayersModel> {
   }
   const weights = await readOrFail(join(dir, WEIGHTS_BIN), 'the model weights');
   const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
-  const expected = weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const expected = byteLength(weightSpecs);
   if (weights.byteLength !== expected) {
     throw new UserError(`${join(dir, WEIGHTS_BIN)}: ${weights.byteLength} bytes, the model needs ${expected}`);
   }
@@ -102,8 +107,8 @@ export async function readOptimizer(dir: string, optimizer: tf.Optimizer): Promi
     throw new UserError(`${dir}: optimizer state is for ${meta.className}, not ${optimizer.getClassName()}`);
   }
   const data = await readOrFail(binPath, 'optimizer state');
-  // Both types are 4 bytes a value; tfjs would read past a short file and fail with no file named.
-  const expected = meta.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  // tfjs would read past a short file and fail with no file named.
+  const expected = byteLength(meta.specs);
   if (data.byteLength !== expected) throw new UserError(`${binPath}: ${data.byteLength} bytes, the optimizer state needs ${expected}`);
   const named = tf.io.decodeWeights(data.slice().buffer, meta.specs);
   await optimizer.setWeights(meta.specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
