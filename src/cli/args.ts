@@ -1,15 +1,33 @@
 // Option parsing for the command line, with messages that name the bad option.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { readUserText } from '../engine/errors.ts';
 import { checkSpec, defaultSpec, describeIssues, type ModelSpec } from '../shared/spec.ts';
 import { UsageError } from './errors.ts';
+
+/** A spec file: any part of a spec, as one JSON object (its fields are checked once merged). */
+const SpecFileSchema = z.record(z.string(), z.unknown());
+
+/**
+ * `--name -5` as `--name=-5` for options that take a value: node's parser would take `-5` for an option
+ * and answer that the argument is ambiguous, where the user is owed "must be at least 1".
+ */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    if (name && options[name]?.type === 'string' && /^-\.?\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
 
 export type Options = Record<string, string | boolean | undefined>;
 
 /** Parse argv against `options`, turning node's errors into one clear line. */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true as const });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true as const });
   } catch (err) {
     // Node's messages can run over several lines; the command line promises one.
     throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, ' '));
@@ -27,20 +45,19 @@ export function number(name: string, text: string | boolean | undefined, { integ
 }
 
 /** Read --spec (a partial spec merged over the notebook's), apply the option overrides, and validate. */
-export function specFrom(values: Options): ModelSpec {
+export async function specFrom(values: Options): Promise<ModelSpec> {
   let base: Record<string, unknown> = defaultSpec();
   if (typeof values.spec === 'string') {
-    let text: string;
+    const text = await readUserText(values.spec);
+    let json: unknown;
     try {
-      text = readFileSync(values.spec, 'utf8');
-    } catch {
-      throw new UsageError(`--spec: cannot read ${values.spec}`);
-    }
-    try {
-      base = { ...base, ...JSON.parse(text) };
+      json = JSON.parse(text);
     } catch {
       throw new UsageError(`--spec: ${values.spec} is not valid JSON`);
     }
+    const file = SpecFileSchema.safeParse(json);
+    if (!file.success) throw new UsageError(`${values.spec}: a spec file holds a JSON object (any part of a model spec)`);
+    base = { ...base, ...file.data };
   }
   const overrides: Record<string, unknown> = {
     epochs: number('epochs', values.epochs, { integer: true }),

@@ -4,13 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../engine/data/png.ts';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from '../engine/data/idx.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'cli-'));
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  return cliWithin(120_000, ...args);
+}
+
+/** The command, killed after `ms` (its code is then null): for what used to spin for ever. */
+function cliWithin(ms: number, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: ms,
+    killSignal: 'SIGKILL',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An IDX file with a header of `dims` and no data after it. */
+function emptyIdx(magic: number, dims: number[]): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, magic);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  return out;
 }
 
 /** A user error: exit 2 and one clear line on stderr that matches `pattern`, no stack trace. */
@@ -37,7 +57,65 @@ describe('command line', () => {
     expectUserError(cli('train', '--bogus'), /Unknown option '--bogus'/);
     expectUserError(cli('frobnicate'), /unknown command "frobnicate"/);
     expectUserError(cli('train', '--train-limit=-3'), /--train-limit: must be at least 1/);
-    expectUserError(cli('train', '--train-limit', '-3'), /'--train-limit' argument is ambiguous/);
+  });
+
+  it('takes negative values in either form and says what they must be', () => {
+    expectUserError(cli('train', '--train-limit', '-3'), /^error: --train-limit: must be at least 1, got -3$/);
+    expectUserError(cli('train', '--epochs', '-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
+    expectUserError(cli('train', '--epochs=-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
+  });
+
+  it('refuses a spec file that is not one JSON object', () => {
+    for (const [name, text] of [
+      ['null.json', 'null'],
+      ['string.json', '"lenet"'],
+      ['array.json', '[{"epochs": 2}]'],
+    ]) {
+      writeFileSync(join(tmp, name), text);
+      expectUserError(cli('summary', '--spec', join(tmp, name)), new RegExp(`${name}: a spec file holds a JSON object`));
+    }
+  });
+
+  it('refuses a model the studio cannot train, naming its size', () => {
+    const huge = { filters: 512, kernelSize: 28, padding: 'same', pool: 'none', poolSize: 2, poolStride: 2 };
+    writeFileSync(join(tmp, 'huge.json'), JSON.stringify({ conv: [huge, huge, huge, huge], dense: [4096, 4096, 4096, 4096] }));
+    expectUserError(cli('train', '--spec', join(tmp, 'huge.json')), /the model has 2,311,522,314 parameters; the studio trains at most 5,000,000/);
+    expectUserError(cli('train', '--batch-size', '60000'), /Batch size \(batchSize\): a batch of 60,000 needs about 6\.2 GB/);
+  });
+
+  it('reports unusable output folders at once, as user errors, and never spins', () => {
+    expectUserError(
+      cliWithin(30_000, 'train', '--out', '/proc/x'),
+      /^error: \/proc\/x: cannot be created there \(the folder \/proc does not take new folders\)$/,
+    );
+    expectUserError(cliWithin(30_000, 'train', '--export', '/proc/nope'), /^error: \/proc\/nope: cannot be created there/);
+    writeFileSync(join(tmp, 'a-file'), 'x');
+    expectUserError(cliWithin(30_000, 'train', '--out', join(tmp, 'a-file', 'runs')), /a-file\/runs: .*a-file is a file, not a folder/);
+  });
+
+  it('refuses a dataset with no images instead of printing NaN%', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'empty-data-'));
+    writeFileSync(join(dir, 'train-images-idx3-ubyte'), emptyIdx(IDX_IMAGES_MAGIC, [0, 28, 28]));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), emptyIdx(IDX_LABELS_MAGIC, [0]));
+    // One test digit, so that the training split is the only empty one.
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), new Uint8Array([...emptyIdx(IDX_IMAGES_MAGIC, [1, 28, 28]), ...new Uint8Array(784)]));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), new Uint8Array([...emptyIdx(IDX_LABELS_MAGIC, [1]), 7]));
+    expectUserError(cli('train', '--data', dir, '--epochs', '1'), /train-images-idx3-ubyte: holds no images/);
+    expectUserError(cli('evaluate', '--data', dir), /train-images-idx3-ubyte: holds no images/);
+  });
+
+  it('refuses a PNG of no pixels or of too many', () => {
+    const png = (width: number, height: number) => {
+      const bytes = encodePng({ width: 1, height: 1, data: new Uint8Array(4) });
+      // The header's width and height, after the signature and the IHDR chunk's length and type.
+      new DataView(bytes.buffer).setUint32(16, width);
+      new DataView(bytes.buffer).setUint32(20, height);
+      return bytes;
+    };
+    writeFileSync(join(tmp, 'flat.png'), png(0, 5));
+    expectUserError(cli('predict', join(tmp, 'flat.png')), /flat\.png: the image is 0×5; it has no pixels/);
+    writeFileSync(join(tmp, 'wide.png'), png(20000, 20000));
+    expectUserError(cli('predict', join(tmp, 'wide.png')), /wide\.png is 20000×20000; the largest image accepted is 4096×4096/);
   });
 
   it('names a missing or corrupt data folder, spec, model or image', () => {
@@ -50,7 +128,7 @@ describe('command line', () => {
       join(tmp, 'bad.json'),
       JSON.stringify({ conv: [{ filters: 6, kernelSize: 40, padding: 'valid', pool: 'max', poolSize: 2, poolStride: 2 }] }),
     );
-    expectUserError(cli('summary', '--spec', join(tmp, 'bad.json')), /conv\.0\.kernelSize/);
+    expectUserError(cli('summary', '--spec', join(tmp, 'bad.json')), /Conv layer 1 · kernel size \(conv\.0\.kernelSize\): must be at most 28/);
     expectUserError(cli('predict', join(tmp, 'missing.png')), /missing\.png: no such file/);
     expectUserError(cli('predict', join(tmp, 'spec.json')), /spec\.json: not a PNG file/);
     expectUserError(cli('evaluate', '--model', tmp), /holds neither model\.json nor run\.json/);

@@ -13,7 +13,7 @@ import { UsageError } from './errors.ts';
 
 export async function summaryCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, { spec: { type: 'string' }, json: { type: 'boolean' } } as const);
-  const summary = summarize(specFrom(values));
+  const summary = summarize(await specFrom(values));
   console.log(values.json ? JSON.stringify(summary) : formatSummary(summary));
 }
 
@@ -85,7 +85,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, { batches: { type: 'string' }, json: { type: 'boolean' } } as const);
   const batches = number('batches', values.batches, { integer: true }) ?? 100;
   if (batches < 1) throw new UsageError('--batches: must be at least 1');
-  const spec = specFrom({});
+  const spec = await specFrom({});
   const result = await benchTraining(await loadDataset(), spec, { batches });
   if (values.json) {
     console.log(JSON.stringify(result));

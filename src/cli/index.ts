@@ -1,5 +1,5 @@
 // `npm run cli -- <command>`: the notebook in a terminal. User errors: one line on stderr, exit 2.
-import { UserError } from '../engine/errors.ts';
+import { explainFsError, UserError } from '../engine/errors.ts';
 import { benchCommand, evaluateCommand, predictCommand, summaryCommand } from './commands.ts';
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
@@ -33,13 +33,16 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
-  (err: unknown) => {
+  (thrown: unknown) => {
+    // A file-system error that no command explained still names its file and is the user's to fix.
+    const path = (thrown as NodeJS.ErrnoException | null)?.path;
+    const err = typeof path === 'string' ? explainFsError(thrown, path) : thrown;
     if (err instanceof UsageError || err instanceof UserError) {
       console.error(`error: ${err.message}`);
       process.exit(2);
     }
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.DIGIT_STUDIO_DEBUG) console.error(err);
+    if (process.env.DIGIT_STUDIO_DEBUG) console.error(thrown);
     process.exit(1);
   },
 );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bar, epochLine } from './keras-log.ts';
 
-const progress = (batch: number) => ({
+const progress = (batch: number, etaSeconds: number | null = 99.4) => ({
   epoch: 1,
   epochs: 10,
   batch,
@@ -9,14 +9,18 @@ const progress = (batch: number) => ({
   loss: 0.36871,
   accuracy: 0.89021,
   samplesPerSecond: 6000,
-  etaSeconds: 99,
+  etaSeconds,
 });
 
 describe('Keras-style output', () => {
-  it('draws a 30-wide bar with its arrow, full at the end', () => {
-    expect(bar(progress(150), 60000)).toBe('30000/60000 [==============>...............] - ETA: 5s - loss: 0.3687 - accuracy: 0.8902');
-    expect(bar(progress(300), 60000)).toBe('60000/60000 [==============================] - ETA: 0s - loss: 0.3687 - accuracy: 0.8902');
+  it('draws a 30-wide bar with its arrow, full at the end, and the time left in the run', () => {
+    expect(bar(progress(150), 60000)).toBe('30000/60000 [==============>...............] - ETA: 99s - loss: 0.3687 - accuracy: 0.8902');
+    expect(bar(progress(300, 0), 60000)).toBe('60000/60000 [==============================] - ETA: 0s - loss: 0.3687 - accuracy: 0.8902');
     expect(bar(progress(1), 60000)).toMatch(/^ {2}200\/60000 \[>\.{29}\]/);
+  });
+
+  it('says it is estimating while the first batches are measured', () => {
+    expect(bar(progress(2, null), 60000)).toContain('- ETA: estimating… - loss: 0.3687');
   });
 
   it("prints an epoch like the notebook's fit", () => {

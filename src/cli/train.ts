@@ -1,5 +1,5 @@
 // `train`: the notebook's fit, in a worker thread, printed like Keras (or as JSON lines).
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../engine/runtime/backend.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
@@ -11,6 +11,7 @@ import { startTraining } from '../engine/training/trainer.ts';
 import type { BundledManifest } from '../engine/model/bundled.ts';
 import { limit, parse, specFrom } from './args.ts';
 import { bar, epochLine } from './keras-log.ts';
+import { prepareOutputFolder } from './folders.ts';
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -30,7 +31,7 @@ const OPTIONS = {
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, OPTIONS);
-  const spec = specFrom(values);
+  const spec = await specFrom(values);
   const trainLimit = limit('train-limit', values['train-limit']);
   const testLimit = limit('test-limit', values['test-limit']);
   const json = values.json === true;
@@ -38,6 +39,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const dataset = await loadDataset(values.data);
   const samples = Math.min(trainLimit ?? Infinity, dataset.train.count);
   const runsRoot = values.out ?? defaultRunsRoot();
+  // Both folders are made and tried now: a bad one is reported before training, not after it.
+  await prepareOutputFolder(runsRoot);
+  if (typeof values.export === 'string') await prepareOutputFolder(values.export);
   const tty = !json && process.stdout.isTTY;
   let stopRequested = false;
   const handle = startTraining({ spec, dataDir: values.data, trainLimit, testLimit, runsRoot }, (event) => {
@@ -102,7 +106,6 @@ async function exportModel(
   const model = await readModel(modelDir);
   const dataset = await loadDataset(dataDir);
   const result = await evaluate(model, limitSplit(dataset.test, testLimit));
-  await mkdir(dir, { recursive: true });
   await copyFile(join(modelDir, MODEL_JSON), join(dir, MODEL_JSON));
   await copyFile(join(modelDir, WEIGHTS_BIN), join(dir, WEIGHTS_BIN));
   const manifest: BundledManifest = {

@@ -2,6 +2,7 @@
 // Pure code (no Node, no tfjs) so that the renderer's model editor validates and summarises as you type.
 import { z } from 'zod';
 import { IMAGE_SIZE } from './mnist.ts';
+import { summarize, windowOutput } from './summary.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -27,17 +28,20 @@ export const ConvLayerSchema = z.object({
   poolStride: positiveInt(IMAGE_SIZE),
 });
 
-export const ModelSpecSchema = z.object({
-  activation: choice(ACTIVATIONS),
-  conv: z.array(ConvLayerSchema).max(4, { error: 'at most 4 conv layers' }),
-  dense: z.array(positiveInt(4096)).max(4, { error: 'at most 4 hidden dense layers' }),
-  dropout: number().min(0, { error: 'must be at least 0' }).lt(1, { error: 'must be below 1' }),
-  optimizer: choice(OPTIMIZERS),
-  learningRate: number().gt(0, { error: 'must be above 0' }).max(10, { error: 'must be at most 10' }),
-  batchSize: positiveInt(60000),
-  epochs: positiveInt(1000),
-  seed: wholeNumber(0, 2 ** 31 - 1),
-});
+export const ModelSpecSchema = z.object(
+  {
+    activation: choice(ACTIVATIONS),
+    conv: z.array(ConvLayerSchema).max(4, { error: 'at most 4 conv layers' }),
+    dense: z.array(positiveInt(4096)).max(4, { error: 'at most 4 hidden dense layers' }),
+    dropout: number().min(0, { error: 'must be at least 0' }).lt(1, { error: 'must be below 1' }),
+    optimizer: choice(OPTIMIZERS),
+    learningRate: number().gt(0, { error: 'must be above 0' }).max(10, { error: 'must be at most 10' }),
+    batchSize: positiveInt(60000),
+    epochs: positiveInt(1000),
+    seed: wholeNumber(0, 2 ** 31 - 1),
+  },
+  { error: 'a model spec is an object of fields such as conv, dense and batchSize' },
+);
 
 export type ConvLayerSpec = z.infer<typeof ConvLayerSchema>;
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
@@ -60,57 +64,119 @@ export function defaultSpec(): ModelSpec {
   };
 }
 
-/** One problem with a spec, naming the field as a path such as `conv.1.kernelSize`. */
+/** One problem with a spec: the field as a path (`conv.1.kernelSize`), its name for people, and what is wrong. */
 export interface SpecIssue {
   field: string;
+  /** The field as the editor names it, e.g. `Conv layer 2 · kernel size`. */
+  label: string;
   message: string;
 }
 
 export type SpecCheck = { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] };
 
-/** Output side length of a convolution or pooling window over `size` pixels. */
-export function windowOutput(size: number, window: number, stride: number, padding: 'same' | 'valid'): number {
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
+/** The most parameters a model may have: far above every notebook variant (LeNet-5 has 61,706). */
+export const MAX_PARAMETERS = 5_000_000;
+/** The most activation memory one batch may need (the notebook's batch of 200 needs about 22 MB). */
+export const MAX_ACTIVATION_BYTES = 1024 ** 3;
+// Training keeps every layer's output for the backward pass, which adds its gradient and scratch space of
+// about the same size: roughly three float32 copies of each activation per sample.
+const ACTIVATION_BYTES_PER_VALUE = 4 * 3;
+
+const FIELD_LABELS: Record<string, string> = {
+  activation: 'Activation',
+  conv: 'Conv layers',
+  dense: 'Dense layers',
+  dropout: 'Dropout',
+  optimizer: 'Optimizer',
+  learningRate: 'Learning rate',
+  batchSize: 'Batch size',
+  epochs: 'Epochs',
+  seed: 'Seed',
+};
+const CONV_LABELS: Record<string, string> = {
+  filters: 'filters',
+  kernelSize: 'kernel size',
+  padding: 'padding',
+  pool: 'pooling',
+  poolSize: 'pool size',
+  poolStride: 'pool stride',
+};
+
+/** The editor's name for a field path: `conv.1.kernelSize` is `Conv layer 2 · kernel size`. */
+export function fieldLabel(path: readonly PropertyKey[]): string {
+  const [root, index, key] = path;
+  if (root === undefined) return 'Model';
+  if (root === 'conv' && typeof index === 'number')
+    return key === undefined ? `Conv layer ${index + 1}` : `Conv layer ${index + 1} · ${CONV_LABELS[String(key)] ?? String(key)}`;
+  if (root === 'dense' && typeof index === 'number') return `Dense layer ${index + 1} · units`;
+  return FIELD_LABELS[String(root)] ?? String(root);
 }
 
-/** Shape problems the schema cannot see: windows larger than what reaches them. */
-function shapeIssues(spec: ModelSpec, inputSize: number): SpecIssue[] {
-  const issues: SpecIssue[] = [];
+type Path = (string | number)[];
+
+/** Shape problems the schema cannot see: windows larger than what reaches them. Stops at the first layer in `unknown`. */
+function shapeIssues(spec: ModelSpec, inputSize: number, unknown: (layer: number) => boolean): { path: Path; message: string }[] {
   let size = inputSize;
-  spec.conv.forEach((layer, i) => {
+  for (const [i, layer] of spec.conv.entries()) {
+    // An invalid layer has no meaningful output size; its own field's message is the one to show.
+    if (unknown(i)) return [];
     if (layer.padding === 'valid' && layer.kernelSize > size) {
-      issues.push({
-        field: `conv.${i}.kernelSize`,
-        message: `kernel ${layer.kernelSize}×${layer.kernelSize} is larger than its ${size}×${size} input`,
-      });
-      return;
+      return [
+        { path: ['conv', i, 'kernelSize'], message: `kernel ${layer.kernelSize}×${layer.kernelSize} is larger than its ${size}×${size} input` },
+      ];
     }
     size = windowOutput(size, layer.kernelSize, 1, layer.padding);
-    if (layer.pool === 'none') return;
+    if (layer.pool === 'none') continue;
     if (layer.poolSize > size) {
-      issues.push({ field: `conv.${i}.poolSize`, message: `pool ${layer.poolSize}×${layer.poolSize} is larger than its ${size}×${size} input` });
-      return;
+      return [{ path: ['conv', i, 'poolSize'], message: `pool ${layer.poolSize}×${layer.poolSize} is larger than its ${size}×${size} input` }];
     }
     size = windowOutput(size, layer.poolSize, layer.poolStride, 'valid');
-  });
+  }
+  return [];
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const gigabytes = (bytes: number) => `${Number((bytes / 1024 ** 3).toFixed(1))} GB`;
+
+/** What a spec would cost to train, against the studio's limits: what would otherwise exhaust memory. */
+function costIssues(spec: ModelSpec, inputSize: number): { path: Path; message: string }[] {
+  const summary = summarize(spec, inputSize);
+  const issues: { path: Path; message: string }[] = [];
+  if (summary.totalParams > MAX_PARAMETERS) {
+    issues.push({ path: [], message: `the model has ${count(summary.totalParams)} parameters; the studio trains at most ${count(MAX_PARAMETERS)}` });
+  }
+  const valuesPerSample = summary.rows.reduce((sum, row) => sum + row.outputShape.reduce((a, b) => a * b, 1), 0);
+  const bytes = spec.batchSize * valuesPerSample * ACTIVATION_BYTES_PER_VALUE;
+  if (bytes > MAX_ACTIVATION_BYTES) {
+    const largest = Math.max(1, Math.floor(MAX_ACTIVATION_BYTES / (valuesPerSample * ACTIVATION_BYTES_PER_VALUE)));
+    issues.push({
+      path: ['batchSize'],
+      message: `a batch of ${count(spec.batchSize)} needs about ${gigabytes(bytes)} for this model's activations; the studio allows ${gigabytes(MAX_ACTIVATION_BYTES)} (a batch of at most ${count(largest)})`,
+    });
+  }
   return issues;
 }
 
-/** The spec schema with the shape checks too: what every receiver of a spec validates against. */
+/** The spec schema with the shape and cost checks too: what every receiver of a spec validates against. */
 export const ValidModelSpecSchema = ModelSpecSchema.superRefine((spec, ctx) => {
-  for (const issue of shapeIssues(spec, IMAGE_SIZE)) {
-    ctx.addIssue({ code: 'custom', path: issue.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: issue.message });
-  }
+  // One message per mistake: checks derived from the layers run only over fields that are valid themselves.
+  const invalid = (...prefix: PropertyKey[]) => ctx.issues.some((issue) => prefix.every((part, i) => issue.path?.[i] === part));
+  for (const { path, message } of shapeIssues(spec, IMAGE_SIZE, (layer) => invalid('conv', layer))) ctx.addIssue({ code: 'custom', path, message });
+  if (invalid('conv') || invalid('dense') || invalid('batchSize')) return;
+  for (const { path, message } of costIssues(spec, IMAGE_SIZE)) ctx.addIssue({ code: 'custom', path, message });
 });
 
 /** Validate anything (parsed JSON, form state) as a ModelSpec, with messages that name the field. */
 export function checkSpec(input: unknown): SpecCheck {
   const parsed = ValidModelSpecSchema.safeParse(input);
   if (parsed.success) return { ok: true, spec: parsed.data };
-  return { ok: false, issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', message: issue.message })) };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(spec)', label: fieldLabel(issue.path), message: issue.message })),
+  };
 }
 
-/** One line per problem: `conv.1.kernelSize: kernel 5×5 is larger than its 4×4 input`. */
+/** One line per problem: `Conv layer 2 · kernel size (conv.1.kernelSize): kernel 5×5 is larger than its 4×4 input`. */
 export function describeIssues(issues: SpecIssue[]): string {
-  return issues.map((i) => `${i.field}: ${i.message}`).join('\n');
+  return issues.map((i) => (i.field === '(spec)' ? `${i.label}: ${i.message}` : `${i.label} (${i.field}): ${i.message}`)).join('\n');
 }

@@ -1,6 +1,6 @@
 // A model summary like Keras's, with the notebook's hand formula for each layer's parameters.
 import { NUM_CLASSES } from './mnist.ts';
-import { type ModelSpec, windowOutput } from './spec.ts';
+import type { ModelSpec } from './spec.ts';
 
 export interface SummaryRow {
   name: string;
@@ -18,6 +18,11 @@ export interface ModelSummary {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Output side length of a convolution or pooling window over `size` pixels. */
+export function windowOutput(size: number, window: number, stride: number, padding: 'same' | 'valid'): number {
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
+}
 
 /** Summarise a valid spec for 28×28×1 inputs (or `inputSize`). */
 export function summarize(spec: ModelSpec, inputSize = 28): ModelSummary {

@@ -10,7 +10,8 @@ export interface BatchProgress {
   loss: number;
   accuracy: number;
   samplesPerSecond: number;
-  etaSeconds: number;
+  /** Seconds left in the run, validation included; null until the first batches after warm-up are measured. */
+  etaSeconds: number | null;
 }
 
 export interface EpochMetrics {

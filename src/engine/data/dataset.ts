@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseIdxImages, parseIdxLabels } from './idx.ts';
-import { readUserFile, UserError } from '../errors.ts';
+import { parseIdxImages, parseIdxLabels, readIdxFile } from './idx.ts';
+import { UserError } from '../errors.ts';
 import { unpackedPath } from '../runtime/asar.ts';
 
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
@@ -46,11 +46,12 @@ function findFile(dir: string, base: string): string {
 async function loadSplit(dir: string, split: SplitName): Promise<Split> {
   const imagesPath = findFile(dir, FILES[split].images);
   const labelsPath = findFile(dir, FILES[split].labels);
-  const images = parseIdxImages(await readUserFile(imagesPath), imagesPath);
-  const labels = parseIdxLabels(await readUserFile(labelsPath), labelsPath);
+  const images = parseIdxImages(await readIdxFile(imagesPath), imagesPath);
+  const labels = parseIdxLabels(await readIdxFile(labelsPath), labelsPath);
   if (images.rows !== IMAGE_SIZE || images.cols !== IMAGE_SIZE) {
     throw new UserError(`${imagesPath}: images are ${images.rows}×${images.cols}, the studio needs 28×28`);
   }
+  if (images.count === 0) throw new UserError(`${imagesPath}: holds no images`);
   if (labels.length !== images.count) {
     throw new UserError(`${labelsPath}: ${labels.length} labels for ${images.count} images`);
   }

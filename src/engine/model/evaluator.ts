@@ -1,7 +1,7 @@
 // Evaluation of a saved model in a worker thread, so that the window's host never stalls on it.
 import type { Evaluation } from './evaluate.ts';
 import { UserError } from '../errors.ts';
-import { spawnWorker } from '../runtime/workers.ts';
+import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
 
 /** Evaluate the model in `modelDir` on the test split of `dataDir` (the bundled MNIST by default). */
 export function evaluateInWorker(modelDir: string, dataDir?: string): Promise<Evaluation> {
@@ -11,7 +11,7 @@ export function evaluateInWorker(modelDir: string, dataDir?: string): Promise<Ev
       if (message.result) resolve(message.result);
       else reject(new UserError(message.error ?? 'evaluation failed'));
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`evaluation worker exited with code ${code}`)));
+    // After the message this rejects a settled promise, which does nothing.
+    onWorkerFailure(worker, 'evaluation', reject);
   }).finally(() => void worker.terminate());
 }

@@ -1,5 +1,6 @@
 // Saves and loads models in TF.js Layers format (model.json + weights.bin), and optimizer state beside them.
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { join } from 'node:path';
 import { initBackend, tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps } from '../store/atomic.ts';
@@ -39,6 +40,11 @@ export async function writeModel(dir: string, model: tf.LayersModel, fs: FileOps
   );
 }
 
+/** The bytes that weights of these shapes take (float32 and int32 alike: 4 bytes a value). */
+function byteLength(specs: { shape: number[] }[]): number {
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+}
+
 async function readOrFail(path: string, what: string): Promise<Uint8Array> {
   if (!existsSync(path)) throw new UserError(`${path}: missing (${what})`);
   return readUserFile(path);
@@ -59,7 +65,7 @@ export async function readModel(dir: string): Promise<tf.LayersModel> {
   }
   const weights = await readOrFail(join(dir, WEIGHTS_BIN), 'the model weights');
   const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
-  const expected = weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const expected = byteLength(weightSpecs);
   if (weights.byteLength !== expected) {
     throw new UserError(`${join(dir, WEIGHTS_BIN)}: ${weights.byteLength} bytes, the model needs ${expected}`);
   }
@@ -80,13 +86,30 @@ export async function writeOptimizer(dir: string, optimizer: tf.Optimizer, fs: F
   await fs.writeFile(join(dir, OPTIMIZER_BIN), new Uint8Array(data));
 }
 
+// What optimizer.json holds: the optimizer's class and the name, shape and type of each state variable.
+const OptimizerStateSchema = z.object({
+  className: z.string(),
+  specs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), dtype: z.enum(['float32', 'int32']) })),
+});
+
 /** Restore optimizer state written by writeOptimizer into a fresh optimizer of the same class. */
 export async function readOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
-  const meta = JSON.parse(new TextDecoder().decode(await readOrFail(join(dir, OPTIMIZER_JSON), 'optimizer state')));
+  const jsonPath = join(dir, OPTIMIZER_JSON);
+  const binPath = join(dir, OPTIMIZER_BIN);
+  const text = new TextDecoder().decode(await readOrFail(jsonPath, 'optimizer state'));
+  let meta: z.infer<typeof OptimizerStateSchema>;
+  try {
+    meta = OptimizerStateSchema.parse(JSON.parse(text));
+  } catch {
+    throw new UserError(`${jsonPath}: not the optimizer state the studio writes`);
+  }
   if (meta.className !== optimizer.getClassName()) {
     throw new UserError(`${dir}: optimizer state is for ${meta.className}, not ${optimizer.getClassName()}`);
   }
-  const data = await readOrFail(join(dir, OPTIMIZER_BIN), 'optimizer state');
+  const data = await readOrFail(binPath, 'optimizer state');
+  // tfjs would read past a short file and fail with no file named.
+  const expected = byteLength(meta.specs);
+  if (data.byteLength !== expected) throw new UserError(`${binPath}: ${data.byteLength} bytes, the optimizer state needs ${expected}`);
   const named = tf.io.decodeWeights(data.slice().buffer, meta.specs);
-  await optimizer.setWeights(meta.specs.map((s: tf.io.WeightsManifestEntry) => ({ name: s.name, tensor: named[s.name] })));
+  await optimizer.setWeights(meta.specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
 }

@@ -26,7 +26,7 @@ export const BatchProgressSchema = z.object({
   loss: num,
   accuracy: num,
   samplesPerSecond: num,
-  etaSeconds: num,
+  etaSeconds: z.number().nullable(),
 }) satisfies z.ZodType<BatchProgress, unknown>;
 
 /** One line of metrics.jsonl. */

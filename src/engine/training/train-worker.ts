@@ -7,7 +7,7 @@ import { readOptimizer } from '../model/model-io.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train } from './train.ts';
-import { explainFsError } from '../errors.ts';
+import { explainFsError, UserError } from '../errors.ts';
 import type { TrainingEvent, WorkerInput } from './training-messages.ts';
 
 const BATCH_EVENT_INTERVAL_MS = 200;
@@ -76,4 +76,6 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((err: unknown) => post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err) }));
+run().catch((err: unknown) =>
+  post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError }),
+);

@@ -3,7 +3,10 @@ import { initBackend, tf } from '../runtime/backend.ts';
 import { type Dataset, limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { defaultSpec, type ModelSpec } from '../../shared/spec.ts';
-import { train } from './train.ts';
+import { evaluate } from '../model/evaluate.ts';
+import type { Stepper } from './step/stepper.ts';
+import { runEpochs, train } from './train.ts';
+import { WARMUP_BATCHES } from './eta.ts';
 
 let mnist: Dataset;
 const small = () => ({ train: limitSplit(mnist.train, 1000), test: limitSplit(mnist.test, 200) });
@@ -81,5 +84,32 @@ describe('training', () => {
       expect(result.history[0].valAccuracy).toBeGreaterThan(0.2);
       model.dispose();
     }
+  });
+
+  it('estimates the time left from the batches after warm-up, within 20% of the truth', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // A stand-in for the real step: slow at first (compilation, replicas starting), then steady.
+    let steps = 0;
+    const stepper: Stepper = {
+      step: async () => (await sleep(steps++ === 0 ? 800 : 30), [1, 0]),
+      dispose: async () => undefined,
+    };
+    const s = spec({ batchSize: 20, epochs: 3 });
+    const model = createModel(s);
+    const data = { train: limitSplit(mnist.train, 200), test: limitSplit(mnist.test, 50) };
+    await evaluate(model, data.test); // compiled before timing, as it is after the first epoch of a real run
+    const seen: { eta: number | null; at: number }[] = [];
+    await runEpochs(stepper, model, data, s, { onBatchEnd: (p) => void seen.push({ eta: p.etaSeconds, at: performance.now() }) });
+    const end = performance.now();
+    expect(seen).toHaveLength(30);
+    expect(seen.slice(0, WARMUP_BATCHES).map((b) => b.eta)).toEqual([null, null, null]);
+    const checked = seen.slice(WARMUP_BATCHES).filter((b) => (end - b.at) / 1000 > 0.3);
+    expect(checked.length).toBeGreaterThan(10);
+    for (const { eta, at } of checked) {
+      const truth = (end - at) / 1000;
+      expect(eta, `at ${truth.toFixed(2)} s before the end`).not.toBeNull();
+      expect(Math.abs(eta! - truth) / truth, `estimated ${eta!.toFixed(2)} s at ${truth.toFixed(2)} s before the end`).toBeLessThan(0.2);
+    }
+    model.dispose();
   });
 });

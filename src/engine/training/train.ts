@@ -2,6 +2,7 @@
 import { tf } from '../runtime/backend.ts';
 import { rng, shuffled } from '../data/batches.ts';
 import { createStepper, type Stepper } from './step/stepper.ts';
+import { EtaEstimator } from './eta.ts';
 import type { Split } from '../data/dataset.ts';
 import { evaluate } from '../model/evaluate.ts';
 import type { BatchProgress, EpochMetrics } from '../../shared/types.ts';
@@ -51,11 +52,19 @@ export async function train(
   }
 }
 
-async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainData, config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+/** The training loop over a given stepper (`model` is what the stepper updates, evaluated after each epoch). */
+export async function runEpochs(
+  stepper: Stepper,
+  model: tf.LayersModel,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
   const { batchSize, epochs } = config;
   const split = data.train;
   const batches = Math.ceil(split.count / batchSize);
+  const eta = new EtaEstimator(data.test.count);
   for (let epoch = config.initialEpoch ?? 0; epoch < epochs; epoch++) {
     // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
     const order = shuffled(split.count, rng(config.seed * 1000 + epoch));
@@ -63,6 +72,7 @@ async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainDat
     let lossSum = 0;
     let correctSum = 0;
     let seen = 0;
+    let batchStart = began;
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
       const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
@@ -70,9 +80,11 @@ async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainDat
       lossSum += loss * indices.length;
       correctSum += correct;
       seen += indices.length;
-      const elapsed = (performance.now() - began) / 1000;
-      const samplesPerSecond = seen / Math.max(elapsed, 1e-6);
-      const remaining = split.count - seen + (epochs - epoch - 1) * split.count;
+      const now = performance.now();
+      // From the end of the batch before: the reporting between batches is part of what a batch costs.
+      eta.batch(indices.length, (now - batchStart) / 1000);
+      batchStart = now;
+      const samplesPerSecond = seen / Math.max((now - began) / 1000, 1e-6);
       await hooks.onBatchEnd?.({
         epoch: epoch + 1,
         epochs,
@@ -81,11 +93,14 @@ async function runEpochs(stepper: Stepper, model: tf.LayersModel, data: TrainDat
         loss: lossSum / seen,
         accuracy: correctSum / seen,
         samplesPerSecond,
-        etaSeconds: remaining / samplesPerSecond,
+        // This epoch's validation pass and every later epoch's training and validation are still to come.
+        etaSeconds: eta.remaining(split.count - seen + (epochs - epoch - 1) * split.count, epochs - epoch),
       });
     }
     const seconds = (performance.now() - began) / 1000;
+    const validationStart = performance.now();
     const val = await evaluate(model, data.test);
+    eta.validation((performance.now() - validationStart) / 1000);
     const metrics: EpochMetrics = {
       epoch: epoch + 1,
       epochs,

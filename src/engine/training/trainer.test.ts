@@ -1,11 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../store/runs.ts';
+import { UserError } from '../errors.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { startTraining } from './trainer.ts';
 import type { TrainingEvent } from './training-messages.ts';
+
+// Every worker this file's trainings start, so that a test can kill one.
+const started = vi.hoisted(() => [] as Worker[]);
+vi.mock('../runtime/workers.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../runtime/workers.ts')>();
+  return { ...real, spawnWorker: (...args: Parameters<typeof real.spawnWorker>) => started[started.push(real.spawnWorker(...args)) - 1] };
+});
 
 describe('training in a worker thread', () => {
   it('reports progress, stops mid-run on request and saves what it had', async () => {
@@ -53,7 +62,26 @@ describe('training in a worker thread', () => {
     const handle = startTraining({ spec: defaultSpec(), dataDir: '/no/such/folder', runsRoot: mkdtempSync(join(tmpdir(), 'runs-')) }, (e) =>
       events.push(e),
     );
+    // A user error, which the command line reports with exit code 2.
+    await expect(handle.done).rejects.toThrow(UserError);
     await expect(handle.done).rejects.toThrow(/no such folder/);
-    expect(events).toEqual([{ type: 'error', runId: null, message: expect.stringMatching(/no such folder/) }]);
+    expect(events).toEqual([{ type: 'error', runId: null, message: expect.stringMatching(/no such folder/), user: true }]);
+  });
+
+  it('marks the run failed, keeping its checkpoint, when the training thread dies mid-run', async () => {
+    const runsRoot = mkdtempSync(join(tmpdir(), 'runs-'));
+    const events: TrainingEvent[] = [];
+    const before = started.length;
+    const handle = startTraining({ spec: { ...defaultSpec(), epochs: 50, batchSize: 50 }, trainLimit: 500, testLimit: 100, runsRoot }, (event) => {
+      events.push(event);
+      // Killed in the second epoch, once the first one's checkpoint is saved.
+      if (event.type === 'batch' && event.progress.epoch === 2) void started[before].terminate();
+    });
+    await expect(handle.done).rejects.toThrow(/training stopped unexpectedly/);
+    const runId = events[0].type === 'started' ? events[0].run.id : '';
+    expect(events.at(-1)).toEqual({ type: 'error', runId, message: expect.stringMatching(/training stopped unexpectedly/) });
+    const record = await new RunStore(runsRoot).read(runId);
+    expect(record).toMatchObject({ status: 'failed', epochsDone: 1, error: expect.stringMatching(/training stopped unexpectedly/) });
+    await expect(new RunStore(runsRoot).loadModel(runId)).resolves.toBeDefined();
   });
 });

@@ -1,6 +1,7 @@
 // Starts training in a worker thread and hands back a handle: events, stop, and the outcome.
-import { spawnWorker } from '../runtime/workers.ts';
-import type { RunRecord } from '../store/runs.ts';
+import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
+import { UserError } from '../errors.ts';
+import { type RunRecord, RunStore } from '../store/runs.ts';
 import type { TrainingEvent, TrainingJob, WorkerInput } from './training-messages.ts';
 
 export interface TrainingHandle {
@@ -10,34 +11,45 @@ export interface TrainingHandle {
   done: Promise<RunRecord>;
 }
 
+/**
+ * Mark a run failed when its worker died without saying so. The worker shares this process's pid, so the
+ * store cannot tell by itself; the run keeps its last checkpoint.
+ */
+async function markFailed(runsRoot: string, runId: string, error: string): Promise<void> {
+  const store = new RunStore(runsRoot);
+  const record = await store.read(runId);
+  if (record.status === 'running') await store.writeRecord({ ...record, status: 'failed', error });
+}
+
 /** Run `job` in a worker thread; `onEvent` sees every event, in order. */
 export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) => void): TrainingHandle {
   const stopFlag = new SharedArrayBuffer(4);
   const worker = spawnWorker('train-worker', { job, stopFlag } satisfies WorkerInput, import.meta.url);
   const done = new Promise<RunRecord>((resolve, reject) => {
     let settled = false;
+    let runId: string | null = null;
     worker.on('message', (event: TrainingEvent) => {
+      if (event.type === 'started') runId = event.run.id;
       onEvent(event);
       if (event.type === 'done') {
         settled = true;
         resolve(event.run);
       } else if (event.type === 'error') {
         settled = true;
-        reject(new Error(event.message));
+        reject(event.user ? new UserError(event.message) : new Error(event.message));
       }
     });
-    worker.on('error', (err) => {
+    onWorkerFailure(worker, 'training', (err) => {
       if (settled) return;
       settled = true;
-      onEvent({ type: 'error', runId: null, message: err.message });
-      reject(err);
-    });
-    worker.on('exit', (code) => {
-      if (settled) return;
-      settled = true;
-      const message = `training worker exited with code ${code}`;
-      onEvent({ type: 'error', runId: null, message });
-      reject(new Error(message));
+      const failed = runId ? markFailed(job.runsRoot, runId, err.message) : Promise.resolve();
+      // The record is written before anyone hears of the failure, so that whoever reads it next sees it failed.
+      void failed
+        .catch(() => undefined)
+        .then(() => {
+          onEvent({ type: 'error', runId, message: err.message });
+          reject(err);
+        });
     });
   }).finally(() => void worker.terminate());
   return { stop: () => Atomics.store(new Int32Array(stopFlag), 0, 1), done };

@@ -19,7 +19,8 @@ export type TrainingEvent =
   | { type: 'batch'; runId: string; progress: BatchProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics; run: RunRecord }
   | { type: 'done'; run: RunRecord; stopped: boolean }
-  | { type: 'error'; runId: string | null; message: string };
+  /** `user`: the user can fix it (a bad file, a full disk), so the command line exits with 2, not 1. */
+  | { type: 'error'; runId: string | null; message: string; user?: boolean };
 
 export interface WorkerInput {
   job: TrainingJob;

@@ -1,9 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend, tf } from '../../runtime/backend.ts';
 import { limitSplit, loadDataset, type Split } from '../../data/dataset.ts';
 import { createModel, createOptimizer } from '../../model/model.ts';
 import { defaultSpec } from '../../../shared/spec.ts';
 import { localStepper, parallelStepper, shares, type Stepper } from './stepper.ts';
+
+// Every worker the steppers start, so that a test can kill one mid-step.
+const started = vi.hoisted(() => [] as Worker[]);
+vi.mock('../../runtime/workers.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../runtime/workers.ts')>();
+  return { ...real, spawnWorker: (...args: Parameters<typeof real.spawnWorker>) => started[started.push(real.spawnWorker(...args)) - 1] };
+});
 
 let split: Split;
 beforeAll(async () => {
@@ -49,11 +57,13 @@ describe('data-parallel training step', () => {
       expect(loss).toBeCloseTo(local.results[i][0], 5);
       expect(correct).toBe(local.results[i][1]);
     });
-    let worst = 0;
-    local.weights.forEach((w, i) => (worst = Math.max(worst, Math.abs(w - parallel.weights[i]))));
-    // Same maths, another summation order: float noise only.
-    expect(worst).toBeLessThan(1e-5);
-    expect(worst).toBeGreaterThanOrEqual(0);
+    const largestDifference = (a: Float32Array, b: Float32Array) => a.reduce((worst, w, i) => Math.max(worst, Math.abs(w - b[i])), 0);
+    // Same maths, another summation order: float noise only…
+    expect(largestDifference(local.weights, parallel.weights)).toBeLessThan(1e-5);
+    // …while the three steps moved the weights far more than that, so the agreement is not that of two idle steppers.
+    const initial = createModel(spec);
+    expect(largestDifference(await weights(initial), parallel.weights)).toBeGreaterThan(1e-3);
+    initial.dispose();
   });
 
   it('keeps tensors and memory flat over many steps', async () => {
@@ -68,4 +78,31 @@ describe('data-parallel training step', () => {
     expect(tf.memory().numBytes).toBe(before.numBytes);
     await stepper.dispose();
   });
+
+  it.each([
+    ['exits', (worker: Worker) => void worker.terminate(), /a training replica stopped unexpectedly/],
+    [
+      'runs out of memory',
+      (worker: Worker) =>
+        worker.emit('error', Object.assign(new Error('Worker terminated due to reaching memory limit'), { code: 'ERR_WORKER_OUT_OF_MEMORY' })),
+      /a training replica ran out of memory; try a smaller model or batch size/,
+    ],
+  ])(
+    'fails the step at once when a replica %s mid-step, and every later step too',
+    async (_, kill, message) => {
+      const model = createModel(spec);
+      const optimizer = createOptimizer(spec);
+      const before = started.length;
+      const stepper = parallelStepper(model, optimizer, split, 1);
+      await stepper.step(batch(0));
+      const pending = stepper.step(batch(200));
+      kill(started[before]);
+      await expect(pending).rejects.toThrow(message);
+      await expect(stepper.step(batch(400))).rejects.toThrow(message);
+      await stepper.dispose();
+      model.dispose();
+      optimizer.dispose();
+    },
+    20_000,
+  );
 });

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { tf } from '../../runtime/backend.ts';
 import type { Split } from '../../data/dataset.ts';
-import { spawnWorker } from '../../runtime/workers.ts';
+import { onWorkerFailure, spawnWorker } from '../../runtime/workers.ts';
 import { flatten, type ShareGradients, shareGradients, trainableVariables, unflatten } from './gradients.ts';
 import type { ReplicaInput, ReplicaReply, ReplicaRequest } from './replica-messages.ts';
 
@@ -81,23 +81,29 @@ function sharedSplit(split: Split): Split {
   return { count: split.count, pixels, labels };
 }
 
+/** One helper thread; a compute pending when the thread fails or exits rejects with the reason. */
 class Replica {
-  private pending: ((reply: ReplicaReply) => void) | null = null;
+  private pending: { resolve: (reply: ReplicaReply) => void; reject: (err: Error) => void } | null = null;
   private failure: Error | null = null;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ReplicaReply) => {
-      const resolve = this.pending;
+      const pending = this.pending;
       this.pending = null;
-      resolve?.(reply);
+      pending?.resolve(reply);
     });
-    worker.on('error', (err) => (this.failure = err));
+    onWorkerFailure(worker, 'a training replica', (err) => {
+      this.failure = err;
+      const pending = this.pending;
+      this.pending = null;
+      pending?.reject(err);
+    });
   }
 
   compute(request: ReplicaRequest): Promise<ReplicaReply> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => {
-      this.pending = resolve;
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
       this.worker.postMessage(request);
     });
   }
