@@ -68,7 +68,7 @@ describe('DatasetView', () => {
 
   it('filter buttons say which is on with aria-pressed, not colour alone', async () => {
     const { user } = await setUp();
-    const seven = screen.getByRole('button', { name: 'Only 7s' });
+    const seven = screen.getByRole('button', { name: '7 only' });
     expect(seven.getAttribute('aria-pressed')).toBe('false');
     expect(screen.getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('true');
     await user.click(seven);
