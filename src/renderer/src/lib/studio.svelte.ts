@@ -110,7 +110,8 @@ export class StudioState {
     if (status.runId) {
       this.runId = status.runId;
       this.running = status.running;
-      this.progress = status.progress;
+      // A finished or stopped run's last batch is history: its curves and its row in the list say the rest.
+      this.progress = status.running ? status.progress : null;
       this.batches = status.batches;
       this.epochs = status.epochs;
       if (status.spec) this.#replaceSpec(status.spec);
@@ -225,7 +226,8 @@ export class StudioState {
   #estimate(): { samples: number; epochs: number; seconds: number; samplesPerSecond: number; measured: boolean } {
     const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : MNIST_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
-    const measured = this.progress?.samplesPerSecond ?? this.runs.find((r) => r.last)?.last?.samplesPerSecond;
+    // A whole epoch's speed is a better guide than the first batches of a run (which include warm-up).
+    const measured = this.runs.find((r) => r.last)?.last?.samplesPerSecond ?? this.progress?.samplesPerSecond;
     const samplesPerSecond = measured && measured > 0 ? measured : ROUGH_SAMPLES_PER_SECOND;
     return { samples, epochs, seconds: (samples * epochs) / samplesPerSecond, samplesPerSecond, measured: Boolean(measured) };
   }
