@@ -193,3 +193,16 @@ test('stop mid-epoch, reload, resume: the run keeps its limits and a clean curve
   ).toBe(true);
   expect(steps.at(-1)).toBe(3 * 60);
 });
+
+test('a wrong token gives one message, not two', async ({ page, target }) => {
+  test.skip(target.kind !== 'browser', 'the token is browser mode’s');
+  const url = new URL(page.url());
+  url.searchParams.set('token', 'wrong');
+  // A page of its own: the refused socket is logged as a console error, which is the point here.
+  const refused = await page.context().newPage();
+  await refused.goto(url.href);
+  await expect(refused.getByRole('alert')).toHaveCount(1);
+  await expect(refused.getByRole('alert')).toContainText('could not start');
+  expect(await refused.evaluate(() => getComputedStyle(document.body, '::before').content)).toBe('none');
+  await refused.close();
+});
