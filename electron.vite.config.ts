@@ -41,7 +41,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+    build: { minify: true, rollupOptions: { input: resolve('src/renderer/index.html') } },
     plugins: [svelte({ configFile: false }), cspMeta()],
   },
 });

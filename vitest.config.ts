@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
-        test: { name: 'renderer', include: ['src/renderer/**/*.test.ts'], environment: 'jsdom' },
+        test: { name: 'renderer', include: ['src/renderer/**/*.test.ts'], environment: 'jsdom', setupFiles: ['src/renderer/src/testing/setup.ts'] },
       },
     ],
   },

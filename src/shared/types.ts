@@ -64,6 +64,11 @@ export interface UnreadableRun {
 /** One row of the runs list. */
 export type RunListEntry = RunRecord | UnreadableRun;
 
+/** Whether a runs-list row is a run whose record could be read. */
+export function isReadable(run: RunListEntry): run is RunRecord {
+  return run.status !== 'unreadable';
+}
+
 /** Whether training can go on from the run's last checkpoint: anything saved that is neither done nor training. */
 export function isResumable(run: RunListEntry): run is RunRecord {
   return (run.status === 'stopped' || run.status === 'failed') && run.checkpoint !== null && run.epochsDone < run.spec.epochs;

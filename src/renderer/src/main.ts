@@ -6,12 +6,14 @@ import { StudioState } from './lib/studio.svelte';
 import './app.css';
 
 const target = document.getElementById('app')!;
+// A link that drops after start-up is shown by the app; one that never opened, by the failure page alone.
+let studio: StudioState | undefined;
 
 connect((reason) => {
-  document.body.dataset.disconnected = reason;
+  if (studio) studio.disconnected = reason;
 })
   .then(async (api) => {
-    const studio = new StudioState(api);
+    studio = new StudioState(api);
     await studio.load();
     mount(App, { target, props: { studio } });
   })

@@ -12,9 +12,17 @@ import type {
   RunRecord,
   StudioApi,
 } from '../../../shared/contract';
-import { defaultSpec } from '../../../shared/spec';
+import { isReadable } from '../../../shared/types';
+import { checkSpec, defaultSpec } from '../../../shared/spec';
+import { MNIST_COUNTS, limitIssues, type LimitIssues } from './limits';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
+
+/** A yes/no question put to the person (window.confirm in the app; a stub in tests). */
+export type Ask = (question: string) => boolean;
+
+/** Samples per second assumed for the time estimate before any run was measured (the wasm fallback on 2 cores). */
+export const ROUGH_SAMPLES_PER_SECOND = 5000;
 
 export class StudioState {
   place = $state<Place>('dataset');
@@ -22,6 +30,8 @@ export class StudioState {
   dataset = $state.raw<DatasetInfo | null>(null);
   activeModel = $state.raw<ActiveModel | null>(null);
   runs = $state.raw<RunListEntry[]>([]);
+  /** The runs whose record could be read: the ones with a spec, limits and metrics. */
+  readonly readableRuns = $derived(this.runs.filter(isReadable));
   /** The spec being edited in the training panel: kept here so that it survives visits elsewhere. */
   spec = $state<ModelSpec>(defaultSpec());
   trainLimit = $state<number | null>(null);
@@ -36,8 +46,27 @@ export class StudioState {
   /** How the last run shown ended. */
   outcome = $state<'finished' | 'stopped' | 'failed' | null>(null);
   notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  /** Why the link to the engine dropped, once it has. */
+  disconnected = $state<string | null>(null);
 
-  constructor(readonly api: StudioApi) {
+  /** The spec as typed, checked; and the sample limits, checked. */
+  check = $derived(checkSpec($state.snapshot(this.spec)));
+  limitIssues: LimitIssues = $derived(limitIssues(this.trainLimit, this.testLimit));
+  canStart = $derived(this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running);
+  /** How long Start would take, from the last measured speed or a stated rough figure. */
+  estimate = $derived(this.#estimate());
+  /** The window's title: the progress while training, seen in the task bar from anywhere. */
+  windowTitle = $derived(this.#windowTitle());
+  /** What the active model's accuracy was measured on. */
+  accuracyBasis = $derived(this.#accuracyBasis());
+
+  /** The spec as last loaded, started or picked: edits since then are unsaved. */
+  #baseline = JSON.stringify(defaultSpec());
+
+  constructor(
+    readonly api: StudioApi,
+    private readonly ask: Ask = (question) => window.confirm(question),
+  ) {
     api.on('training:progress', ({ runId, progress, point }) => {
       this.runId = runId;
       this.running = true;
@@ -54,9 +83,11 @@ export class StudioState {
       this.stopping = false;
       this.notice = {
         kind: 'info',
-        text: stopped
-          ? `Run ${run.id} stopped after ${run.epochsDone} epoch(s); its model is saved.`
-          : `Run ${run.id} finished: ${pct(run.last?.valAccuracy)} validation accuracy.`,
+        text: !stopped
+          ? `Run ${run.id} finished: ${pct(run.last?.valAccuracy)} validation accuracy.`
+          : run.epochsDone === 0
+            ? `Run ${run.id} stopped before its first epoch ended: there is no trained model to use yet (Resume continues it).`
+            : `Run ${run.id} stopped after ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}; its model is saved.`,
       };
       void this.refreshRuns();
     });
@@ -83,12 +114,16 @@ export class StudioState {
     if (status.runId) {
       this.runId = status.runId;
       this.running = status.running;
-      this.progress = status.progress;
+      // A finished or stopped run's last batch is history: its curves and its row in the list say the rest.
+      this.progress = status.running ? status.progress : null;
       this.batches = status.batches;
       this.epochs = status.epochs;
-      if (status.spec) this.spec = status.spec;
+      if (status.spec) this.#replaceSpec(status.spec);
     }
     await this.refreshRuns();
+    // After a reload mid-run, the form shows the limits the run trains with.
+    const run = this.readableRuns.find((r) => r.id === status.runId);
+    if (run) [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
   }
 
   async refreshRuns(): Promise<void> {
@@ -105,27 +140,37 @@ export class StudioState {
     }
   }
 
-  async start(resumeId?: string): Promise<void> {
+  /** Start a new run with the form's spec and limits. */
+  async start(): Promise<void> {
+    if (!this.canStart) return;
+    await this.#launch(undefined, this.trainLimit ?? undefined, this.testLimit ?? undefined);
+  }
+
+  /** Continue a stopped run from its checkpoint, with its own spec and limits. */
+  async resume(run: RunRecord): Promise<void> {
+    if (this.running) return;
+    this.#replaceSpec(run.spec);
+    [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
+    await this.#launch(run.id, run.trainLimit, run.testLimit);
+  }
+
+  async #launch(resumeId: string | undefined, trainLimit: number | undefined, testLimit: number | undefined): Promise<void> {
     const spec = $state.snapshot(this.spec);
     this.notice = null;
-    await this.attempt(async () => {
-      const request = { spec, trainLimit: this.trainLimit ?? undefined, testLimit: this.testLimit ?? undefined, resumeId };
-      if (resumeId) {
-        const metrics = await this.api.invoke('runs:metrics', { id: resumeId });
-        this.batches = metrics.batches;
-        this.epochs = metrics.epochs;
-      } else {
-        this.batches = [];
-        this.epochs = [];
-      }
+    this.#baseline = JSON.stringify(spec);
+    const started = await this.attempt(async () => {
+      const metrics = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : { batches: [], epochs: [] };
+      this.batches = metrics.batches;
+      this.epochs = metrics.epochs;
       this.progress = null;
       this.outcome = null;
       this.running = true;
-      const { runId } = await this.api.invoke('training:start', request);
+      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId });
       this.runId = runId;
-      await this.refreshRuns();
+      return true;
     });
-    if (!this.runId) this.running = false;
+    if (!started) this.running = false;
+    await this.attempt(() => this.refreshRuns());
   }
 
   async stop(): Promise<void> {
@@ -133,9 +178,10 @@ export class StudioState {
     await this.attempt(() => this.api.invoke('training:stop'));
   }
 
-  /** Show a past run's curves in the charts (when nothing is training). */
+  /** Show a past run's curves in the charts (when nothing is training), and its spec unless that would lose edits. */
   async show(run: RunRecord): Promise<void> {
     if (this.running) return;
+    const takeSpec = !this.#edited() || this.ask(`Replace your unsaved model edits with the settings of run ${run.id}?`);
     const metrics = await this.attempt(() => this.api.invoke('runs:metrics', { id: run.id }));
     if (!metrics) return;
     this.runId = run.id;
@@ -143,7 +189,10 @@ export class StudioState {
     this.epochs = metrics.epochs;
     this.progress = null;
     this.outcome = run.status === 'done' ? 'finished' : run.status === 'failed' ? 'failed' : 'stopped';
-    this.spec = run.spec;
+    if (takeSpec) {
+      this.#replaceSpec(run.spec);
+      [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
+    }
   }
 
   async activate(id: string): Promise<void> {
@@ -151,15 +200,62 @@ export class StudioState {
     if (model) this.notice = { kind: 'info', text: `Now predicting with ${model.label}.` };
   }
 
+  /** Delete a run after asking; its curves leave the charts if they were on them. */
   async remove(id: string): Promise<void> {
-    await this.attempt(() => this.api.invoke('runs:delete', { id }));
-    await this.refreshRuns();
+    const active = this.activeModel?.id === id;
+    const question = active
+      ? `Delete run ${id}? It is the active model: predictions go back to the bundled model. This cannot be undone.`
+      : `Delete run ${id} and its saved model? This cannot be undone.`;
+    if (!this.ask(question)) return;
+    const done = await this.attempt(() => this.api.invoke('runs:delete', { id }));
+    if (done && this.runId === id && !this.running) {
+      this.runId = null;
+      this.batches = [];
+      this.epochs = [];
+      this.progress = null;
+      this.outcome = null;
+    }
+    await this.attempt(() => this.refreshRuns());
+  }
+
+  #replaceSpec(spec: ModelSpec): void {
+    this.spec = spec;
+    this.#baseline = JSON.stringify(spec);
+  }
+
+  #edited(): boolean {
+    return JSON.stringify($state.snapshot(this.spec)) !== this.#baseline;
+  }
+
+  #estimate(): { samples: number; epochs: number; seconds: number; samplesPerSecond: number; measured: boolean } {
+    const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : MNIST_COUNTS.train;
+    const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
+    // A whole epoch's speed is a better guide than the first batches of a run (which include warm-up).
+    const measured = this.readableRuns.find((r) => r.last)?.last?.samplesPerSecond ?? this.progress?.samplesPerSecond;
+    const samplesPerSecond = measured && measured > 0 ? measured : ROUGH_SAMPLES_PER_SECOND;
+    return { samples, epochs, seconds: (samples * epochs) / samplesPerSecond, samplesPerSecond, measured: Boolean(measured) };
+  }
+
+  #windowTitle(): string {
+    const p = this.progress;
+    if (!this.running || !p) return 'Digit Studio';
+    const done = ((p.epoch - 1) * p.batches + p.batch) / (p.epochs * p.batches);
+    return `Epoch ${p.epoch}/${p.epochs} · ${Math.floor(done * 100)}% — Digit Studio`;
+  }
+
+  #accuracyBasis(): string {
+    const id = this.activeModel?.id;
+    const limit = this.readableRuns.find((r) => r.id === id)?.testLimit;
+    return limit && limit < MNIST_COUNTS.test ? `validation, ${limit.toLocaleString('en-US')} samples` : 'test';
   }
 }
 
+/** A fraction as a percentage, or `—` when unknown. */
 export const pct = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`);
 
-export function duration(seconds: number): string {
+/** A duration as people read it: `42s`, `3m 5s`, `1h 12m`; null (not yet measured) reads `estimating…`. */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return 'estimating…';
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));
   return s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;

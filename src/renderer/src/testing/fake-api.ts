@@ -1,20 +1,102 @@
-// A StudioApi for component tests: answers from given handlers, counts every call, pushes no events.
-import type { InvokeChannel, InvokeOutputs, StudioApi } from '../../../shared/contract';
+// A StudioApi for component tests: it counts every request, answers from per-channel handlers (which may
+// hold a reply back to test ordering), and lets a test push engine events.
+import type { EventChannel, EventPayloads, InvokeChannel, InvokeOutputs, StudioApi } from '../../../shared/contract';
 
-export type FakeHandlers = { [C in InvokeChannel]?: (payload: never) => InvokeOutputs[C] | Promise<InvokeOutputs[C]> };
+type Handler<C extends InvokeChannel> = (payload: unknown) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
 
-/** The fake and what it was asked: `calls` holds each channel's payloads, in order. */
-export function fakeApi(handlers: FakeHandlers): { api: StudioApi; calls: Partial<Record<InvokeChannel, unknown[]>> } {
-  const calls: Partial<Record<InvokeChannel, unknown[]>> = {};
-  const api = {
-    transport: 'websocket',
-    invoke: async (channel: InvokeChannel, payload?: unknown) => {
-      (calls[channel] ??= []).push(payload);
-      const handler = handlers[channel] as ((payload: unknown) => unknown) | undefined;
-      if (!handler) throw new Error(`the fake has no ${channel}`);
-      return handler(payload);
+const STORM = 300;
+
+/** A reply the test releases when it chooses. */
+export interface Held<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+/** A promise and its resolve/reject, for replies that arrive when the test says so. */
+export function held<T>(): Held<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((yes, no) => ((resolve = yes), (reject = no)));
+  return { promise, resolve, reject };
+}
+
+/** The fake engine: `calls` lists every invoke, `emit` pushes an event to the window. */
+export class FakeApi implements StudioApi {
+  readonly transport = 'websocket' as const;
+  readonly calls: { channel: InvokeChannel; payload: unknown }[] = [];
+  /** The same calls grouped by channel: each channel's payloads, in order. */
+  readonly payloads: Partial<Record<InvokeChannel, unknown[]>> = {};
+  readonly #handlers = new Map<InvokeChannel, Handler<InvokeChannel>>();
+  readonly #listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+
+  constructor(handlers: { [C in InvokeChannel]?: Handler<C> } = {}) {
+    for (const [channel, handler] of Object.entries(handlers)) this.handle(channel as InvokeChannel, handler as Handler<InvokeChannel>);
+  }
+
+  handle<C extends InvokeChannel>(channel: C, handler: Handler<C>): void {
+    this.#handlers.set(channel, handler as Handler<InvokeChannel>);
+  }
+
+  /** How many times a channel was invoked. */
+  count(channel: InvokeChannel): number {
+    return this.calls.filter((call) => call.channel === channel).length;
+  }
+
+  invoke = (async (channel: InvokeChannel, payload?: unknown) => {
+    this.calls.push({ channel, payload });
+    (this.payloads[channel] ??= []).push(payload);
+    // A request loop would otherwise starve the event loop and hang the test instead of failing it.
+    if (this.calls.length > STORM) throw new Error(`more than ${STORM} requests: a request loop`);
+    const handler = this.#handlers.get(channel);
+    if (!handler) throw new Error(`${channel}: no fake reply`);
+    return handler(payload);
+  }) as StudioApi['invoke'];
+
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void {
+    const set = this.#listeners.get(channel) ?? new Set();
+    this.#listeners.set(channel, set);
+    set.add(listener as (payload: never) => void);
+    return () => void set.delete(listener as (payload: never) => void);
+  }
+
+  emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
+    for (const listener of this.#listeners.get(channel) ?? []) (listener as (payload: EventPayloads[E]) => void)(payload);
+  }
+}
+
+/** The fake and what it was asked, grouped by channel (a shorter form for tests that need no events). */
+export function fakeApi(handlers: { [C in InvokeChannel]?: Handler<C> }): { api: FakeApi; calls: FakeApi['payloads'] } {
+  const api = new FakeApi(handlers);
+  return { api, calls: api.payloads };
+}
+
+const BLANK_DIGIT = btoa(String.fromCharCode(...new Uint8Array(784)));
+const ACTIVE = { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.9893 };
+
+/** A prediction that is sure of `digit`. */
+export const sureOf = (digit: number) => ({ label: digit, probabilities: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0)) });
+
+/** A fake engine already answering start-up and paging; tests add or replace handlers. */
+export function fakeEngine(): FakeApi {
+  return new FakeApi({
+    'app:info': () => ({ backend: 'wasm', backendLabel: 'wasm fallback', activeModel: ACTIVE, transport: 'websocket', version: 'test' }),
+    'dataset:info': () => ({
+      name: 'MNIST',
+      counts: { train: 60000, test: 10000 },
+      overview: { train: [1, 3, 5, 7, 2, 0, 13, 15, 17, 4], test: [3, 2, 1, 18, 4, 8, 11, 0, 61, 7] },
+    }),
+    'training:status': () => ({ runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] }),
+    'runs:list': () => [],
+    'dataset:page': (payload) => {
+      const { offset, limit } = payload as { offset: number; limit: number };
+      const count = Math.min(limit, 1000 - offset);
+      const indices = Array.from({ length: count }, (_, i) => offset + i);
+      return { total: 1000, offset, indices, labels: indices.map((i) => i % 10), pixels: btoa(atob(BLANK_DIGIT).repeat(count)) };
     },
-    on: () => () => undefined,
-  } as StudioApi;
-  return { api, calls };
+    'dataset:sample': (payload) => {
+      const { split, index } = payload as { split: 'train' | 'test'; index: number };
+      return { split, index, label: index % 10, pixels: BLANK_DIGIT, prediction: sureOf(index % 10) };
+    },
+  });
 }

@@ -1,0 +1,52 @@
+// What the Dataset place shows: the split and label filter, the overview strip and the open sample.
+// Requests go out from the handlers that need them and from the `model:changed` event, never from an
+// effect, so a reply cannot cause another request; a reply older than the newest request is dropped.
+import type { DatasetSample } from '../../../shared/contract';
+import { DIGITS } from '../../../shared/mnist';
+import { fromBase64 } from './pixels';
+import { Latest } from './latest';
+import type { StudioState } from './studio.svelte';
+
+export type Split = 'train' | 'test';
+
+/** The Dataset place's state; `dispose()` drops its event subscription. */
+export class DatasetState {
+  split = $state<Split>('train');
+  label = $state<number | null>(null);
+  sample = $state.raw<DatasetSample | null>(null);
+  /** The first sample of each digit in the split, as pixels. */
+  overview = $state.raw<Uint8Array[]>([]);
+  samplePixels = $derived(this.sample ? fromBase64(this.sample.pixels) : null);
+  readonly dispose: () => void;
+  #sample = new Latest();
+  #overview = new Latest();
+
+  constructor(private readonly studio: StudioState) {
+    // The active model's opinion changes with the model: ask again, once, for the sample on screen.
+    this.dispose = studio.api.on('model:changed', () => {
+      if (this.sample) void this.open(this.sample.index, this.sample.split);
+    });
+  }
+
+  /** Show one sample with the active model's prediction. */
+  async open(index: number, split: Split = this.split): Promise<void> {
+    const ticket = this.#sample.next();
+    const sample = await this.studio.attempt(() => this.studio.api.invoke('dataset:sample', { split, index }));
+    if (sample && this.#sample.isCurrent(ticket)) this.sample = sample;
+  }
+
+  async setSplit(split: Split): Promise<void> {
+    this.split = split;
+    await this.loadOverview();
+  }
+
+  /** The overview strip: one page of one thumbnail per digit (no predictions needed). */
+  async loadOverview(): Promise<void> {
+    const ticket = this.#overview.next();
+    const split = this.split;
+    const pages = await this.studio.attempt(() =>
+      Promise.all(DIGITS.map((label) => this.studio.api.invoke('dataset:page', { split, label, offset: 0, limit: 1 }))),
+    );
+    if (pages && this.#overview.isCurrent(ticket)) this.overview = pages.map((page) => fromBase64(page.pixels));
+  }
+}

@@ -1,0 +1,65 @@
+// What the Draw place shows: the model's input and its answer for the drawing on the pad. Each drawing
+// is preprocessed here (the engine's own function) and sent once; the newest request wins; a change of
+// active model asks again for the drawing on screen.
+import { tick } from 'svelte';
+import { preprocessDrawing, type RawImage } from '../../../shared/preprocess';
+import { Latest } from './latest';
+import type { StudioState } from './studio.svelte';
+
+/** The Draw place's state; `dispose()` drops its event subscription. */
+export class DrawState {
+  /** The 28×28 image the model sees (0–1), or null for an empty drawing. */
+  field = $state.raw<Float32Array | null>(null);
+  probabilities = $state.raw<number[] | null>(null);
+  label = $derived(this.probabilities ? this.probabilities.indexOf(Math.max(...this.probabilities)) : null);
+  /** Why there is no answer, when it is not simply an empty pad. */
+  problem = $state<string | null>(null);
+  /** Stroke end to bars on screen, for the last stroke. */
+  latencyMs = $state<number | null>(null);
+  predictions = $state(0);
+  readonly dispose: () => void;
+  #latest = new Latest();
+
+  constructor(private readonly studio: StudioState) {
+    this.dispose = studio.api.on('model:changed', () => {
+      if (this.field) void this.#ask(this.field, null);
+    });
+  }
+
+  /** Predict a drawing (the pad's pixels or an opened image); `endedAt` times a finished stroke. */
+  async predict(image: RawImage, endedAt: number | null): Promise<void> {
+    const field = preprocessDrawing(image);
+    if (!field) {
+      this.#latest.next();
+      this.field = null;
+      this.probabilities = null;
+      this.latencyMs = null;
+      this.problem = null;
+      return;
+    }
+    await this.#ask(field, endedAt);
+  }
+
+  async #ask(field: Float32Array, endedAt: number | null): Promise<void> {
+    const ticket = this.#latest.next();
+    try {
+      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field) });
+      if (!this.#latest.isCurrent(ticket)) return;
+      this.field = field;
+      this.probabilities = result.probabilities;
+      this.problem = null;
+      this.predictions++;
+      if (endedAt !== null) {
+        await tick();
+        this.latencyMs = performance.now() - endedAt;
+      }
+    } catch (err) {
+      if (!this.#latest.isCurrent(ticket)) return;
+      this.field = field;
+      this.probabilities = null;
+      this.problem = this.studio.disconnected
+        ? 'The connection to the studio is lost: no predictions until it is back.'
+        : `Could not predict: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+}
