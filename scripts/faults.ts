@@ -4,7 +4,7 @@
 // the store is opened again, recovered and checked, and every run that can go on is resumed to its end.
 // It prints what it tried, what came back, and what was lost (checkpoints, epochs whose metrics line is gone).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { defaultSpec } from '../src/shared/spec.ts';
 import { isResumable } from '../src/shared/types.ts';
 
 const { values } = parseArgs({ options: { kills: { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } } });
-const KILLS = Math.min(Number(values.kills ?? 5), 20);
+const KILLS = Math.min(Number(values.kills ?? 6), 20);
 const SEED = Number(values.seed ?? Date.now() % 1_000_000);
 // Past this, remaining kill rounds are skipped so that the whole script stays near three minutes.
 const KILL_BUDGET_MS = 90_000;
@@ -87,7 +87,7 @@ function train(out: string, env: NodeJS.ProcessEnv = process.env) {
   const reported = async (n: number) => {
     while (epochs.length < n && !exited) await new Promise<void>((wake) => waiting.push(wake));
   };
-  return { child, epochs, exit, reported, stderr: () => stderr };
+  return { child, epochs, exit, reported, exited: () => exited, stderr: () => stderr };
 }
 
 /** Open the store again, recover, and count what each run kept; runs that can go on are resumed to their end. */
@@ -134,7 +134,9 @@ async function kills(): Promise<void> {
     // Kill in epoch k+1: before the first save (k = 0), or a random moment of a later epoch, its save included.
     const k = Math.floor(random() * SPEC.epochs);
     if (k === 0) {
-      await Promise.race([sleep(2000 + random() * 6000), t.exit]);
+      // Once the run's folder exists (the process has started up and made it), a moment of its first epoch.
+      while (!t.exited() && !(existsSync(out) && readdirSync(out).some((name) => !name.startsWith('.')))) await sleep(50);
+      await Promise.race([sleep(random() * 3000), t.exit]);
     } else {
       await t.reported(k);
       await Promise.race([sleep(random() * 1050 * (t.epochs.at(-1)?.seconds ?? 1)), t.exit]);

@@ -56,7 +56,7 @@ export class Studio {
   private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
   /** The active model's folder. */
   private activeDir = bundledModelDir();
-  /** Evaluations by model folder, running or done: a second ask for the same model shares the first. */
+  /** Evaluations by model folder, running or done: a later ask for the same model shares the first. */
   private readonly evaluations = new Map<string, Promise<ModelEvaluation>>();
   /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
   private evaluationQueue: Promise<unknown> = Promise.resolve();
@@ -254,9 +254,8 @@ export class Studio {
     const result = this.evaluationQueue.then(() => evaluate(dir, this.options.dataDir)).then((e) => ({ model: active, ...e }));
     this.evaluationQueue = result.catch(() => undefined);
     this.evaluations.set(dir, result);
-    // A failed evaluation is not kept (asking again tries again), nor one of a model no longer in use.
-    const forget = () => this.evaluations.get(dir) === result && dir !== this.activeDir && this.evaluations.delete(dir);
-    result.then(forget, () => this.evaluations.get(dir) === result && this.evaluations.delete(dir));
+    // A result is kept (a few kilobytes; a model folder never changes once saved); a failure is not: asking again tries again.
+    result.catch(() => this.evaluations.get(dir) === result && this.evaluations.delete(dir));
     return result;
   }
 

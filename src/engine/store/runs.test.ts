@@ -133,12 +133,15 @@ const DEAD_PID = 99_999_999;
 describe('interrupted runs', () => {
   it('read as stopped and interrupted when the process that was training them is gone', async () => {
     const store = new RunStore(root());
-    const alive = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    const alive = await store.create({ spec: { ...spec, epochs: 2 }, dataDir: 'mnist', backend: 'wasm' });
     expect(await store.read(alive.id)).toMatchObject({ status: 'running', pid: process.pid });
     expect((await store.read(alive.id)).interrupted).toBeUndefined();
     const saved = await store.saveCheckpoint({ ...alive, epochsDone: 1 }, createModel(spec), null);
     await store.writeRecord({ ...saved, pid: DEAD_PID });
     expect(await store.read(alive.id)).toMatchObject({ status: 'stopped', interrupted: true });
+    // Killed after its last epoch was saved but before it said so: done.
+    const last = await store.saveCheckpoint({ ...saved, pid: DEAD_PID, epochsDone: 2 }, createModel(spec), null);
+    expect(await store.read(alive.id)).toMatchObject({ status: 'done', epochsDone: 2, checkpoint: last.checkpoint });
   });
 
   it('read as failed, and can be deleted, when the process died before the first checkpoint', async () => {
