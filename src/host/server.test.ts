@@ -200,7 +200,7 @@ describe('browser-mode host: the WebSocket', () => {
     expect(await call(ws, { id: 5, channel: 'runs:activate', payload: { id: '../../etc' } })).toEqual({
       id: 5,
       ok: false,
-      error: 'runs:activate: invalid payload (id: a run id is letters, digits, dots and dashes)',
+      error: 'runs:activate: invalid payload (id: a run id looks like 20261127-203000-1a2b)',
     });
     // Valid field by field, but the second kernel does not fit what reaches it (28 → 24 → pooled 12).
     const conv = [
