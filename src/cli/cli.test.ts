@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -172,5 +172,51 @@ describe('command line', () => {
     const report = JSON.parse(evaluated.stdout);
     expect(report.testAccuracy).toBeCloseTo(done.testAccuracy, 5);
     expect(report.confusion.flat().reduce((a: number, b: number) => a + b)).toBe(100);
+  });
+
+  it('explains a prediction: every layer, and a saliency map that is zero where there is no ink', () => {
+    const w = 120,
+      h = 160;
+    const bar = new Uint8Array(w * h * 4).fill(255);
+    for (let y = 20; y < 140; y++) for (let x = 55; x < 67; x++) bar.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3);
+    writeFileSync(join(tmp, 'bar.png'), encodePng({ width: w, height: h, data: bar }));
+    const result = cli('predict', '--explain', join(tmp, 'bar.png'), '--json');
+    expect(result.code).toBe(0);
+    const explained = JSON.parse(result.stdout);
+    expect(explained.label).toBe(1);
+    expect(explained.layers.map((l: { name: string }) => l.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'dense1', 'dense2', 'output']);
+    expect(explained.layers[0].shape).toEqual([28, 28, 6]);
+    expect(explained.layers[0].values).toHaveLength(28 * 28 * 6);
+    expect(explained.saliency).toHaveLength(784);
+    // Gradient × input: the corners of a centred bar hold no ink, so no saliency.
+    expect(explained.saliency[0]).toBe(0);
+    expect(explained.saliency.some((v: number) => v !== 0)).toBe(true);
+    expect(explained.saliencyMethod).toBe('gradient × input');
+  });
+
+  it('evaluates with per-class metrics and the misclassified digits', () => {
+    const report = JSON.parse(cli('evaluate', '--test-limit', '500', '--json').stdout);
+    expect(report.perClass).toHaveLength(10);
+    const wrong =
+      report.confusion.flat().reduce((a: number, b: number) => a + b) -
+      report.confusion.reduce((a: number, row: number[], i: number) => a + row[i], 0);
+    expect(report.errors).toHaveLength(wrong);
+    for (const e of report.errors) expect(Object.keys(e).sort()).toEqual(['index', 'label', 'predicted', 'probability']);
+    expect(report.perClass[3].support).toBe(report.confusion[3].reduce((a: number, b: number) => a + b));
+  });
+
+  it('exports the bundled model as a TF.js folder with a manifest, and refuses a folder already in use', () => {
+    const out = join(tmp, 'exported');
+    const result = cli('export', '--out', out, '--json');
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.spec.conv).toHaveLength(2);
+    expect(manifest.testAccuracy).toBeGreaterThan(0.98);
+    expect(existsSync(join(out, 'weights.bin'))).toBe(true);
+    const again = cli('export', '--out', out);
+    expectUserError(again, /exported: the folder is not empty/);
+    const predicted = JSON.parse(cli('evaluate', '--model', out, '--test-limit', '200', '--json').stdout);
+    const bundled = JSON.parse(cli('evaluate', '--test-limit', '200', '--json').stdout);
+    expect(predicted.testAccuracy).toBe(bundled.testAccuracy);
   });
 });

@@ -1,15 +1,24 @@
-// `summary`, `evaluate`, `predict` and `bench`.
+// `summary`, `evaluate`, `predict`, `export` and `bench`.
 import { initBackend } from '../engine/runtime/backend.ts';
 import { benchTraining } from '../engine/training/bench.ts';
 import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
+import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
 import { readModel } from '../engine/model/model-io.ts';
 import { readPng } from '../engine/data/png.ts';
 import { predictDrawing } from '../engine/model/predict.ts';
+import { explain, type LayerActivation } from '../engine/model/explain.ts';
 import { resolveModelDir } from '../engine/model/resolve-model.ts';
+import type { tf } from '../engine/runtime/backend.ts';
 import { formatSummary, summarize } from '../shared/summary.ts';
 import { limit, number, parse, specFrom } from './args.ts';
 import { UsageError } from './errors.ts';
+
+/** What `predict --explain` adds: every layer's activations and the saliency map of the top class. */
+async function insideOf(model: tf.LayersModel, field: number[]): Promise<{ layers: LayerActivation[]; saliency: number[]; saliencyMethod: string }> {
+  const { layers, saliency, saliencyMethod } = await explain(model, field);
+  return { layers, saliency, saliencyMethod };
+}
 
 export async function summaryCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, { spec: { type: 'string' }, json: { type: 'boolean' } } as const);
@@ -38,6 +47,8 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
         testLoss: result.loss,
         confusion: result.confusion,
         perClassAccuracy: result.perClassAccuracy,
+        perClass: result.perClass,
+        errors: result.errors,
       }),
     );
     return;
@@ -52,7 +63,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' } } as const, true);
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, explain: { type: 'boolean' } } as const, true);
   if (positionals.length === 0) throw new UsageError('predict: name at least one PNG file');
   const dir = await resolveModelDir(values.model);
   const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
@@ -65,7 +76,12 @@ export async function predictCommand(argv: string[]): Promise<void> {
       console.log(
         JSON.stringify(
           prediction
-            ? { file, label: prediction.label, probabilities: prediction.probabilities }
+            ? {
+                file,
+                label: prediction.label,
+                probabilities: prediction.probabilities,
+                ...(values.explain ? await insideOf(model, prediction.input) : {}),
+              }
             : { file, label: null, error: 'no ink in the image' },
         ),
       );
@@ -77,6 +93,13 @@ export async function predictCommand(argv: string[]): Promise<void> {
         .sort((a, b) => b[1] - a[1])
         .slice(0, 3);
       console.log(`${file}: ${prediction.label} (${top.map(([d, p]) => `${d}: ${(p * 100).toFixed(1)}%`).join(', ')})`);
+      if (values.explain) {
+        const { layers, saliency } = await insideOf(model, prediction.input);
+        for (const layer of layers)
+          console.log(`  ${layer.name.padEnd(8)} ${layer.shape.join('×').padEnd(10)} max activation ${Math.max(...layer.values).toFixed(3)}`);
+        const strongest = saliency.reduce((best, v, i) => (v > saliency[best] ? i : best), 0);
+        console.log(`  saliency (gradient × input): strongest pixel at row ${Math.floor(strongest / 28)}, column ${strongest % 28}`);
+      }
     }
   }
 }
@@ -94,4 +117,16 @@ export async function benchCommand(argv: string[]): Promise<void> {
   console.log(`backend: ${result.backend} (${result.threads} thread${result.threads > 1 ? 's' : ''})`);
   console.log(`default LeNet-5, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
   console.log(`${result.samplesPerSecond.toFixed(0)} samples/s, ${result.secondsPerEpoch.toFixed(1)} s per 60,000-sample epoch`);
+}
+
+export async function exportCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, { model: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } } as const);
+  if (!values.out) throw new UsageError('export: name the folder to write with --out DIR');
+  const dir = await resolveModelDir(values.model);
+  await initBackend();
+  const model = await readModel(dir);
+  await exportModelFolder(model, values.out, { source: dir, ...(await describeModel(values.model)) });
+  console.log(
+    values.json ? JSON.stringify({ model: dir, out: values.out }) : `exported ${dir} to ${values.out} (model.json, weights.bin, manifest.json)`,
+  );
 }

@@ -1,6 +1,6 @@
 // `npm run cli -- <command>`: the notebook in a terminal. User errors: one line on stderr, exit 2.
 import { explainFsError, UserError } from '../engine/errors.ts';
-import { benchCommand, evaluateCommand, predictCommand, summaryCommand } from './commands.ts';
+import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
 
@@ -9,6 +9,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   evaluate: evaluateCommand,
   predict: predictCommand,
+  export: exportCommand,
   bench: benchCommand,
 };
 
@@ -17,7 +18,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   train    [--data DIR] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
-  predict  [--model DIR] IMAGE.png... [--json]
+  predict  [--model DIR] [--explain] IMAGE.png... [--json]
+  export   [--model DIR] --out DIR [--json]
   bench    [--batches N] [--json]`;
 
 async function main(argv: string[]): Promise<void> {

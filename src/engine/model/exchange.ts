@@ -3,29 +3,20 @@
 // such a folder as a finished run with one checkpoint.
 import { existsSync, readdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { explainFsError, readUserText, UserError } from '../errors.ts';
 import type { tf } from '../runtime/backend.ts';
 import { writeDirAtomic, writeFileAtomic } from '../store/atomic.ts';
-import type { RunStore } from '../store/runs.ts';
+import { EpochMetricsSchema } from '../store/schemas.ts';
+import { RUN_JSON, RunStore } from '../store/runs.ts';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../shared/mnist.ts';
 import { defaultSpec, ModelSpecSchema } from '../../shared/spec.ts';
 import type { RunRecord } from '../../shared/types.ts';
+import { readBundledManifest } from './bundled.ts';
 import { readModel, writeModel } from './model-io.ts';
 
 export const EXCHANGE_MANIFEST = 'manifest.json';
-
-const EpochMetricsSchema = z.object({
-  epoch: z.number(),
-  epochs: z.number(),
-  loss: z.number(),
-  accuracy: z.number(),
-  valLoss: z.number(),
-  valAccuracy: z.number(),
-  seconds: z.number(),
-  samplesPerSecond: z.number(),
-});
 
 /** manifest.json beside an exported model; every field optional, so other tools' manifests still import. */
 export const ExchangeManifestSchema = z.object({
@@ -106,4 +97,17 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * What an export's manifest can say of a model the user names as on the command line: a run folder's spec
+ * and last metrics, a model folder's own manifest, or the bundled model's test accuracy.
+ */
+export async function describeModel(named?: string): Promise<ExchangeManifest> {
+  if (!named) return { spec: defaultSpec(), testAccuracy: readBundledManifest()?.testAccuracy ?? null };
+  if (existsSync(join(named, RUN_JSON))) {
+    const record = await new RunStore(dirname(resolve(named))).read(basename(resolve(named)));
+    return { spec: record.spec, last: record.last, testAccuracy: record.last?.valAccuracy ?? null };
+  }
+  return readManifest(named);
 }
