@@ -33,6 +33,17 @@ async function setUp(answers: boolean[] = [], runs: RunRecord[] = []) {
 }
 
 describe('StudioState', () => {
+  it('lists a model it has never seen when the engine switches to it (an import), and asks nothing for a known one', async () => {
+    const { api, studio } = await setUp([], [run('20261128-100000-aaaa')]);
+    const before = api.count('runs:list');
+    api.emit('model:changed', { id: '20261128-100000-aaaa', label: 'known', testAccuracy: 0.98 });
+    api.emit('model:changed', { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.99 });
+    expect(api.count('runs:list')).toBe(before);
+    api.emit('model:changed', { id: '20261128-110000-bbbb', label: 'imported', testAccuracy: null });
+    expect(api.count('runs:list')).toBe(before + 1);
+    expect(studio.activeModel?.label).toBe('imported');
+  });
+
   it('a train limit of -5 is named as out of range and blocks Start, instead of meaning "all"', async () => {
     const { api, studio } = await setUp();
     studio.trainLimit = -5;

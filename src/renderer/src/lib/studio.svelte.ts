@@ -98,7 +98,11 @@ export class StudioState {
       this.notice = { kind: 'error', text: `Training failed: ${message}` };
       void this.refreshRuns();
     });
-    api.on('model:changed', (model) => (this.activeModel = model));
+    api.on('model:changed', (model) => {
+      this.activeModel = model;
+      // A model the list has never seen was imported (File › Import Model…): list it.
+      if (model.id !== 'bundled' && !this.runs.some((run) => run.id === model.id)) void this.refreshRuns();
+    });
   }
 
   /** First load: engine info, dataset, runs, and any training already in progress (after a reload). */
