@@ -1,5 +1,5 @@
 // The main window's size and place, remembered between sessions in window-state.json in the user folder.
-import { existsSync, readFileSync } from 'node:fs';
+import { readOptionalJson } from '../engine/store/preferences.ts';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -26,13 +26,7 @@ export interface Rect {
 
 /** The saved state, or null when there is none or it is not valid (it is only a preference). */
 export function readWindowState(path: string): WindowState | null {
-  if (!existsSync(path)) return null;
-  try {
-    const parsed = WindowStateSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readOptionalJson(path, WindowStateSchema);
 }
 
 /** Replace the saved state atomically. */

@@ -1,5 +1,6 @@
 // The pretrained model that ships in resources/, so that drawing and predict work before any training.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readOptionalJson } from '../store/preferences.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -27,12 +28,5 @@ export function bundledModelDir(): string {
 
 /** The bundled model's manifest, or null when it is missing or does not parse (the model still works without it). */
 export function readBundledManifest(dir = bundledModelDir()): BundledManifest | null {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) return null;
-  try {
-    const parsed = BundledManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readOptionalJson(join(dir, 'manifest.json'), BundledManifestSchema);
 }

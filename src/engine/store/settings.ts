@@ -1,5 +1,5 @@
 // Small per-user settings (the active model), kept in settings.json and replaced atomically.
-import { existsSync, readFileSync } from 'node:fs';
+import { readOptionalJson } from './preferences.ts';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
@@ -25,13 +25,7 @@ export class SettingsFile {
 
   /** The saved settings; defaults for a missing file and for any field that is not valid (it is only a preference). */
   read(): Settings {
-    if (!existsSync(this.path)) return { ...DEFAULTS };
-    try {
-      const parsed = SettingsSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
-      return parsed.success ? parsed.data : { ...DEFAULTS };
-    } catch {
-      return { ...DEFAULTS };
-    }
+    return readOptionalJson(this.path, SettingsSchema) ?? { ...DEFAULTS };
   }
 
   /** Save the settings; a failure (read-only or full disk) is a UserError naming the file. */
