@@ -42,10 +42,10 @@ function startHost(userDir: string): Promise<{ url: string; child: ChildProcess 
   });
 }
 
-export const test = base.extend<
-  { page: Page },
-  { target: { kind: 'electron' | 'browser'; open: () => Promise<{ page: Page; close: () => Promise<void> }> } }
->({
+export const test = base.extend<{
+  page: Page;
+  target: { kind: 'electron' | 'browser'; open: () => Promise<{ page: Page; close: () => Promise<void> }> };
+}>({
   target: [
     // eslint-disable-next-line no-empty-pattern -- Playwright's form for a fixture that needs no other fixture
     async ({}, use) => {
@@ -79,7 +79,8 @@ export const test = base.extend<
       await browser.close();
       child.kill('SIGTERM');
     },
-    { scope: 'worker' },
+    // A host and a user folder of its own for every test: no test sees the runs another one trained.
+    { scope: 'test' },
   ],
   page: async ({ target }, use) => {
     const { page, close } = await target.open();
