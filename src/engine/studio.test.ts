@@ -98,6 +98,19 @@ describe('evaluation', () => {
 });
 
 describe('deleting runs', () => {
+  it('refuses to delete the active run while another process trains it, and keeps it active', async () => {
+    const userDir = mkdtempSync(join(tmpdir(), 'user-'));
+    const studio = await open({ userDir });
+    const run = await savedRun(userDir);
+    await studio.handlers['runs:activate']({ id: run.id });
+    // The command line (this test's own process stands in for it) goes on training the run.
+    await new RunStore(join(userDir, 'runs')).writeRecord({ ...run, status: 'running', pid: process.pid });
+    const reply = await dispatch(studio, 'runs:delete', { id: run.id });
+    expect(reply).toEqual({ ok: false, error: `run ${run.id} is training (process ${process.pid}); stop it before deleting it` });
+    expect((await studio.handlers['app:info'](undefined)).activeModel.id).toBe(run.id);
+    expect(readdirSync(join(userDir, 'runs'))).toEqual([run.id]);
+  });
+
   it('refuses . and .. (and any id not of the run shape) and deletes nothing', async () => {
     const userDir = mkdtempSync(join(tmpdir(), 'user-'));
     const studio = await open({ userDir });

@@ -239,6 +239,8 @@ export class Studio {
     'runs:activate': async ({ id }) => this.activate(id),
     'runs:delete': async ({ id }) => {
       if (this.training?.status.runId === id) throw new UserError('that run is training; stop it before deleting it');
+      // Checked before the active model changes: a refused delete leaves everything as it was.
+      await this.store.checkRemovable(id);
       if (this.active.id === id) await this.activate('bundled');
       await this.store.remove(id);
       return { deleted: true };

@@ -251,10 +251,15 @@ export class RunStore {
   }
 
   /** Delete a run's folder; a run that is training is refused. */
-  async remove(id: string): Promise<void> {
-    const dir = this.dir(id);
+  /** Refuse, before anything changes, to delete a run that a process (this one or another) is training. */
+  async checkRemovable(id: string): Promise<void> {
     const record = await this.read(id).catch(() => null);
     if (record?.status === 'running') throw new UserError(`run ${id} is training (process ${record.pid}); stop it before deleting it`);
+  }
+
+  async remove(id: string): Promise<void> {
+    const dir = this.dir(id);
+    await this.checkRemovable(id);
     try {
       await this.fs.rm(dir, { recursive: true, force: true });
     } catch (err) {
