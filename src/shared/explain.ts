@@ -56,9 +56,3 @@ export interface Evaluation {
   errors: Misclassified[];
   count: number;
 }
-
-/** Pick the value of `values` at channel-last position (y, x, c) of a [h, w, c] activation. */
-export function activationAt(activation: LayerActivation, y: number, x: number, c: number): number {
-  const [, width, channels] = activation.shape;
-  return activation.values[(y * width + x) * channels + c];
-}

@@ -100,6 +100,25 @@ describe('inside the network', () => {
     expect(explanation.saliency).toHaveLength(784);
   });
 
+  it("reads an imported model's probabilities from its own output, whatever its layers are called", async () => {
+    const other = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ name: 'features', inputShape: [28, 28, 1], filters: 2, kernelSize: 3, activation: 'relu' }),
+        tf.layers.flatten({ name: 'flat' }),
+        tf.layers.dense({ name: 'scores', units: 10, activation: 'softmax' }),
+      ],
+    });
+    const field = testDigit(4);
+    const explanation = await explain(other, field);
+    const probs = tf.tidy(() => other.predict(tf.tensor4d(field, [1, 28, 28, 1])) as tf.Tensor);
+    const plain = Array.from(await probs.data());
+    probs.dispose();
+    expect(explanation.layers.map((l) => l.name)).toEqual(['output']);
+    explanation.probabilities.forEach((p, i) => expect(p).toBeCloseTo(plain[i], 5));
+    expect(explanation.label).toBe(plain.indexOf(Math.max(...plain)));
+    other.dispose();
+  });
+
   it('keeps the tensor count flat over many explanations', async () => {
     const field = testDigit(3);
     await explain(model, field);

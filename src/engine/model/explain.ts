@@ -10,15 +10,20 @@ export type { FilterImage, LayerActivation, ModelExplanation };
 /** Layers whose outputs are worth showing: dropout is the identity at inference, flatten only reshapes. */
 const SHOWN = /^(conv|pool|dense|output)/;
 
-/** One multi-output model per trained model, built on first use (building it allocates nothing heavy). */
+/**
+ * One multi-output model per trained model, built on first use (building it allocates nothing heavy). Its
+ * last output is always the model's own, so that an imported model whose layers are named otherwise still
+ * gives its probabilities.
+ */
 const probes = new WeakMap<tf.LayersModel, { model: tf.LayersModel; names: string[] }>();
 
 function probeOf(model: tf.LayersModel): { model: tf.LayersModel; names: string[] } {
   let probe = probes.get(model);
   if (!probe) {
-    const layers = model.layers.filter((layer) => SHOWN.test(layer.name));
-    const outputs = layers.map((layer) => layer.output as tf.SymbolicTensor);
-    probe = { model: tf.model({ inputs: model.inputs, outputs }), names: layers.map((layer) => layer.name) };
+    const final = model.outputs[0];
+    const layers = model.layers.filter((layer) => SHOWN.test(layer.name) && layer.output !== final);
+    const outputs = [...layers.map((layer) => layer.output as tf.SymbolicTensor), final];
+    probe = { model: tf.model({ inputs: model.inputs, outputs }), names: [...layers.map((layer) => layer.name), 'output'] };
     probes.set(model, probe);
   }
   return probe;
