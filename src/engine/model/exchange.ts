@@ -11,7 +11,7 @@ import { writeDirAtomic, writeFileAtomic } from '../store/atomic.ts';
 import { EpochMetricsSchema } from '../store/schemas.ts';
 import { RUN_JSON, RunStore } from '../store/runs.ts';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../shared/mnist.ts';
-import { defaultSpec, ModelSpecSchema } from '../../shared/spec.ts';
+import { defaultSpec, ValidModelSpecSchema } from '../../shared/spec.ts';
 import type { RunRecord } from '../../shared/types.ts';
 import { readBundledManifest } from './bundled.ts';
 import { readModel, writeModel } from './model-io.ts';
@@ -22,7 +22,7 @@ export const EXCHANGE_MANIFEST = 'manifest.json';
 export const ExchangeManifestSchema = z.object({
   exportedAt: z.string().optional(),
   source: z.string().optional(),
-  spec: ModelSpecSchema.optional(),
+  spec: ValidModelSpecSchema.optional(),
   testAccuracy: z.number().min(0).max(1).nullable().optional(),
   last: EpochMetricsSchema.optional(),
 });

@@ -235,3 +235,21 @@ describe('a full disk', () => {
     await expect(store.loadModel(run.id)).resolves.toBeDefined();
   });
 });
+
+describe('specs read from disk', () => {
+  it('holds a run.json to the same cost limits as a spec from the window: one too big to train is unreadable', async () => {
+    const store = new RunStore(root());
+    const run = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    const huge = {
+      ...spec,
+      conv: Array.from({ length: 4 }, () => ({ ...spec.conv[0], filters: 512, padding: 'same' })),
+      dense: [4096, 4096, 4096, 4096],
+    };
+    const path = join(store.dir(run.id), 'run.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), spec: huge }));
+    const [entry] = await store.list();
+    expect(entry).toMatchObject({ id: run.id, status: 'unreadable' });
+    expect(entry.status === 'unreadable' && entry.error).toMatch(/parameters; the studio trains at most 5,000,000/);
+    await expect(store.read(run.id)).rejects.toThrow(UserError);
+  });
+});

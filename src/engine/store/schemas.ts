@@ -1,6 +1,6 @@
 // What the store reads back from disk, as schemas: a file that does not match is unreadable, never trusted.
 import { z } from 'zod';
-import { ModelSpecSchema } from '../../shared/spec.ts';
+import { ValidModelSpecSchema } from '../../shared/spec.ts';
 import { CHECKPOINT_PATTERN, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
 
 // JSON writes NaN and Infinity (a diverged loss) as null; they read back as NaN rather than failing the record.
@@ -41,7 +41,8 @@ export const RunRecordSchema = z.object({
   // Informative only: the store takes a run's id from its folder's name, whatever the file says.
   id: z.string(),
   createdAt: z.iso.datetime(),
-  spec: ModelSpecSchema,
+  // The same limits as a spec from the window: an edited or older run.json cannot train what the studio refuses.
+  spec: ValidModelSpecSchema,
   dataDir: z.string(),
   trainLimit: whole(1).optional(),
   testLimit: whole(1).optional(),
