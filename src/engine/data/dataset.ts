@@ -43,7 +43,8 @@ function findFile(dir: string, base: string): string {
   throw new UserError(`${dir}: missing ${base} (or ${base}.gz); a dataset folder holds MNIST's four IDX files`);
 }
 
-async function loadSplit(dir: string, split: SplitName): Promise<Split> {
+/** One split of a folder in MNIST's IDX layout; `dir` is assumed to exist (see loadDataset). */
+export async function loadSplit(dir: string, split: SplitName): Promise<Split> {
   const imagesPath = findFile(dir, FILES[split].images);
   const labelsPath = findFile(dir, FILES[split].labels);
   const images = parseIdxImages(await readIdxFile(imagesPath), imagesPath);

@@ -1,13 +1,14 @@
 // Worker-thread entry: evaluates one saved model on a dataset's test split, off the caller's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadDataset } from '../data/dataset.ts';
+import { bundledMnistDir, loadSplit } from '../data/dataset.ts';
 import { evaluate } from './evaluate.ts';
 import { readModel } from './model-io.ts';
 
 const { modelDir, dataDir } = workerData as { modelDir: string; dataDir?: string };
 
-Promise.all([readModel(modelDir), loadDataset(dataDir)])
-  .then(([model, dataset]) => evaluate(model, dataset.test))
+// Only the test split: reading and unpacking the 60,000 training images here would be wasted.
+Promise.all([readModel(modelDir), loadSplit(dataDir ?? bundledMnistDir(), 'test')])
+  .then(([model, test]) => evaluate(model, test))
   .then(
     (result) => parentPort!.postMessage({ result }),
     (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
