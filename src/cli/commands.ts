@@ -10,6 +10,7 @@ import { predictDrawing } from '../engine/model/predict.ts';
 import { explain, type LayerActivation } from '../engine/model/explain.ts';
 import { resolveModelDir } from '../engine/model/resolve-model.ts';
 import type { tf } from '../engine/runtime/backend.ts';
+import { DIGITS, IMAGE_SIZE } from '../shared/mnist.ts';
 import { formatSummary, summarize } from '../shared/summary.ts';
 import { limit, number, parse, specFrom } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -56,7 +57,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   console.log(`model ${dir} on ${result.count} test images (backend: ${backend})`);
   console.log(`test loss: ${result.loss.toFixed(4)} - test accuracy: ${(result.accuracy * 100).toFixed(2)}%`);
   console.log('confusion (rows: true digit, columns: predicted)');
-  console.log('      ' + [...Array(10).keys()].map((d) => String(d).padStart(5)).join('') + '  accuracy');
+  console.log('      ' + DIGITS.map((d) => String(d).padStart(5)).join('') + '  accuracy');
   result.confusion.forEach((row, d) =>
     console.log(`  ${d}:  ${row.map((n) => String(n).padStart(5)).join('')}  ${(result.perClassAccuracy[d] * 100).toFixed(1)}%`),
   );
@@ -98,7 +99,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
         for (const layer of layers)
           console.log(`  ${layer.name.padEnd(8)} ${layer.shape.join('×').padEnd(10)} max activation ${Math.max(...layer.values).toFixed(3)}`);
         const strongest = saliency.reduce((best, v, i) => (v > saliency[best] ? i : best), 0);
-        console.log(`  saliency (gradient × input): strongest pixel at row ${Math.floor(strongest / 28)}, column ${strongest % 28}`);
+        console.log(`  saliency (gradient × input): strongest pixel at row ${Math.floor(strongest / IMAGE_SIZE)}, column ${strongest % IMAGE_SIZE}`);
       }
     }
   }

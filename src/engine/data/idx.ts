@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { explainFsError, errnoOf, readUserFile, UserError } from '../errors.ts';
+import { NUM_CLASSES } from '../../shared/mnist.ts';
 
 export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;
@@ -108,7 +109,7 @@ export function parseIdxLabels(raw: Uint8Array, name = 'labels'): Uint8Array {
     throw new UserError(`${name}: expected ${8 + count} bytes for ${count} labels, found ${bytes.length}`);
   }
   const labels = bytes.subarray(8);
-  const bad = labels.findIndex((l) => l > 9);
+  const bad = labels.findIndex((l) => l >= NUM_CLASSES);
   if (bad >= 0) throw new UserError(`${name}: label ${labels[bad]} at index ${bad} is not a digit 0–9`);
   return labels;
 }
