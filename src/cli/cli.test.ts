@@ -33,6 +33,14 @@ function emptyIdx(magic: number, dims: number[]): Uint8Array {
   return out;
 }
 
+/** A vertical black bar on a white 120×160 canvas: a 1, as someone would draw it. */
+function writeBarPng(path: string): void {
+  const [w, h] = [120, 160];
+  const bar = new Uint8Array(w * h * 4).fill(255);
+  for (let y = 20; y < 140; y++) for (let x = 55; x < 67; x++) bar.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3);
+  writeFileSync(path, encodePng({ width: w, height: h, data: bar }));
+}
+
 /** A user error: exit 2 and one clear line on stderr that matches `pattern`, no stack trace. */
 function expectUserError(result: ReturnType<typeof cli>, pattern: RegExp) {
   expect(result.code).toBe(2);
@@ -138,13 +146,8 @@ describe('command line', () => {
   });
 
   it('predicts PNG files with the bundled model, as JSON lines', () => {
-    // A vertical bar on a white canvas is a 1; an empty canvas has no ink.
-    const w = 120,
-      h = 160;
-    const bar = new Uint8Array(w * h * 4).fill(255);
-    for (let y = 20; y < 140; y++) for (let x = 55; x < 67; x++) bar.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3);
-    writeFileSync(join(tmp, 'one.png'), encodePng({ width: w, height: h, data: bar }));
-    writeFileSync(join(tmp, 'empty.png'), encodePng({ width: w, height: h, data: new Uint8Array(w * h * 4).fill(255) }));
+    writeBarPng(join(tmp, 'one.png'));
+    writeFileSync(join(tmp, 'empty.png'), encodePng({ width: 120, height: 160, data: new Uint8Array(120 * 160 * 4).fill(255) }));
     const result = cli('predict', join(tmp, 'one.png'), join(tmp, 'empty.png'), '--json');
     expect(result.code).toBe(0);
     const [one, empty] = result.stdout
@@ -175,11 +178,7 @@ describe('command line', () => {
   });
 
   it('explains a prediction: every layer, and a saliency map that is zero where there is no ink', () => {
-    const w = 120,
-      h = 160;
-    const bar = new Uint8Array(w * h * 4).fill(255);
-    for (let y = 20; y < 140; y++) for (let x = 55; x < 67; x++) bar.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3);
-    writeFileSync(join(tmp, 'bar.png'), encodePng({ width: w, height: h, data: bar }));
+    writeBarPng(join(tmp, 'bar.png'));
     const result = cli('predict', '--explain', join(tmp, 'bar.png'), '--json');
     expect(result.code).toBe(0);
     const explained = JSON.parse(result.stdout);
