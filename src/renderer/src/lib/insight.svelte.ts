@@ -4,6 +4,7 @@ import { tick } from 'svelte';
 import type { DatasetSample, ModelEvaluation, StudioApi } from '../../../shared/contract';
 import type { Misclassified } from '../../../shared/explain';
 import { PIXELS } from '../../../shared/mnist';
+import { Latest } from './latest';
 import { fromBase64 } from './pixels';
 
 /** Thumbnails per page of the errors gallery. */
@@ -41,14 +42,16 @@ export class InsightState {
   /** The opened digit as the 784 values in [0, 1] the model takes. */
   field = $derived(this.sample ? Array.from(fromBase64(this.sample.pixels), (v) => v / 255) : null);
 
-  #thumbnailRequest = 0;
-  #sampleRequest = 0;
+  /** Drops the event subscription. */
+  readonly dispose: () => void;
+  #thumbnails = new Latest();
+  #sample = new Latest();
 
   constructor(private readonly host: Host) {
     // Another model makes other mistakes: what was shown belongs to the old one.
-    host.api.on('model:changed', () => {
+    this.dispose = host.api.on('model:changed', () => {
       this.evaluation = null;
-      this.#sampleRequest++;
+      this.#sample.next();
       this.sample = null;
     });
   }
@@ -80,11 +83,11 @@ export class InsightState {
   /** Fetch, in one request, the pixels of the visible thumbnails not fetched yet; a newer page makes this one stale. */
   private async loadThumbnails(): Promise<void> {
     const started = performance.now();
-    const mine = ++this.#thumbnailRequest;
+    const mine = this.#thumbnails.next();
     const missing = this.visible.map((e) => e.index).filter((index) => !this.thumbnails.has(index));
     if (missing.length) {
       const reply = await this.host.attempt(() => this.host.api.invoke('dataset:samples', { split: 'test', indices: missing }));
-      if (!reply || mine !== this.#thumbnailRequest) return;
+      if (!reply || !this.#thumbnails.isCurrent(mine)) return;
       const pixels = fromBase64(reply.pixels);
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new map for $state.raw, never the old one mutated
       const next = new Map(this.thumbnails);
@@ -92,13 +95,13 @@ export class InsightState {
       this.thumbnails = next;
     }
     await tick();
-    if (mine === this.#thumbnailRequest) this.galleryMs = performance.now() - started;
+    if (this.#thumbnails.isCurrent(mine)) this.galleryMs = performance.now() - started;
   }
 
   /** Open one test digit: its pixels and the active model's probabilities; a newer click wins. */
   async open(index: number): Promise<void> {
-    const mine = ++this.#sampleRequest;
+    const mine = this.#sample.next();
     const sample = await this.host.attempt(() => this.host.api.invoke('dataset:sample', { split: 'test', index }));
-    if (sample && mine === this.#sampleRequest) this.sample = sample;
+    if (sample && this.#sample.isCurrent(mine)) this.sample = sample;
   }
 }
