@@ -2,6 +2,7 @@
 // run ends while the studio is in the background.
 import type { BrowserWindow } from 'electron';
 import type { EventChannel, EventPayloads } from '../shared/contract.ts';
+import { runFraction } from '../shared/types.ts';
 
 type Subscribe = (listener: <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void) => () => void;
 
@@ -21,8 +22,7 @@ export function wireTaskbar(subscribe: Subscribe, target: TaskbarTarget): () => 
     if (window.isDestroyed()) return;
     if (channel === 'training:progress') {
       const { progress } = payload as EventPayloads['training:progress'];
-      const done = (progress.epoch - 1) * progress.batches + progress.batch;
-      window.setProgressBar(Math.min(1, done / (progress.epochs * progress.batches)));
+      window.setProgressBar(Math.min(1, runFraction(progress)));
     } else if (channel === 'training:done') {
       const { run, stopped } = payload as EventPayloads['training:done'];
       window.setProgressBar(-1);

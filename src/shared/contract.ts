@@ -2,7 +2,7 @@
 // the receiving side; events are pushed from the engine to the window. Electron's preload and the
 // browser-mode WebSocket both implement `StudioApi`, so the renderer cannot tell which it has.
 import { z } from 'zod';
-import { PIXELS } from './mnist.ts';
+import { PIXELS, SPLIT_COUNTS } from './mnist.ts';
 import { ValidModelSpecSchema } from './spec.ts';
 import type { ModelSpec } from './spec.ts';
 import type { Evaluation, FilterImage, ModelExplanation } from './explain.ts';
@@ -34,8 +34,8 @@ export const invokeSchemas = {
   'model:filters': z.undefined(),
   'training:start': z.object({
     spec: ValidModelSpecSchema,
-    trainLimit: z.number().int().min(1).max(60000).optional(),
-    testLimit: z.number().int().min(1).max(10000).optional(),
+    trainLimit: z.number().int().min(1).max(SPLIT_COUNTS.train).optional(),
+    testLimit: z.number().int().min(1).max(SPLIT_COUNTS.test).optional(),
     resumeId: RunId.optional(),
   }),
   'training:stop': z.undefined(),

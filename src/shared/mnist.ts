@@ -6,5 +6,7 @@ export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 /** The digits 0–9. */
 export const NUM_CLASSES = 10;
+/** Digits in MNIST's two splits: the most a sample limit can ask for. */
+export const SPLIT_COUNTS = { train: 60_000, test: 10_000 } as const;
 /** 0, 1, …, 9: for listing one row or bar per digit. */
 export const DIGITS: readonly number[] = Array.from({ length: NUM_CLASSES }, (_, d) => d);

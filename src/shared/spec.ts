@@ -1,7 +1,7 @@
 // The model specification: the notebook's LeNet-5 by default, and every variant its last cell lists.
 // Pure code (no Node, no tfjs) so that the renderer's model editor validates and summarises as you type.
 import { z } from 'zod';
-import { IMAGE_SIZE } from './mnist.ts';
+import { IMAGE_SIZE, SPLIT_COUNTS } from './mnist.ts';
 import { summarize, windowOutput } from './summary.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
@@ -36,7 +36,7 @@ export const ModelSpecSchema = z.object(
     dropout: number().min(0, { error: 'must be at least 0' }).lt(1, { error: 'must be below 1' }),
     optimizer: choice(OPTIMIZERS),
     learningRate: number().gt(0, { error: 'must be above 0' }).max(10, { error: 'must be at most 10' }),
-    batchSize: positiveInt(60000),
+    batchSize: positiveInt(SPLIT_COUNTS.train),
     epochs: positiveInt(1000),
     seed: wholeNumber(0, 2 ** 31 - 1),
   },

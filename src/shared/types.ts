@@ -14,6 +14,16 @@ export interface BatchProgress {
   etaSeconds: number | null;
 }
 
+/** The batch's step counted over the whole run: 1 for the first batch of epoch 1. */
+export function globalStep(p: BatchProgress): number {
+  return (p.epoch - 1) * p.batches + p.batch;
+}
+
+/** How much of the run is done after this batch, from 0 to 1. */
+export function runFraction(p: BatchProgress): number {
+  return globalStep(p) / (p.epochs * p.batches);
+}
+
 export interface EpochMetrics {
   epoch: number;
   epochs: number;

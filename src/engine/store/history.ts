@@ -1,6 +1,6 @@
 // A run's metrics as one clean run, whatever stops, resumes and crashes wrote into metrics.jsonl.
 import type { BatchPoint } from '../../shared/contract.ts';
-import type { BatchProgress, EpochMetrics, RunRecord } from '../../shared/types.ts';
+import { globalStep, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
 import { EpochMetricsSchema, type MetricLine } from './schemas.ts';
 
 export interface History {
@@ -10,7 +10,7 @@ export interface History {
 
 /** The chart point of a batch: its global step and the epoch's running means. */
 export function batchPoint(p: BatchProgress): BatchPoint {
-  return { step: (p.epoch - 1) * p.batches + p.batch, loss: p.loss, accuracy: p.accuracy };
+  return { step: globalStep(p), loss: p.loss, accuracy: p.accuracy };
 }
 
 /**

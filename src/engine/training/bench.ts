@@ -2,6 +2,7 @@
 import { initBackend, type BackendName } from '../runtime/backend.ts';
 import { limitSplit, type Dataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
+import { SPLIT_COUNTS } from '../../shared/mnist.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
 import { trainingThreads } from './step/stepper.ts';
 import { train } from './train.ts';
@@ -16,7 +17,7 @@ export interface BenchResult {
   measuredBatches: number;
 }
 
-const EPOCH_SAMPLES = 60_000;
+const EPOCH_SAMPLES = SPLIT_COUNTS.train;
 
 /** Time `batches` batches after `warmup` batches (excluded: compilation, first allocations). */
 export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup = 20, batches = 100 } = {}): Promise<BenchResult> {

@@ -1,9 +1,7 @@
 // The optional sample limits of a quick run, checked as typed so that a bad value is named beside its field
 // (and Start stays disabled) instead of coming back from the engine as a rejected payload.
 import { z } from 'zod';
-
-/** Samples in each MNIST split: the most a limit can ask for. */
-export const MNIST_COUNTS = { train: 60000, test: 10000 } as const;
+import { SPLIT_COUNTS } from '../../../shared/mnist';
 
 const limitSchema = (max: number) =>
   z
@@ -13,7 +11,7 @@ const limitSchema = (max: number) =>
     .max(max, { error: `must be at most ${max.toLocaleString('en-US')}` })
     .nullable();
 
-const schemas = { trainLimit: limitSchema(MNIST_COUNTS.train), testLimit: limitSchema(MNIST_COUNTS.test) };
+const schemas = { trainLimit: limitSchema(SPLIT_COUNTS.train), testLimit: limitSchema(SPLIT_COUNTS.test) };
 
 /** The message for each limit that is out of range; null = empty, meaning every sample. */
 export interface LimitIssues {

@@ -12,9 +12,10 @@ import type {
   RunRecord,
   StudioApi,
 } from '../../../shared/contract';
-import { isReadable } from '../../../shared/types';
+import { SPLIT_COUNTS } from '../../../shared/mnist';
+import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec, defaultSpec } from '../../../shared/spec';
-import { MNIST_COUNTS, limitIssues, type LimitIssues } from './limits';
+import { limitIssues, type LimitIssues } from './limits';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -232,7 +233,7 @@ export class StudioState {
   }
 
   #estimate(): { samples: number; epochs: number; seconds: number; samplesPerSecond: number; measured: boolean } {
-    const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : MNIST_COUNTS.train;
+    const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
     // A whole epoch's speed is a better guide than the first batches of a run (which include warm-up).
     const measured = this.readableRuns.find((r) => r.last)?.last?.samplesPerSecond ?? this.progress?.samplesPerSecond;
@@ -243,14 +244,13 @@ export class StudioState {
   #windowTitle(): string {
     const p = this.progress;
     if (!this.running || !p) return 'Digit Studio';
-    const done = ((p.epoch - 1) * p.batches + p.batch) / (p.epochs * p.batches);
-    return `Epoch ${p.epoch}/${p.epochs} · ${Math.floor(done * 100)}% — Digit Studio`;
+    return `Epoch ${p.epoch}/${p.epochs} · ${Math.floor(runFraction(p) * 100)}% — Digit Studio`;
   }
 
   #accuracyBasis(): string {
     const id = this.activeModel?.id;
     const limit = this.readableRuns.find((r) => r.id === id)?.testLimit;
-    return limit && limit < MNIST_COUNTS.test ? `validation, ${limit.toLocaleString('en-US')} samples` : 'test';
+    return limit && limit < SPLIT_COUNTS.test ? `validation, ${limit.toLocaleString('en-US')} samples` : 'test';
   }
 }
 
