@@ -178,11 +178,11 @@ export class Studio {
       const data = this.dataset[split];
       if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
-      const { label, probabilities } = await predictField(
+      const { label, probabilities, confident, reason } = await predictField(
         this.model,
         Array.from(pixels, (v) => v / 255),
       );
-      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities } };
+      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities, confident, reason } };
     },
     'dataset:samples': async ({ split, indices }) => {
       const data = this.dataset[split];
@@ -193,8 +193,8 @@ export class Studio {
       return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
     },
     'model:predict': async ({ field }) => {
-      const { label, probabilities } = await predictField(this.model, field);
-      return { label, probabilities };
+      const { label, probabilities, confident, reason } = await predictField(this.model, field);
+      return { label, probabilities, confident, reason };
     },
     'model:evaluate': async () => this.evaluateActive(),
     'model:explain': async ({ field }) => explain(this.model, field),
@@ -245,6 +245,19 @@ export class Studio {
       await this.store.remove(id);
       return { deleted: true };
     },
+    // Channels declared for issues 9 and 10 whose engine side is being built (each replaced by its implementation).
+    'runs:annotate': notYet('runs:annotate'),
+    'training:queue': notYet('training:queue'),
+    'model:export': notYet('model:export'),
+    'model:import': notYet('model:import'),
+    'digits:list': notYet('digits:list'),
+    'digits:save': notYet('digits:save'),
+    'digits:relabel': notYet('digits:relabel'),
+    'digits:delete': notYet('digits:delete'),
+    'digits:export': notYet('digits:export'),
+    'digits:import': notYet('digits:import'),
+    'training:augmentPreview': notYet('training:augmentPreview'),
+    'training:finetune': notYet('training:finetune'),
   };
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
@@ -286,6 +299,12 @@ export class Studio {
     training.handle.stop();
     await training.handle.done.catch(() => undefined);
   }
+}
+
+function notYet(channel: string): () => Promise<never> {
+  return async () => {
+    throw new UserError(`${channel} is not built yet`);
+  };
 }
 
 function bundledActive(): ActiveModel {

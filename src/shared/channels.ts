@@ -16,6 +16,18 @@ export const invokeChannels = [
   'runs:metrics',
   'runs:activate',
   'runs:delete',
+  'runs:annotate',
+  'training:queue',
+  'model:export',
+  'model:import',
+  'digits:list',
+  'digits:save',
+  'digits:relabel',
+  'digits:delete',
+  'digits:export',
+  'digits:import',
+  'training:augmentPreview',
+  'training:finetune',
 ] as const;
 
 export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;

@@ -8,6 +8,8 @@ import type { ModelSpec } from './spec.ts';
 import type { Evaluation, FilterImage, ModelExplanation } from './explain.ts';
 import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntry, type RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
+import { AugmentSchema } from './augment.ts';
+import { DIGIT_ID_PATTERN, DrawingSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
 
 export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
 export { eventChannels, invokeChannels } from './channels.ts';
@@ -15,6 +17,22 @@ export { eventChannels, invokeChannels } from './channels.ts';
 const Split = z.enum(['train', 'test']);
 const Digit = z.number().int().min(0).max(9);
 const RunId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261127-203000-1a2b');
+const DigitId = z.string().regex(DIGIT_ID_PATTERN, 'a digit id looks like d-0123456789ab');
+const Base64 = (maxBytes: number, what: string) =>
+  z
+    .string()
+    .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${what} must be base64`);
+const RunName = z.string().trim().max(80, 'a run name has at most 80 characters');
+/** A file of a model folder crossing the contract (browser mode's upload and download). */
+const ModelFile = z.object({
+  name: z.enum(['model.json', 'weights.bin', 'manifest.json'], { error: 'a model folder holds model.json, weights.bin and manifest.json' }),
+  base64: Base64(64 * 1024 ** 2, 'a model file'),
+});
+const Limits = {
+  trainLimit: z.number().int().min(1).max(SPLIT_COUNTS.train).optional(),
+  testLimit: z.number().int().min(1).max(SPLIT_COUNTS.test).optional(),
+};
 
 /** Input schemas, one per invoke channel. */
 export const invokeSchemas = {
@@ -34,9 +52,9 @@ export const invokeSchemas = {
   'model:filters': z.undefined(),
   'training:start': z.object({
     spec: ValidModelSpecSchema,
-    trainLimit: z.number().int().min(1).max(SPLIT_COUNTS.train).optional(),
-    testLimit: z.number().int().min(1).max(SPLIT_COUNTS.test).optional(),
+    ...Limits,
     resumeId: RunId.optional(),
+    name: RunName.optional(),
   }),
   'training:stop': z.undefined(),
   'training:status': z.undefined(),
@@ -44,6 +62,39 @@ export const invokeSchemas = {
   'runs:metrics': z.object({ id: RunId }),
   'runs:activate': z.object({ id: z.union([RunId, z.literal('bundled')]) }),
   'runs:delete': z.object({ id: RunId }),
+  'runs:annotate': z.object({ id: RunId, name: RunName, notes: z.string().max(2000, 'notes have at most 2,000 characters') }),
+  /** Train these one after another (the notebook's variants); each run takes its item's name. */
+  'training:queue': z.object({
+    items: z
+      .array(z.object({ name: RunName, spec: ValidModelSpecSchema }))
+      .min(1)
+      .max(16, 'at most 16 runs at a time'),
+    ...Limits,
+  }),
+  'model:export': z.undefined(),
+  'model:import': z.object({ files: z.array(ModelFile).min(1).max(3) }),
+  'digits:list': z.undefined(),
+  'digits:save': z.object({ label: Digit, drawing: DrawingSchema }),
+  'digits:relabel': z.object({ id: DigitId, label: Digit }),
+  'digits:delete': z.object({ id: DigitId }),
+  'digits:export': z.undefined(),
+  'digits:import': z.object({ images: Base64(64 * 1024 ** 2, 'the images file'), labels: Base64(1024 ** 2, 'the labels file') }),
+  'training:augmentPreview': z.object({
+    augment: AugmentSchema,
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    count: z.number().int().min(1).max(64),
+  }),
+  /** Fine-tune the active model on MNIST plus my digits. */
+  'training:finetune': z.object({
+    epochs: z.number().int().min(1).max(50),
+    learningRate: z.number().gt(0).max(1),
+    /** The share of my digits held out to measure before and after. */
+    heldOut: z.number().min(0.1).max(0.5),
+  }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
 
@@ -90,6 +141,15 @@ export interface DatasetSamples {
 export interface Prediction {
   label: number;
   probabilities: number[];
+  /** False when the model is unsure or the ink too little to mean anything; `reason` then says which. */
+  confident: boolean;
+  reason?: string;
+}
+
+/** A model folder's files, for browser mode's download. */
+export interface ModelFiles {
+  folder: string;
+  files: { name: 'model.json' | 'weights.bin' | 'manifest.json'; base64: string }[];
 }
 
 /** The active model on the whole test split. */
@@ -140,6 +200,18 @@ export interface InvokeOutputs {
   'runs:metrics': { batches: BatchPoint[]; epochs: EpochMetrics[] };
   'runs:activate': ActiveModel;
   'runs:delete': { deleted: boolean };
+  'runs:annotate': RunRecord;
+  'training:queue': { queued: number };
+  'model:export': ModelFiles;
+  'model:import': ActiveModel;
+  'digits:list': MyDigitsList;
+  'digits:save': MyDigit;
+  'digits:relabel': MyDigit;
+  'digits:delete': { deleted: boolean };
+  'digits:export': IdxPair;
+  'digits:import': { added: number };
+  'training:augmentPreview': DatasetSamples;
+  'training:finetune': { runId: string };
 }
 
 /** Events pushed to the window. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { IMAGE_SIZE, SPLIT_COUNTS } from './mnist.ts';
 import { summarize, windowOutput } from './summary.ts';
+import { AUGMENT_LABELS, AugmentSchema } from './augment.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -39,6 +40,8 @@ export const ModelSpecSchema = z.object(
     batchSize: positiveInt(SPLIT_COUNTS.train),
     epochs: positiveInt(1000),
     seed: wholeNumber(0, 2 ** 31 - 1),
+    /** Random transforms of each training sample; absent (off) for the notebook's run. */
+    augment: AugmentSchema.optional(),
   },
   { error: 'a model spec is an object of fields such as conv, dense and batchSize' },
 );
@@ -92,6 +95,7 @@ const FIELD_LABELS: Record<string, string> = {
   batchSize: 'Batch size',
   epochs: 'Epochs',
   seed: 'Seed',
+  augment: 'Augmentation',
 };
 const CONV_LABELS: Record<string, string> = {
   filters: 'filters',
@@ -109,6 +113,8 @@ export function fieldLabel(path: readonly PropertyKey[]): string {
   if (root === 'conv' && typeof index === 'number')
     return key === undefined ? `Conv layer ${index + 1}` : `Conv layer ${index + 1} · ${CONV_LABELS[String(key)] ?? String(key)}`;
   if (root === 'dense' && typeof index === 'number') return `Dense layer ${index + 1} · units`;
+  if (root === 'augment' && typeof index === 'string' && index in AUGMENT_LABELS)
+    return `Augmentation · ${AUGMENT_LABELS[index as keyof typeof AUGMENT_LABELS]}`;
   return FIELD_LABELS[String(root)] ?? String(root);
 }
 

@@ -1,4 +1,5 @@
 // Plain data that crosses the contract: training progress, epoch metrics, run records.
+import type { FinetuneReport } from './digits.ts';
 import type { ModelSpec } from './spec.ts';
 
 export interface BatchProgress {
@@ -62,6 +63,11 @@ export interface RunRecord {
   pid?: number;
   /** The process training it ended before it finished (a crash or a kill), found when the run was read. */
   interrupted?: boolean;
+  /** A person's name for the run and their notes on it. */
+  name?: string;
+  notes?: string;
+  /** Set on a fine-tune run: where it started and accuracy before and after. */
+  finetune?: FinetuneReport;
 }
 
 /** A run folder whose run.json is missing its fields or cannot be read: listed so that it can be deleted. */

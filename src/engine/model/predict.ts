@@ -17,7 +17,17 @@ export async function predictField(model: tf.LayersModel, field: ArrayLike<numbe
   const probabilities = Array.from(await probs.data());
   probs.dispose();
   const label = probabilities.indexOf(Math.max(...probabilities));
-  return { label, probabilities, input: Array.from(field) };
+  return { label, probabilities, ...judgeConfidence(probabilities), input: Array.from(field) };
+}
+
+/** The least top probability the studio calls sure. */
+export const SURE_PROBABILITY = 0.6;
+
+/** Whether a prediction is sure enough to state as a digit, and if not, why. */
+export function judgeConfidence(probabilities: readonly number[]): Pick<Prediction, 'confident' | 'reason'> {
+  const top = Math.max(...probabilities);
+  if (top < SURE_PROBABILITY) return { confident: false, reason: `unsure: its best guess has only ${Math.round(top * 100)}%` };
+  return { confident: true };
 }
 
 /** Predict a drawing; null when the drawing has no ink. */

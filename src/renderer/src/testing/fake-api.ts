@@ -75,7 +75,11 @@ const BLANK_DIGIT = btoa(String.fromCharCode(...new Uint8Array(784)));
 const ACTIVE = { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.9893 };
 
 /** A prediction that is sure of `digit`. */
-export const sureOf = (digit: number) => ({ label: digit, probabilities: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0)) });
+export const sureOf = (digit: number) => ({
+  label: digit,
+  probabilities: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0)),
+  confident: true,
+});
 
 /** A fake engine already answering start-up and paging; tests add or replace handlers. */
 export function fakeEngine(): FakeApi {

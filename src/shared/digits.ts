@@ -1,0 +1,61 @@
+// My digits: drawings a person saved with their true label, kept in the per-user folder.
+import { z } from 'zod';
+import { PIXELS } from './mnist.ts';
+
+/** A digit's id, the name of its file in the collection: `d-` and 12 hex digits. */
+export const DIGIT_ID_PATTERN = /^d-[0-9a-f]{12}$/;
+
+/** One pen stroke on the drawing pad, in the pad's own pixels. */
+export const StrokeSchema = z.object({
+  width: z.number().positive().max(200),
+  points: z
+    .array(z.tuple([z.number().min(-10_000).max(10_000), z.number().min(-10_000).max(10_000)]))
+    .min(1)
+    .max(5000),
+});
+export type Stroke = z.infer<typeof StrokeSchema>;
+
+/** What a saved drawing holds: its vectors (so it can be re-rendered), the canvas image, the 28×28 the model saw. */
+export const DrawingSchema = z.object({
+  strokes: z.array(StrokeSchema).max(500),
+  /** The pad's size when drawn, in its pixels. */
+  canvas: z.object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096) }),
+  /** The canvas as a PNG, base64 without a data: prefix; at most 4 MB. */
+  png: z
+    .string()
+    .max(4 * 1024 * 1024 * 1.37)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the canvas image must be base64'),
+  /** The 28×28 field the model saw, 0..1 row by row. */
+  field: z.array(z.number().min(0).max(1)).length(PIXELS),
+});
+export type Drawing = z.infer<typeof DrawingSchema>;
+
+/** One of my digits, as the list shows it. */
+export interface MyDigit {
+  id: string;
+  label: number;
+  createdAt: string;
+}
+
+/** The whole collection: one entry a digit, newest first, with their 28×28 fields. */
+export interface MyDigitsList {
+  digits: MyDigit[];
+  /** digits.length × 784 bytes, base64. */
+  pixels: string;
+}
+
+/** An IDX pair (images and labels, unsigned bytes), base64: what export writes and import reads. */
+export interface IdxPair {
+  images: string;
+  labels: string;
+}
+
+/** Accuracy before and after a fine-tune run: on my held-out digits and on the MNIST test split. */
+export interface FinetuneReport {
+  from: string;
+  /** How many of my digits trained and how many were held out. */
+  trained: number;
+  heldOut: number;
+  before: { mine: number | null; mnist: number };
+  after: { mine: number | null; mnist: number };
+}
