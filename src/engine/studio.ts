@@ -1,6 +1,6 @@
 // The contract's implementation over the engine: one Studio per app, shared by Electron's main process
 // and the browser-mode host. Transport-free: handlers take validated payloads and return plain data.
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type {
   ActiveModel,
   BatchPoint,
@@ -10,6 +10,7 @@ import type {
   InvokeInput,
   InvokeOutputs,
   ModelEvaluation,
+  QueueStatus,
   RunRecord,
   TrainingStatus,
 } from '../shared/contract.ts';
@@ -29,7 +30,8 @@ import { SettingsFile } from './store/settings.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
 import { isResumable } from '../shared/types.ts';
-import type { TrainingEvent } from './training/training-messages.ts';
+import type { TrainingEvent, TrainingJob } from './training/training-messages.ts';
+import { readFolderFiles, withTempDir, writeUpload } from './model/upload.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -61,6 +63,8 @@ export class Studio {
   /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
   private evaluationQueue: Promise<unknown> = Promise.resolve();
   private lastStatus: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
+  /** The queue of runs training now, or the last one. */
+  private queue: QueueStatus | null = null;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -113,7 +117,7 @@ export class Studio {
     if (id === 'bundled') return [await readModel(bundledModelDir()), bundledActive(), bundledModelDir()];
     const record = await this.store.read(id);
     const dir = await this.store.checkpointDir(id);
-    return [await readModel(dir), { id, label: `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
+    return [await readModel(dir), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
   }
 
   /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
@@ -201,39 +205,46 @@ export class Studio {
     'model:filters': async () => firstLayerFilters(this.model),
     'training:start': async (request) => {
       const { resumeId } = request;
-      let job = { spec: request.spec, trainLimit: request.trainLimit, testLimit: request.testLimit, dataDir: this.options.dataDir };
+      let job: Omit<TrainingJob, 'runsRoot'> = {
+        spec: request.spec,
+        trainLimit: request.trainLimit,
+        testLimit: request.testLimit,
+        dataDir: this.options.dataDir,
+        name: request.name,
+      };
       const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec: job.spec, progress: null, batches: [], epochs: [] };
       if (resumeId) {
         const record = await this.store.read(resumeId);
         if (!isResumable(record)) throw new UserError(notResumable(record));
         // A resumed run goes on with everything it was started with, whatever the form holds now.
-        job = { spec: record.spec, trainLimit: record.trainLimit, testLimit: record.testLimit, dataDir: record.dataDir };
+        job = { spec: record.spec, trainLimit: record.trainLimit, testLimit: record.testLimit, dataDir: record.dataDir, resumeId };
         status.spec = record.spec;
         Object.assign(status, await this.store.history(resumeId));
       }
       // Checked after the awaits above, and claimed below without another: two starts cannot both pass.
-      if (this.training) throw new UserError('a training run is already in progress; stop it first');
-      const starting = new Promise<string>((resolve, reject) => {
-        const handle = startTraining({ ...job, resumeId, runsRoot: this.store.root }, (event) => {
-          this.onTraining(event);
-          if (event.type === 'started') resolve(event.run.id);
-          if (event.type === 'error') reject(new UserError(event.message));
-        });
-        this.training = { handle, status };
-        handle.done
-          .catch(() => undefined)
-          .finally(() => {
-            this.lastStatus = { ...status, running: false };
-            this.training = null;
-          });
-      });
-      return { runId: await starting };
+      this.checkIdle();
+      return { runId: await this.begin(job, status).started };
+    },
+    'training:queue': async ({ items, trainLimit, testLimit }) => {
+      this.checkIdle();
+      const queue: QueueStatus = { names: items.map((item) => item.name), current: 0, runIds: [], active: true, dropped: 0 };
+      this.queue = queue;
+      void this.runQueue(queue, items, { trainLimit, testLimit });
+      return { queued: items.length };
     },
     'training:stop': async () => {
+      const queue = this.queue?.active ? this.queue : null;
+      // The rest of a queue is dropped first, so that the run stopping now is its last.
+      if (queue) Object.assign(queue, { active: false, dropped: queue.names.length - queue.current - 1 });
       this.training?.handle.stop();
-      return { stopping: this.training !== null };
+      return { stopping: this.training !== null || queue !== null, ...(queue ? { dropped: queue.dropped } : {}) };
     },
-    'training:status': async () => this.training?.status ?? this.lastStatus,
+    'training:status': async () => {
+      const status = this.training?.status ?? this.lastStatus;
+      if (!this.queue) return status;
+      // Between two queued runs nothing trains, but the queue is still under way.
+      return { ...status, running: status.running || this.queue.active, queue: { ...this.queue, runIds: [...this.queue.runIds] } };
+    },
     'runs:list': async () => this.store.list(),
     'runs:metrics': async ({ id }) => this.store.history(id),
     'runs:activate': async ({ id }) => this.activate(id),
@@ -246,10 +257,32 @@ export class Studio {
       return { deleted: true };
     },
     // Channels declared for issues 9 and 10 whose engine side is being built (each replaced by its implementation).
-    'runs:annotate': notYet('runs:annotate'),
-    'training:queue': notYet('training:queue'),
-    'model:export': notYet('model:export'),
-    'model:import': notYet('model:import'),
+    'runs:annotate': async ({ id, name, notes }) => {
+      // A run this studio trains has its record written by its trainer alone: the trainer writes these too.
+      const training = this.training?.status.runId === id ? this.training : null;
+      return (await training?.handle.annotate({ name, notes })) ?? this.store.annotate(id, { name, notes });
+    },
+    'model:export': async () => {
+      const files = await withTempDir(this.options.userDir, async (dir) => {
+        const folder = join(dir, 'model');
+        await this.exportModel(folder);
+        return readFolderFiles(folder);
+      });
+      return { folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`, files };
+    },
+    'model:import': async ({ files }) =>
+      withTempDir(this.options.userDir, async (dir) => {
+        try {
+          await writeUpload(files, dir);
+          const run = await importModelFolder(this.store, dir, this.backend, 'uploaded model');
+          return await this.activate(run.id);
+        } catch (err) {
+          // The temporary folder means nothing to the person: the message names the upload instead.
+          throw err instanceof UserError
+            ? new UserError(err.message.replaceAll(dir + sep, 'the uploaded ').replaceAll(dir, 'the uploaded model'))
+            : err;
+        }
+      }),
     'digits:list': notYet('digits:list'),
     'digits:save': notYet('digits:save'),
     'digits:relabel': notYet('digits:relabel'),
@@ -259,6 +292,54 @@ export class Studio {
     'training:augmentPreview': notYet('training:augmentPreview'),
     'training:finetune': notYet('training:finetune'),
   };
+
+  /** Refuse a start while a run or a queue of runs trains. */
+  private checkIdle(): void {
+    if (this.training || this.queue?.active) throw new UserError('a training run is already in progress; stop it first');
+  }
+
+  /** Start training `job` as the current run: `started` gives its id, `finished` settles once it has ended either way. */
+  private begin(job: Omit<TrainingJob, 'runsRoot'>, status: TrainingStatus): { started: Promise<string>; finished: Promise<void> } {
+    let finished!: Promise<void>;
+    const started = new Promise<string>((resolve, reject) => {
+      const handle = startTraining({ ...job, runsRoot: this.store.root }, (event) => {
+        this.onTraining(event);
+        if (event.type === 'started') resolve(event.run.id);
+        if (event.type === 'error') reject(new UserError(event.message));
+      });
+      this.training = { handle, status };
+      finished = handle.done
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          this.lastStatus = { ...status, running: false };
+          if (this.training?.handle === handle) this.training = null;
+        });
+    });
+    return { started, finished };
+  }
+
+  /** Train the queue's items one after another; a failing item is recorded on its run and the next one goes on. */
+  private async runQueue(
+    queue: QueueStatus,
+    items: { name: string; spec: TrainingJob['spec'] }[],
+    limits: Pick<TrainingJob, 'trainLimit' | 'testLimit'>,
+  ) {
+    for (const [index, item] of items.entries()) {
+      if (!queue.active) break;
+      queue.current = index;
+      const status: TrainingStatus = { runId: null, running: true, spec: item.spec, progress: null, batches: [], epochs: [] };
+      const run = this.begin({ spec: item.spec, ...limits, dataDir: this.options.dataDir, name: item.name }, status);
+      await run.started.then(
+        (id) => queue.runIds.push(id),
+        () => undefined,
+      );
+      await run.finished;
+    }
+    queue.active = false;
+  }
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
   private evaluateActive(): Promise<ModelEvaluation> {
@@ -288,7 +369,7 @@ export class Studio {
 
   /** Import the model folder `dir` as a finished run and make it the active model. */
   async importModel(dir: string): Promise<ActiveModel> {
-    const run = await importModelFolder(this.store, dir, this.backend);
+    const run = await importModelFolder(this.store, dir, this.backend, 'uploaded model');
     return this.activate(run.id);
   }
 

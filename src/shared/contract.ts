@@ -23,7 +23,10 @@ const Base64 = (maxBytes: number, what: string) =>
     .string()
     .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${what} must be base64`);
-const RunName = z.string().trim().max(80, 'a run name has at most 80 characters');
+/** A person's name for a run, and their notes on it (run.json holds them under the same limits). */
+export const RunNameSchema = z.string().trim().max(80, 'a run name has at most 80 characters');
+export const RunNotesSchema = z.string().max(2000, 'notes have at most 2,000 characters');
+const RunName = RunNameSchema;
 /** A file of a model folder crossing the contract (browser mode's upload and download). */
 const ModelFile = z.object({
   name: z.enum(['model.json', 'weights.bin', 'manifest.json'], { error: 'a model folder holds model.json, weights.bin and manifest.json' }),
@@ -62,7 +65,7 @@ export const invokeSchemas = {
   'runs:metrics': z.object({ id: RunId }),
   'runs:activate': z.object({ id: z.union([RunId, z.literal('bundled')]) }),
   'runs:delete': z.object({ id: RunId }),
-  'runs:annotate': z.object({ id: RunId, name: RunName, notes: z.string().max(2000, 'notes have at most 2,000 characters') }),
+  'runs:annotate': z.object({ id: RunId, name: RunName, notes: RunNotesSchema }),
   /** Train these one after another (the notebook's variants); each run takes its item's name. */
   'training:queue': z.object({
     items: z
@@ -173,6 +176,22 @@ export interface TrainingStatus {
   progress: BatchProgress | null;
   batches: BatchPoint[];
   epochs: EpochMetrics[];
+  /** The queue of runs (training:queue) this run belongs to, while it trains and after. */
+  queue?: QueueStatus;
+}
+
+/** Runs trained one after another (training:queue): what is queued, what ran, and whether it goes on. */
+export interface QueueStatus {
+  /** Every item's name, in training order. */
+  names: string[];
+  /** The item training now, or trained last (0-based). */
+  current: number;
+  /** The runs the queue has made so far, in order. */
+  runIds: string[];
+  /** False once every item has run or a stop dropped the rest. */
+  active: boolean;
+  /** Items a stop dropped without training them. */
+  dropped: number;
 }
 
 /** A point of the per-batch charts: global step and the epoch's running means. */
@@ -194,7 +213,8 @@ export interface InvokeOutputs {
   'model:explain': ModelExplanation;
   'model:filters': FilterImage[];
   'training:start': { runId: string };
-  'training:stop': { stopping: boolean };
+  /** `dropped`: the queued runs that will not train now. */
+  'training:stop': { stopping: boolean; dropped?: number };
   'training:status': TrainingStatus;
   'runs:list': RunListEntry[];
   'runs:metrics': { batches: BatchPoint[]; epochs: EpochMetrics[] };

@@ -75,9 +75,9 @@ function checkShapes(model: tf.LayersModel, dir: string): void {
 
 /**
  * Import the model folder `dir` into `store` as a done run with one checkpoint. Its spec comes from the
- * manifest when there is one; a bare TF.js folder shows the notebook's spec.
+ * manifest when there is one; a bare TF.js folder shows the notebook's spec. `source` is recorded as where it came from.
  */
-export async function importModelFolder(store: RunStore, dir: string, backend: string): Promise<RunRecord> {
+export async function importModelFolder(store: RunStore, dir: string, backend: string, source = dir): Promise<RunRecord> {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such folder`);
   const manifest = await readManifest(dir);
   const model = await readModel(dir);
@@ -85,7 +85,7 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
   try {
     checkShapes(model, dir);
     // dataDir records where the model came from: an imported run is never trained on here.
-    created = await store.create({ spec: manifest.spec ?? defaultSpec(), dataDir: dir, backend });
+    created = await store.create({ spec: manifest.spec ?? defaultSpec(), dataDir: source, backend });
     const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
     const done: RunRecord = { ...saved, status: 'done', pid: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
     await store.writeRecord(done);

@@ -118,6 +118,18 @@ export class RunStore {
   }
 
   /**
+   * Write a person's name and notes into run.json. Only for a run no process is training: a trainer keeps its
+   * own copy of the record and would write over them (the studio sends those to its trainer instead).
+   */
+  async annotate(id: string, annotation: Annotation): Promise<RunRecord> {
+    const record = await this.read(id);
+    if (record.status === 'running') throw new UserError(`run ${id} is training in another process (${record.pid}); name it once it ends`);
+    const next = annotated(record, annotation);
+    await this.writeRecord(next);
+    return next;
+  }
+
+  /**
    * A run's record. One left 'running' by a process that no longer exists reads as interrupted: stopped when it
    * has a checkpoint to resume from, failed when it died before its first one (nothing to resume: delete it),
    * done when its last epoch was saved.
@@ -317,6 +329,20 @@ export class RunStore {
     }
     return changed;
   }
+}
+
+/** A person's name for a run and their notes; an empty string removes either. */
+export interface Annotation {
+  name: string;
+  notes: string;
+}
+
+/** `record` with `annotation` in place of its name and notes. */
+export function annotated(record: RunRecord, { name, notes }: Annotation): RunRecord {
+  const next: RunRecord = { ...record, name: name.trim(), notes };
+  if (!next.name) delete next.name;
+  if (!notes.trim()) delete next.notes;
+  return next;
 }
 
 function interpret(record: RunRecord): RunRecord {

@@ -1,6 +1,7 @@
 // What the store reads back from disk, as schemas: a file that does not match is unreadable, never trusted.
 import { z } from 'zod';
 import { ValidModelSpecSchema } from '../../shared/spec.ts';
+import { RunNameSchema, RunNotesSchema } from '../../shared/contract.ts';
 import { CHECKPOINT_PATTERN, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
 
 // JSON writes NaN and Infinity (a diverged loss) as null; they read back as NaN rather than failing the record.
@@ -55,6 +56,8 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   pid: whole(1).optional(),
   interrupted: z.boolean().optional(),
+  name: RunNameSchema.optional(),
+  notes: RunNotesSchema.optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

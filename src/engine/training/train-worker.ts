@@ -4,17 +4,28 @@ import { initBackend } from '../runtime/backend.ts';
 import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readOptimizer } from '../model/model-io.ts';
-import { type RunRecord, RunStore } from '../store/runs.ts';
+import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train } from './train.ts';
 import { explainFsError, UserError } from '../errors.ts';
-import type { TrainingEvent, WorkerInput } from './training-messages.ts';
+import type { AnnotateReply, AnnotateRequest, TrainingEvent, WorkerInput } from './training-messages.ts';
 
 const BATCH_EVENT_INTERVAL_MS = 200;
 
 const { job, stopFlag } = workerData as WorkerInput;
 const stop = new Int32Array(stopFlag);
-const post = (event: TrainingEvent) => parentPort!.postMessage(event);
+const post = (event: TrainingEvent | AnnotateReply) => parentPort!.postMessage(event);
+
+// run.json is written by this thread alone while it trains, one write at a time; a name or notes given
+// meanwhile are kept here and go into every record written from then on, so that no save drops them.
+let annotation: Annotation | null = null;
+let writing: Promise<unknown> = Promise.resolve();
+const withNotes = (record: RunRecord) => (annotation ? annotated(record, annotation) : record);
+function serial<T>(write: () => Promise<T>): Promise<T> {
+  const next = writing.then(write);
+  writing = next.catch(() => undefined);
+  return next;
+}
 
 async function run(): Promise<void> {
   const backend = await initBackend();
@@ -29,10 +40,18 @@ async function run(): Promise<void> {
     model = await store.loadModel(record.id);
     await readOptimizer(await store.checkpointDir(record.id), optimizer);
   } else {
-    record = await store.create({ spec: job.spec, dataDir: dataset.dir, trainLimit: job.trainLimit, testLimit: job.testLimit, backend });
+    const name = job.name?.trim() ? { name: job.name.trim() } : {};
+    record = await store.create({ spec: job.spec, dataDir: dataset.dir, trainLimit: job.trainLimit, testLimit: job.testLimit, backend, ...name });
     model = createModel(job.spec);
   }
   await store.writeRecord(record);
+  parentPort!.on('message', (request: AnnotateRequest) => {
+    annotation = { name: request.name, notes: request.notes };
+    serial(() => store.writeRecord((record = withNotes(record)))).then(
+      () => post({ type: 'annotated', ticket: request.ticket, run: record }),
+      (err: unknown) => post({ type: 'annotated', ticket: request.ticket, error: messageOf(explainFsError(err, store.dir(record.id))) }),
+    );
+  });
   post({ type: 'started', run: record });
   let lastBatchEvent = 0;
   try {
@@ -55,25 +74,35 @@ async function run(): Promise<void> {
           await store.appendMetric(record.id, { event: 'batch', ...progress });
         },
         onEpochEnd: async (metrics) => {
-          record = await store.saveCheckpoint({ ...record, epochsDone: metrics.epoch, last: metrics }, model, optimizer);
+          await serial(async () => {
+            record = withNotes(await store.saveCheckpoint(withNotes({ ...record, epochsDone: metrics.epoch, last: metrics }), model, optimizer));
+          });
           await store.appendMetric(record.id, { event: 'epoch', ...metrics });
           post({ type: 'epoch', runId: record.id, metrics, run: record });
         },
       },
     );
     // A stop mid-epoch keeps the weights of the last finished batch.
-    if (result.stopped) record = await store.saveCheckpoint(record, model, optimizer);
-    record = { ...record, status: result.stopped ? 'stopped' : 'done' };
-    await store.writeRecord(record);
+    await serial(async () => {
+      if (result.stopped) record = await store.saveCheckpoint(withNotes(record), model, optimizer);
+      record = withNotes({ ...record, status: result.stopped ? 'stopped' : 'done' });
+      await store.writeRecord(record);
+    });
     post({ type: 'done', run: record, stopped: result.stopped });
   } catch (err) {
     // The record still names the last checkpoint that was saved whole: the run can resume from it.
     const error = explainFsError(err, store.dir(record.id));
-    record = { ...record, status: 'failed', pid: undefined, error: error instanceof Error ? error.message : String(error) };
     // On a full disk this write may fail too; the run then reads as interrupted, which resumes the same way.
-    await store.writeRecord(record).catch(() => undefined);
+    await serial(async () => {
+      record = withNotes({ ...record, status: 'failed', pid: undefined, error: error instanceof Error ? error.message : String(error) });
+      await store.writeRecord(record);
+    }).catch(() => undefined);
     throw error;
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 run().catch((err: unknown) =>

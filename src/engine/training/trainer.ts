@@ -2,13 +2,19 @@
 import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
 import { UserError } from '../errors.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
-import type { TrainingEvent, TrainingJob, WorkerInput } from './training-messages.ts';
+import type { AnnotateReply, AnnotateRequest, TrainingEvent, TrainingJob, WorkerInput } from './training-messages.ts';
+import type { Annotation } from '../store/runs.ts';
 
 export interface TrainingHandle {
   /** Ask the worker to stop; it finishes the batch in flight, saves, and reports done. */
   stop(): void;
   /** The final run record, or a rejection with the worker's error message. */
   done: Promise<RunRecord>;
+  /**
+   * Have the worker write a name and notes into its run (it alone writes run.json while it trains): the record
+   * as written, or null once the worker has ended, when the store may be written directly.
+   */
+  annotate(annotation: Annotation): Promise<RunRecord | null>;
 }
 
 /**
@@ -25,10 +31,20 @@ async function markFailed(runsRoot: string, runId: string, error: string): Promi
 export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) => void): TrainingHandle {
   const stopFlag = new SharedArrayBuffer(4);
   const worker = spawnWorker('train-worker', { job, stopFlag } satisfies WorkerInput, import.meta.url);
+  const annotations = new Map<number, { resolve: (run: RunRecord | null) => void; reject: (err: Error) => void }>();
+  let tickets = 0;
+  let ended = false;
   const done = new Promise<RunRecord>((resolve, reject) => {
     let settled = false;
     let runId: string | null = null;
-    worker.on('message', (event: TrainingEvent) => {
+    worker.on('message', (event: TrainingEvent | AnnotateReply) => {
+      if (event.type === 'annotated') {
+        const waiting = annotations.get(event.ticket);
+        annotations.delete(event.ticket);
+        if ('run' in event) waiting?.resolve(event.run);
+        else waiting?.reject(new UserError(event.error));
+        return;
+      }
       if (event.type === 'started') runId = event.run.id;
       onEvent(event);
       if (event.type === 'done') {
@@ -51,6 +67,22 @@ export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) 
           reject(err);
         });
     });
-  }).finally(() => void worker.terminate());
-  return { stop: () => Atomics.store(new Int32Array(stopFlag), 0, 1), done };
+  }).finally(() => {
+    ended = true;
+    void worker.terminate();
+    // Whatever the worker had not answered, it will not write now: the caller writes the store itself.
+    for (const waiting of annotations.values()) waiting.resolve(null);
+    annotations.clear();
+  });
+  return {
+    stop: () => Atomics.store(new Int32Array(stopFlag), 0, 1),
+    done,
+    annotate: ({ name, notes }) => {
+      if (ended) return Promise.resolve(null);
+      const ticket = ++tickets;
+      const answer = new Promise<RunRecord | null>((resolve, reject) => annotations.set(ticket, { resolve, reject }));
+      worker.postMessage({ type: 'annotate', ticket, name, notes } satisfies AnnotateRequest);
+      return answer;
+    },
+  };
 }

@@ -12,7 +12,20 @@ export interface TrainingJob {
   runsRoot: string;
   /** Continue this run from its last checkpoint instead of starting a new one. */
   resumeId?: string;
+  /** A person's name for a new run. */
+  name?: string;
 }
+
+/** Asks the worker to write a name and notes into the run it trains (it alone writes that run.json meanwhile). */
+export interface AnnotateRequest {
+  type: 'annotate';
+  ticket: number;
+  name: string;
+  notes: string;
+}
+
+/** The worker's answer to an AnnotateRequest: the record as written, or why it could not be. */
+export type AnnotateReply = { type: 'annotated'; ticket: number; run: RunRecord } | { type: 'annotated'; ticket: number; error: string };
 
 export type TrainingEvent =
   | { type: 'started'; run: RunRecord }
