@@ -16,6 +16,8 @@ import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec, defaultSpec } from '../../../shared/spec';
 import { limitIssues, type LimitIssues } from './limits';
+import { CompareState } from './compare.svelte';
+import { QueueState } from './queue.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -53,7 +55,7 @@ export class StudioState {
   /** The spec as typed, checked; and the sample limits, checked. */
   check = $derived(checkSpec($state.snapshot(this.spec)));
   limitIssues: LimitIssues = $derived(limitIssues(this.trainLimit, this.testLimit));
-  canStart = $derived(this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running);
+  canStart = $derived(this.#canStart());
   /** How long Start would take, from the last measured speed or a stated rough figure. */
   estimate = $derived(this.#estimate());
   /** The window's title: the progress while training, seen in the task bar from anywhere. */
@@ -64,11 +66,20 @@ export class StudioState {
   /** The spec as last loaded, started or picked: edits since then are unsaved. */
   #baseline = JSON.stringify(defaultSpec());
 
+  /** The runs side by side in the Model place. */
+  readonly compare: CompareState;
+  /** The notebook's variants, queued as runs. */
+  readonly queue: QueueState;
+
   constructor(
     readonly api: StudioApi,
     private readonly ask: Ask = (question) => window.confirm(question),
   ) {
+    this.compare = new CompareState(this);
+    this.queue = new QueueState(this);
     api.on('training:progress', ({ runId, progress, point }) => {
+      // Another run's first batch (the next of a queue): its curves start afresh.
+      if (runId !== this.runId) [this.batches, this.epochs] = [[], []];
       this.runId = runId;
       this.running = true;
       this.progress = progress;
@@ -125,6 +136,7 @@ export class StudioState {
       this.epochs = status.epochs;
       if (status.spec) this.#replaceSpec(status.spec);
     }
+    this.queue.take(status.queue);
     await this.refreshRuns();
     // After a reload mid-run, the form shows the limits the run trains with.
     const run = this.readableRuns.find((r) => r.id === status.runId);
@@ -165,6 +177,7 @@ export class StudioState {
     this.#baseline = JSON.stringify(spec);
     const started = await this.attempt(async () => {
       const metrics = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : { batches: [], epochs: [] };
+      this.runId = resumeId ?? null;
       this.batches = metrics.batches;
       this.epochs = metrics.epochs;
       this.progress = null;
@@ -180,7 +193,30 @@ export class StudioState {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.attempt(() => this.api.invoke('training:stop'));
+    const reply = await this.attempt(() => this.api.invoke('training:stop'));
+    if (reply?.dropped) this.notice = { kind: 'info', text: `Stopping this run; the ${reply.dropped} queued after it will not train.` };
+  }
+
+  /** Follow a run the engine starts by itself (the next of a queue): the charts wait for its first batch. */
+  follow(): void {
+    this.runId = null;
+    this.running = true;
+    this.batches = [];
+    this.epochs = [];
+    this.progress = null;
+    this.outcome = null;
+  }
+
+  /** Give a run a name and notes; the error's message, or null when saved. */
+  async annotate(id: string, name: string, notes: string): Promise<string | null> {
+    try {
+      await this.api.invoke('runs:annotate', { id, name, notes });
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    await this.attempt(() => this.refreshRuns());
+    if (this.activeModel?.id === id) this.activeModel = { ...this.activeModel, label: name.trim() || `run ${id}` };
+    return null;
   }
 
   /** Show a past run's curves in the charts (when nothing is training), and its spec unless that would lose edits. */
@@ -230,6 +266,10 @@ export class StudioState {
 
   #edited(): boolean {
     return JSON.stringify($state.snapshot(this.spec)) !== this.#baseline;
+  }
+
+  #canStart(): boolean {
+    return this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running && !this.queue.active;
   }
 
   #estimate(): { samples: number; epochs: number; seconds: number; samplesPerSecond: number; measured: boolean } {
