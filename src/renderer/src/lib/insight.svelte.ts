@@ -14,6 +14,8 @@ export const GALLERY_PAGE = 25;
 export interface Host {
   api: StudioApi;
   attempt<T>(action: () => Promise<T>): Promise<T | undefined>;
+  /** The active model's evaluation shared with other places, when the app has one. */
+  evaluateActive?(): Promise<ModelEvaluation>;
 }
 
 /** The mistakes with true label `truth` (any when null) read as `predicted` (any when null). */
@@ -59,7 +61,7 @@ export class InsightState {
   /** Evaluate the active model on the test split (the engine keeps the result per model). */
   async evaluate(): Promise<void> {
     this.evaluating = true;
-    const evaluation = await this.host.attempt(() => this.host.api.invoke('model:evaluate'));
+    const evaluation = await this.host.attempt(() => this.host.evaluateActive?.() ?? this.host.api.invoke('model:evaluate'));
     this.evaluating = false;
     if (!evaluation) return;
     this.evaluation = evaluation;

@@ -7,6 +7,7 @@ import type {
   BatchProgress,
   DatasetInfo,
   EpochMetrics,
+  ModelEvaluation,
   ModelSpec,
   RunListEntry,
   RunRecord,
@@ -70,6 +71,8 @@ export class StudioState {
   readonly compare: CompareState;
   /** The notebook's variants, queued as runs. */
   readonly queue: QueueState;
+  /** The active model's evaluation, asked for once and shared by the places that show it. */
+  #evaluation: Promise<ModelEvaluation> | null = null;
 
   constructor(
     readonly api: StudioApi,
@@ -111,6 +114,7 @@ export class StudioState {
       void this.refreshRuns();
     });
     api.on('model:changed', (model) => {
+      this.#evaluation = null;
       this.activeModel = model;
       // A model the list has never seen was imported (File › Import Model…): list it.
       if (model.id !== 'bundled' && !this.runs.some((run) => run.id === model.id)) void this.refreshRuns();
@@ -205,6 +209,13 @@ export class StudioState {
     this.epochs = [];
     this.progress = null;
     this.outcome = null;
+  }
+
+  /** The active model on the test split: one model:evaluate per model, whichever place asks (a failure is asked again). */
+  evaluateActive(): Promise<ModelEvaluation> {
+    const asked = (this.#evaluation ??= this.api.invoke('model:evaluate'));
+    asked.catch(() => this.#evaluation === asked && (this.#evaluation = null));
+    return asked;
   }
 
   /** Give a run a name and notes; the error's message, or null when saved. */
