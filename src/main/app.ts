@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userDataDir } from '../engine/store/runs.ts';
 import { Studio, type StudioOptions } from '../engine/studio.ts';
-import { exportModelDialog, importModelDialog, oneLine } from './dialogs.ts';
+import { exportForWindow, exportModelDialog, importModelDialog, oneLine } from './dialogs.ts';
 import { wireIpc } from './ipc.ts';
 import { aboutText, menuTemplate } from './menu.ts';
 import { guardContents, lockDownSession } from './security.ts';
@@ -72,7 +72,11 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
     const openWindow = async () => {
       main = createMainWindow(electron, { preload: join(options.mainDir, '../preload/index.cjs'), statePath: join(userDir, WINDOW_STATE_FILE) });
       const { window } = main;
-      const unwire = wireIpc(studio, window, isAppUrl);
+      // The window's Export button saves a folder through the native dialog (a browser download would ask once
+      // per file); its Import button opens Chromium's own native file chooser and goes through the engine as is.
+      const unwire = wireIpc(studio, window, isAppUrl, {
+        'model:export': () => exportForWindow(dialog, window, studio, app.getPath('documents')),
+      });
       const notify = (title: string, body: string) => {
         if (electron.Notification.isSupported()) new electron.Notification({ title, body }).show();
       };

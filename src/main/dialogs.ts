@@ -2,6 +2,7 @@
 import type { BrowserWindow, Dialog } from 'electron';
 import { join } from 'node:path';
 import type { Studio } from '../engine/studio.ts';
+import type { ModelFiles } from '../shared/contract.ts';
 
 type Dialogs = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox' | 'showErrorBox'>;
 
@@ -31,6 +32,33 @@ export async function importModelDialog(dialog: Dialogs, window: BrowserWindow, 
   }
 }
 
+/** Ask for the new folder to export the active model into; null when the person cancels. */
+export async function chooseExportFolder(dialog: Dialogs, window: BrowserWindow, documents: string): Promise<string | null> {
+  const { canceled, filePath } = await dialog.showSaveDialog(window, {
+    title: 'Export the active model',
+    buttonLabel: 'Export',
+    defaultPath: join(documents, 'digit-studio-model'),
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return canceled || !filePath ? null : filePath;
+}
+
+/**
+ * The window's Export button under Electron: the folder is chosen in the native dialog and written by the
+ * engine, and the reply says where (`savedTo`) instead of carrying the files for a browser download.
+ */
+export async function exportForWindow(
+  dialog: Dialogs,
+  window: BrowserWindow,
+  studio: Pick<Studio, 'exportModel'>,
+  documents: string,
+): Promise<ModelFiles> {
+  const folder = await chooseExportFolder(dialog, window, documents);
+  if (!folder) return { folder: '', files: [] };
+  await studio.exportModel(folder);
+  return { folder, files: [], savedTo: folder };
+}
+
 /** Ask for a new folder and export the active model into it. */
 export async function exportModelDialog(
   dialog: Dialogs,
@@ -38,13 +66,8 @@ export async function exportModelDialog(
   studio: Pick<Studio, 'exportModel'>,
   documents: string,
 ): Promise<void> {
-  const { canceled, filePath } = await dialog.showSaveDialog(window, {
-    title: 'Export the active model',
-    buttonLabel: 'Export',
-    defaultPath: join(documents, 'digit-studio-model'),
-    properties: ['createDirectory', 'showOverwriteConfirmation'],
-  });
-  if (canceled || !filePath) return;
+  const filePath = await chooseExportFolder(dialog, window, documents);
+  if (!filePath) return;
   try {
     await studio.exportModel(filePath);
     await dialog.showMessageBox(window, {

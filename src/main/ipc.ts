@@ -4,13 +4,30 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { dispatch } from '../engine/dispatch.ts';
 import type { Studio } from '../engine/studio.ts';
 import { invokeChannels } from '../shared/channels.ts';
+import type { InvokeChannel, InvokeOutputs, Reply } from '../shared/contract.ts';
+import { oneLine } from './dialogs.ts';
 
-/** Wire every invoke channel to the studio and every event to `window`; returns the unwiring function. */
-export function wireIpc(studio: Studio, window: BrowserWindow, isAppUrl: (url: string) => boolean): () => void {
+/** Channels the main process answers itself (with native dialogs) instead of the engine. */
+export type MainAnswers = { [C in InvokeChannel]?: () => Promise<InvokeOutputs[C]> };
+
+/** Wire every invoke channel to the studio (or to `answers`) and every event to `window`; returns the unwiring function. */
+export function wireIpc(studio: Studio, window: BrowserWindow, isAppUrl: (url: string) => boolean, answers: MainAnswers = {}): () => void {
   const fromApp = (event: IpcMainInvokeEvent) => event.sender === window.webContents && event.senderFrame !== null && isAppUrl(event.senderFrame.url);
+  const answer = async (own: () => Promise<unknown>): Promise<Reply<unknown>> => {
+    try {
+      return { ok: true, value: await own() };
+    } catch (err) {
+      return { ok: false, error: oneLine(err) };
+    }
+  };
   for (const channel of invokeChannels) {
+    const own = answers[channel];
     ipcMain.handle(channel, (event, payload: unknown) =>
-      fromApp(event) ? dispatch(studio, channel, payload) : { ok: false, error: `refused: ${channel} from a sender that is not the app window` },
+      !fromApp(event)
+        ? { ok: false, error: `refused: ${channel} from a sender that is not the app window` }
+        : own
+          ? answer(own)
+          : dispatch(studio, channel, payload),
     );
   }
   const unsubscribe = studio.onEvent((channel, payload) => {

@@ -153,6 +153,8 @@ export interface Prediction {
 export interface ModelFiles {
   folder: string;
   files: { name: 'model.json' | 'weights.bin' | 'manifest.json'; base64: string }[];
+  /** Under Electron the main process saves the folder where the person chose instead (files then empty); absent when they cancelled. */
+  savedTo?: string;
 }
 
 /** The active model on the whole test split. */
