@@ -5,11 +5,12 @@ import type { InvokeInput, StudioApi } from '../src/shared/contract.ts';
 import { defaultSpec } from '../src/shared/spec.ts';
 import { ARTIFACTS, expect, test } from './fixtures';
 
-const timings: { galleryMs: number[]; inputToMapsMs: number[]; replyMs: number[]; explainRoundTripMs: number[] } = {
+const timings: { galleryMs: number[]; inputToMapsMs: number[]; replyMs: number[]; explainRoundTripMs: number[]; strokeToAllMs: number[] } = {
   galleryMs: [],
   inputToMapsMs: [],
   replyMs: [],
   explainRoundTripMs: [],
+  strokeToAllMs: [],
 };
 
 test.afterAll(() => {
@@ -21,9 +22,28 @@ test.afterAll(() => {
     inputToReply: { medianMs: median(timings.replyMs), samplesMs: timings.replyMs },
     // For reference: model:explain's round trip alone (engine and transport, nothing drawn).
     explainRoundTrip: { medianMs: median(timings.explainRoundTripMs), samplesMs: timings.explainRoundTripMs },
+    // In the Draw place: a stroke's end → its probability bars and the network's maps and saliency all drawn.
+    strokeToBarsMapsAndSaliency: { goalMs: 50, medianMs: median(timings.strokeToAllMs), samplesMs: timings.strokeToAllMs },
   };
   writeFileSync(join(ARTIFACTS, 'insight-timings.json'), JSON.stringify(report, null, 2) + '\n');
 });
+
+/**
+ * Resolves once the attribute `name` of the element `selector` is no longer `before`, seen in the page at each
+ * change. The test does not poll: Playwright's polling runs in the window's main thread and, with role queries
+ * over the whole page, delayed the very replies being timed (a CPU profile of the window showed it).
+ */
+function attributeChanges(page: Page, selector: string, name: string, before: string | null): Promise<void> {
+  return page.evaluate(
+    ([selector, name, before]) =>
+      new Promise<void>((resolve) => {
+        const element = document.querySelector(selector)!;
+        const observer = new MutationObserver(() => element.getAttribute(name) !== before && (observer.disconnect(), resolve()));
+        observer.observe(element, { attributes: true, attributeFilter: [name] });
+      }),
+    [selector, name, before] as const,
+  );
+}
 
 /** Go to the Model place at 1280×800; returns its region (the Draw place has a network view too). */
 async function openModelPlace(page: Page) {
@@ -83,9 +103,10 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
   await expect(gallery).toHaveAttribute('data-count', String(total));
   const all = page.getByTestId('error-thumb');
   for (let k = 0; k < Math.min(12, await all.count()); k++) {
-    const before = await network.getAttribute('data-replies');
+    const before = await network.getAttribute('data-drawn-at');
+    const drawn = attributeChanges(page, '[aria-label="Model"] [data-testid="network-view"]', 'data-drawn-at', before);
     await all.nth(k).click();
-    await expect(network).not.toHaveAttribute('data-replies', before!);
+    await drawn;
     timings.inputToMapsMs.push(Number(await network.getAttribute('data-latency')));
     timings.replyMs.push(Number(await network.getAttribute('data-reply-ms')));
   }
@@ -115,7 +136,45 @@ test('the Draw place shows the network for the drawing', async ({ page }) => {
   await expect(network).toHaveAttribute('data-layers', '7');
   await network.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, 'draw-network.png') });
+
+  // Time each stroke's end → its bars and the network's maps and saliency all on screen, one stroke after another.
+  for (let k = 0; k < 12; k++) {
+    await page.keyboard.press('Escape');
+    const x = 120 + (k % 6) * 30;
+    await page.mouse.move(box.x + x, box.y + 70);
+    await page.mouse.down();
+    for (let y = 90; y <= 330; y += 30) await page.mouse.move(box.x + x + (k % 3) * 4, box.y + y, { steps: 2 });
+    const drawn = strokeDrawn(page, await page.getByTestId('latency').getAttribute('data-latency'));
+    await page.mouse.up();
+    const { endedAt, latency, drawnAt } = await drawn;
+    timings.strokeToAllMs.push(Math.max(latency, drawnAt - endedAt));
+  }
 });
+
+/** In the page: once the bars of the stroke that just ended and the network's view of the same drawing are both on screen. */
+function strokeDrawn(page: Page, latencyBefore: string | null): Promise<{ endedAt: number; latency: number; drawnAt: number }> {
+  return page.evaluate(
+    (before) =>
+      new Promise((resolve) => {
+        const bars = document.querySelector('[data-testid="latency"]')!;
+        const network = document.querySelector('[aria-label="Draw"] [data-testid="network-view"]')!;
+        const observer = new MutationObserver(() => {
+          const latency = bars.getAttribute('data-latency');
+          // The bars are the stroke's once its latency is written; the maps are of the newest input asked for once the tickets match.
+          if (!latency || latency === before || network.getAttribute('data-asked') !== network.getAttribute('data-shown')) return;
+          observer.disconnect();
+          resolve({
+            endedAt: Number(bars.getAttribute('data-ended-at')),
+            latency: Number(latency),
+            drawnAt: Number(network.getAttribute('data-drawn-at')),
+          });
+        });
+        observer.observe(bars, { attributes: true });
+        observer.observe(network, { attributes: true });
+      }),
+    latencyBefore,
+  );
+}
 
 /** Start a tiny run through the real engine and wait for it to finish. */
 async function train(page: Page, changes: Record<string, unknown>): Promise<string> {

@@ -16,6 +16,8 @@ export class DrawState {
   problem = $state<string | null>(null);
   /** Stroke end to bars on screen, for the last stroke. */
   latencyMs = $state<number | null>(null);
+  /** When the last stroke ended (performance.now()), for the end-to-end timings. */
+  endedAt = $state<number | null>(null);
   predictions = $state(0);
   readonly dispose: () => void;
   #latest = new Latest();
@@ -37,11 +39,14 @@ export class DrawState {
       this.problem = null;
       return;
     }
+    if (endedAt !== null) this.endedAt = endedAt;
     await this.#ask(field, endedAt);
   }
 
   async #ask(field: Float32Array, endedAt: number | null): Promise<void> {
     const ticket = this.#latest.next();
+    // Shown at once: the network view asks for its maps while the bars' prediction is on its way, not after it.
+    this.field = field;
     try {
       const result = await this.studio.api.invoke('model:predict', { field: Array.from(field) });
       if (!this.#latest.isCurrent(ticket)) return;
