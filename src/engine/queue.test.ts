@@ -119,4 +119,20 @@ describe('a queue of runs', () => {
     expect(await dispatch(s, 'training:queue', { items: items.slice(0, 1), ...limits })).toEqual({ ok: true, value: { queued: 1 } });
     await queueEnded(s);
   }, 120_000);
+
+  it('goes no further when the studio closes mid-queue (the app quitting)', async () => {
+    const s = await open();
+    const closed = new Promise<void>((resolve) => {
+      const off = s.onEvent((channel) => {
+        if (channel !== 'training:progress') return;
+        off();
+        void s.close().then(resolve);
+      });
+    });
+    await s.handlers['training:queue']({ items, trainLimit: 2000, testLimit: 50 });
+    await closed;
+    const status = await queueEnded(s);
+    expect(status.queue).toMatchObject({ active: false, dropped: 2 });
+    expect(oldestFirst(await s.handlers['runs:list'](undefined)).map((r) => [r.name, r.status])).toEqual([['baseline', 'stopped']]);
+  }, 120_000);
 });

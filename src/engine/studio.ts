@@ -31,7 +31,7 @@ import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
 import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent, TrainingJob } from './training/training-messages.ts';
-import { readFolderFiles, withTempDir, writeUpload } from './model/upload.ts';
+import { readFolderFiles, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -85,6 +85,7 @@ export class Studio {
     const studio = new Studio(options, backend, dataset, bundled, bundledActive());
     // What kills and crashes left is repaired before anything lists or resumes a run.
     await studio.store.recover();
+    await sweepTempDirs(options.userDir);
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -375,6 +376,8 @@ export class Studio {
 
   /** Stop any training and wait for it to save. */
   async close(): Promise<void> {
+    // A queue goes no further: nothing starts after the run stopped here.
+    if (this.queue?.active) Object.assign(this.queue, { active: false, dropped: this.queue.names.length - this.queue.current - 1 });
     const training = this.training;
     if (!training) return;
     training.handle.stop();

@@ -1,6 +1,6 @@
 // Models over the contract (browser mode's download and upload): export → import gives the same predictions,
 // and a malformed upload gets one clear line and leaves the store, the active model and the user folder as they were.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { dispatch } from '../dispatch.ts';
 import { tf } from '../runtime/backend.ts';
 import { Studio } from '../studio.ts';
 import { writeModel } from './model-io.ts';
+import { sweepTempDirs } from './upload.ts';
 
 let studio: Studio;
 let userDir: string;
@@ -97,5 +98,16 @@ describe('a model over the contract', () => {
     expect(run).toMatchObject({ id: active.id, status: 'done', dataDir: 'uploaded model' });
     expect((await studio.handlers['app:info'](undefined)).activeModel.id).toBe(active.id);
     expect(await predictions()).toEqual(before);
+  });
+});
+
+describe('temporary folders', () => {
+  it('sweeps those a kill left behind when the studio opens, and leaves young ones (another studio may be using them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'user-'));
+    for (const name of ['.exchange-a1b2', '.exchange-c3d4', 'runs']) mkdirSync(join(dir, name));
+    await sweepTempDirs(dir, Date.now() + 30_000);
+    expect(readdirSync(dir).sort()).toEqual(['.exchange-a1b2', '.exchange-c3d4', 'runs']);
+    await sweepTempDirs(dir, Date.now() + 61_000);
+    expect(readdirSync(dir).sort()).toEqual(['runs']);
   });
 });

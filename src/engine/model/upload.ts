@@ -1,7 +1,7 @@
 // A model folder as files crossing the contract (browser mode's upload and download): checked the way a
 // folder on disk is, and written into or read from a folder so that exchange.ts does the rest.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelFiles } from '../../shared/contract.ts';
 import { UserError } from '../errors.ts';
@@ -52,13 +52,32 @@ export async function readFolderFiles(dir: string): Promise<ModelFile[]> {
   return Promise.all(present.map(async (name) => ({ name, base64: (await readFile(join(dir, name))).toString('base64') })));
 }
 
+const TEMP_PREFIX = '.exchange-';
+
 /** Make a temporary folder inside `parent`, hand it to `use`, and remove it whatever happens. */
 export async function withTempDir<T>(parent: string, use: (dir: string) => Promise<T>): Promise<T> {
   await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, '.exchange-'));
+  const dir = await mkdtemp(join(parent, TEMP_PREFIX));
   try {
     return await use(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// A younger one may be another studio's export or import in progress (browser mode beside the app).
+const TEMP_GRACE_MS = 60_000;
+
+/** Remove the temporary folders a kill left in `parent` (called once, when the studio opens). Best effort. */
+export async function sweepTempDirs(parent: string, now = Date.now()): Promise<void> {
+  const names = (await readdir(parent).catch(() => [] as string[])).filter((name) => name.startsWith(TEMP_PREFIX));
+  await Promise.all(
+    names
+      .map(async (name) => {
+        const path = join(parent, name);
+        const { mtimeMs } = await stat(path);
+        if (now - mtimeMs >= TEMP_GRACE_MS) await rm(path, { recursive: true, force: true });
+      })
+      .map((done) => done.catch(() => undefined)),
+  );
 }
