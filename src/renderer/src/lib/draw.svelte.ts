@@ -45,8 +45,6 @@ export class DrawState {
 
   async #ask(field: Float32Array, endedAt: number | null): Promise<void> {
     const ticket = this.#latest.next();
-    // Shown at once: the network view asks for its maps while the bars' prediction is on its way, not after it.
-    this.field = field;
     try {
       const result = await this.studio.api.invoke('model:predict', { field: Array.from(field) });
       if (!this.#latest.isCurrent(ticket)) return;
