@@ -50,13 +50,18 @@ describe('naming and annotating a run', () => {
     const onDisk = JSON.parse(readFileSync(join(userDir, 'runs', run.id, 'run.json'), 'utf8'));
     expect(onDisk).toMatchObject({ name: 'tanh, 3×3', notes: 'faster to fall, ends lower' });
 
+    await studio.handlers['runs:activate']({ id: run.id });
+    expect((await studio.handlers['app:info'](undefined)).activeModel.label).toBe('tanh, 3×3');
+
     const reopened = await open(userDir);
+    expect((await reopened.handlers['app:info'](undefined)).activeModel.label).toBe('tanh, 3×3');
     const [listed] = await reopened.handlers['runs:list'](undefined);
     expect(listed).toMatchObject({ id: run.id, name: 'tanh, 3×3', notes: 'faster to fall, ends lower', status: 'stopped' });
     // An empty name and notes take them away again.
     const cleared = await reopened.handlers['runs:annotate']({ id: run.id, name: '', notes: '' });
     expect(cleared.name).toBeUndefined();
     expect(cleared.notes).toBeUndefined();
+    expect((await reopened.handlers['app:info'](undefined)).activeModel.label).toBe(`run ${run.id}`);
   });
 
   it('refuses a malformed id, an unknown run, and a name too long for the schema, and changes nothing', async () => {

@@ -261,7 +261,10 @@ export class Studio {
     'runs:annotate': async ({ id, name, notes }) => {
       // A run this studio trains has its record written by its trainer alone: the trainer writes these too.
       const training = this.training?.status.runId === id ? this.training : null;
-      return (await training?.handle.annotate({ name, notes })) ?? this.store.annotate(id, { name, notes });
+      const run = (await training?.handle.annotate({ name, notes })) ?? (await this.store.annotate(id, { name, notes }));
+      // The header names the active model by its run's name.
+      if (this.active.id === id) this.active = { ...this.active, label: run.name ?? `run ${id}` };
+      return run;
     },
     'model:export': async () => {
       const files = await withTempDir(this.options.userDir, async (dir) => {
