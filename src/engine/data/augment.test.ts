@@ -144,8 +144,13 @@ describe('augmentation', () => {
       const { out, params } = augmented({ ...OFF, thickness: 1.5 }, i, i);
       const change = moments(out).m - moments(source(i)).m;
       if (Math.abs(params.thickness) < 0.05) continue;
-      if (params.thickness > 0) (expect(change).toBeGreaterThan(0), grown++);
-      else (expect(change).toBeLessThan(0), thinned++);
+      if (params.thickness > 0) {
+        expect(change).toBeGreaterThan(0);
+        grown++;
+      } else {
+        expect(change).toBeLessThan(0);
+        thinned++;
+      }
     }
     expect(grown).toBeGreaterThan(0);
     expect(thinned).toBeGreaterThan(0);
