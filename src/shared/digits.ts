@@ -59,5 +59,6 @@ export interface FinetuneReport {
   trained: number;
   heldOut: number;
   before: { mine: number | null; mnist: number };
-  after: { mine: number | null; mnist: number };
+  /** Null until the run has trained all its epochs. */
+  after: { mine: number | null; mnist: number } | null;
 }
