@@ -27,8 +27,12 @@ import { type FileOps, realFileOps } from './store/atomic.ts';
 import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
+import { DigitStore, listEntry } from './store/digits.ts';
+import { augmentPreview } from './data/augment-preview.ts';
+import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent, TrainingJob } from './training/training-messages.ts';
 import { readFolderFiles, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
@@ -53,6 +57,7 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 export class Studio {
   private readonly store: RunStore;
   private readonly settings: SettingsFile;
+  private readonly digits: DigitStore;
   private readonly listeners = new Set<Listener>();
   private readonly matching = new Map<string, Uint32Array>();
   private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
@@ -75,6 +80,7 @@ export class Studio {
   ) {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
+    this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -197,8 +203,8 @@ export class Studio {
       indices.forEach((index, k) => pixels.set(data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), k * PIXELS));
       return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
     },
-    'model:predict': async ({ field }) => {
-      const { label, probabilities, confident, reason } = await predictField(this.model, field);
+    'model:predict': async ({ field, ink }) => {
+      const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
       return { label, probabilities, confident, reason };
     },
     'model:evaluate': async () => this.evaluateActive(),
@@ -287,14 +293,22 @@ export class Studio {
             : err;
         }
       }),
-    'digits:list': notYet('digits:list'),
-    'digits:save': notYet('digits:save'),
-    'digits:relabel': notYet('digits:relabel'),
-    'digits:delete': notYet('digits:delete'),
-    'digits:export': notYet('digits:export'),
-    'digits:import': notYet('digits:import'),
-    'training:augmentPreview': notYet('training:augmentPreview'),
-    'training:finetune': notYet('training:finetune'),
+    'digits:list': async () => {
+      const { digits, unreadable } = await this.digits.readAll();
+      const pixels = new Uint8Array(digits.length * PIXELS);
+      digits.forEach((d, k) => pixels.set(d.pixels, k * PIXELS));
+      return { digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
+    },
+    'digits:save': async ({ label, drawing }) => listEntry(await this.digits.add(label, drawing)),
+    'digits:relabel': async ({ id, label }) => listEntry(await this.digits.relabel(id, label)),
+    'digits:delete': async ({ id }) => ({ deleted: await this.digits.remove(id) }),
+    'digits:export': async () => toIdxPair(await this.collection()),
+    'digits:import': async (pair) => ({ added: await this.digits.append(fromIdxPair(pair)) }),
+    'training:augmentPreview': async ({ augment, seed, count }) => {
+      const preview = augmentPreview(this.dataset.train, augment, seed, count);
+      return { ...preview, pixels: base64(preview.pixels) };
+    },
+    'training:finetune': async (request) => this.startFinetune(request),
   };
 
   /** Refuse a start while a run or a queue of runs trains. */
@@ -377,6 +391,58 @@ export class Studio {
     return this.activate(run.id);
   }
 
+  /** Start a fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts). */
+  private async startFinetune({
+    epochs,
+    learningRate,
+    heldOut,
+    trainLimit,
+    testLimit,
+  }: InvokeInput<'training:finetune'>): Promise<{ runId: string }> {
+    const collection = await this.digits.split();
+    checkEnoughDigits(collection.count);
+    const base = this.active.id === 'bundled' ? defaultSpec() : (await this.store.read(this.active.id)).spec;
+    const spec = { ...base, epochs, learningRate };
+    const { train, heldOut: held } = holdOut(collection, heldOut, spec.seed);
+    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held };
+    if (this.training) throw new UserError('a training run is already in progress; stop it first');
+    const status: TrainingStatus = { runId: null, running: true, spec, progress: null, batches: [], epochs: [] };
+    const starting = new Promise<string>((resolve, reject) => {
+      const handle = startTraining({ spec, trainLimit, testLimit, runsRoot: this.store.root, finetune }, (event) => {
+        this.onTraining(event);
+        if (event.type === 'started') resolve(event.run.id);
+        if (event.type === 'error') reject(new UserError(event.message));
+      });
+      this.training = { handle, status };
+      handle.done
+        .catch(() => undefined)
+        .finally(() => {
+          this.lastStatus = { ...status, running: false };
+          this.training = null;
+        });
+    });
+    return { runId: await starting };
+  }
+
+  /** My digits as a split, newest first; refused when there are none. */
+  private async collection() {
+    const split = await this.digits.split();
+    if (split.count === 0) throw new UserError('there are no saved digits to export yet');
+    return split;
+  }
+
+  /** Export my digits into folder `dir` as an IDX training pair (what `--data DIR` reads); returns how many. */
+  async exportDigits(dir: string): Promise<number> {
+    const split = await this.collection();
+    await writePairFolder(dir, split, this.options.fileOps ?? realFileOps);
+    return split.count;
+  }
+
+  /** Add the digits of the IDX training pair in folder `dir` to my digits; returns how many. */
+  async importDigits(dir: string): Promise<number> {
+    return this.digits.append(await readPairFolder(dir));
+  }
+
   /** Stop any training and wait for it to save. */
   async close(): Promise<void> {
     // A queue goes no further: nothing starts after the run stopped here.
@@ -386,12 +452,6 @@ export class Studio {
     training.handle.stop();
     await training.handle.done.catch(() => undefined);
   }
-}
-
-function notYet(channel: string): () => Promise<never> {
-  return async () => {
-    throw new UserError(`${channel} is not built yet`);
-  };
 }
 
 function bundledActive(): ActiveModel {

@@ -42,6 +42,8 @@ export interface MyDigitsList {
   digits: MyDigit[];
   /** digits.length × 784 bytes, base64. */
   pixels: string;
+  /** One line for each file of the collection that could not be read (left as it is on disk). */
+  unreadable?: string[];
 }
 
 /** An IDX pair (images and labels, unsigned bytes), base64: what export writes and import reads. */
@@ -57,5 +59,6 @@ export interface FinetuneReport {
   trained: number;
   heldOut: number;
   before: { mine: number | null; mnist: number };
-  after: { mine: number | null; mnist: number };
+  /** Null until the run has trained all its epochs. */
+  after: { mine: number | null; mnist: number } | null;
 }

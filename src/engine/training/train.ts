@@ -6,6 +6,7 @@ import { EtaEstimator } from './eta.ts';
 import type { Split } from '../data/dataset.ts';
 import { evaluate } from '../model/evaluate.ts';
 import type { BatchProgress, EpochMetrics } from '../../shared/types.ts';
+import type { AugmentSpec } from '../../shared/augment.ts';
 
 export type { BatchProgress, EpochMetrics };
 
@@ -20,6 +21,10 @@ export interface TrainConfig {
   seed: number;
   /** Epochs already done (when resuming); training goes on from the next one. */
   initialEpoch?: number;
+  /** Augment every training sample on the fly with these ranges (absent: off, the batches are the data as it is). */
+  augment?: AugmentSpec;
+  /** The order of epoch `epoch`'s samples (indices into the training split); a seeded shuffle of all of them by default. */
+  orderOf?: (epoch: number) => Uint32Array;
 }
 
 export interface TrainHooks {
@@ -44,7 +49,8 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
-  const stepper = createStepper(model, optimizer, data.train);
+  const augment = config.augment ? { spec: config.augment, seed: config.seed } : undefined;
+  const stepper = createStepper(model, optimizer, data.train, undefined, augment);
   try {
     return await runEpochs(stepper, model, data, config, hooks);
   } finally {
@@ -62,12 +68,13 @@ export async function runEpochs(
 ): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
   const { batchSize, epochs } = config;
-  const split = data.train;
-  const batches = Math.ceil(split.count / batchSize);
+  // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
+  const orderOf = config.orderOf ?? ((epoch: number) => shuffled(data.train.count, rng(config.seed * 1000 + epoch)));
   const eta = new EtaEstimator(data.test.count);
   for (let epoch = config.initialEpoch ?? 0; epoch < epochs; epoch++) {
-    // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
-    const order = shuffled(split.count, rng(config.seed * 1000 + epoch));
+    const order = orderOf(epoch);
+    const samples = order.length;
+    const batches = Math.ceil(samples / batchSize);
     const began = performance.now();
     let lossSum = 0;
     let correctSum = 0;
@@ -75,8 +82,8 @@ export async function runEpochs(
     let batchStart = began;
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
-      const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
-      const [loss, correct] = await stepper.step(indices);
+      const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, samples));
+      const [loss, correct] = await stepper.step(indices, epoch);
       lossSum += loss * indices.length;
       correctSum += correct;
       seen += indices.length;
@@ -94,7 +101,7 @@ export async function runEpochs(
         accuracy: correctSum / seen,
         samplesPerSecond,
         // This epoch's validation pass and every later epoch's training and validation are still to come.
-        etaSeconds: eta.remaining(split.count - seen + (epochs - epoch - 1) * split.count, epochs - epoch),
+        etaSeconds: eta.remaining(samples - seen + (epochs - epoch - 1) * samples, epochs - epoch),
       });
     }
     const seconds = (performance.now() - began) / 1000;

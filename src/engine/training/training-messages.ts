@@ -1,6 +1,7 @@
 // What the training worker and the thread that started it say to each other.
 import type { RunRecord } from '../store/runs.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
+import type { FinetuneJob } from './finetune.ts';
 import type { BatchProgress, EpochMetrics } from './train.ts';
 
 export interface TrainingJob {
@@ -14,6 +15,10 @@ export interface TrainingJob {
   resumeId?: string;
   /** A person's name for a new run. */
   name?: string;
+  /** Start the new run from this model folder's weights instead of fresh ones (its architecture must be the spec's). */
+  fromDir?: string;
+  /** Start a fine-tune run (MNIST plus these digits, from this model's weights) instead of a new model. */
+  finetune?: FinetuneJob;
 }
 
 /** Asks the worker to write a name and notes into the run it trains (it alone writes that run.json meanwhile). */
