@@ -59,3 +59,6 @@ export interface FinetuneReport {
   before: { mine: number | null; mnist: number };
   after: { mine: number | null; mnist: number };
 }
+
+/** The fewest of my digits a fine-tune run accepts: with fewer, the held-out share measures next to nothing. */
+export const MIN_FINETUNE_DIGITS = 10;

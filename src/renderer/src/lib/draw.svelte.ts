@@ -12,6 +12,9 @@ export class DrawState {
   field = $state.raw<Float32Array | null>(null);
   probabilities = $state.raw<number[] | null>(null);
   label = $derived(this.probabilities ? this.probabilities.indexOf(Math.max(...this.probabilities)) : null);
+  /** False when the model is unsure or the ink too little to mean anything; `reason` says which. */
+  confident = $state(true);
+  reason = $state<string | null>(null);
   /** Why there is no answer, when it is not simply an empty pad. */
   problem = $state<string | null>(null);
   /** Stroke end to bars on screen, for the last stroke. */
@@ -33,6 +36,8 @@ export class DrawState {
       this.#latest.next();
       this.field = null;
       this.probabilities = null;
+      this.confident = true;
+      this.reason = null;
       this.latencyMs = null;
       this.problem = null;
       return;
@@ -47,6 +52,8 @@ export class DrawState {
       if (!this.#latest.isCurrent(ticket)) return;
       this.field = field;
       this.probabilities = result.probabilities;
+      this.confident = result.confident;
+      this.reason = result.confident ? null : (result.reason ?? 'the model is unsure');
       this.problem = null;
       this.predictions++;
       if (endedAt !== null) {

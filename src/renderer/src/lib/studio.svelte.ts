@@ -16,6 +16,7 @@ import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec, defaultSpec } from '../../../shared/spec';
 import { limitIssues, type LimitIssues } from './limits';
+import { MyDigitsState } from './digits.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -61,6 +62,9 @@ export class StudioState {
   /** What the active model's accuracy was measured on. */
   accuracyBasis = $derived(this.#accuracyBasis());
 
+  /** My digits: saved from the Draw place, shown in the Dataset place, counted for fine-tuning. */
+  readonly digits: MyDigitsState;
+
   /** The spec as last loaded, started or picked: edits since then are unsaved. */
   #baseline = JSON.stringify(defaultSpec());
 
@@ -68,6 +72,7 @@ export class StudioState {
     readonly api: StudioApi,
     private readonly ask: Ask = (question) => window.confirm(question),
   ) {
+    this.digits = new MyDigitsState(api, (question) => this.ask(question));
     api.on('training:progress', ({ runId, progress, point }) => {
       this.runId = runId;
       this.running = true;
