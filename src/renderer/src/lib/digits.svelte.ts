@@ -95,15 +95,15 @@ export class MyDigitsState {
 
   /** Add an IDX pair's digits to the collection, then read it again. */
   async importPair(images: Uint8Array, labels: Uint8Array): Promise<void> {
+    let added: number;
     try {
-      const { added } = await this.api.invoke('digits:import', { images: toBase64(images), labels: toBase64(labels) });
-      this.status = `Imported ${added} digit${added === 1 ? '' : 's'} into My digits.`;
-      this.error = null;
+      ({ added } = await this.api.invoke('digits:import', { images: toBase64(images), labels: toBase64(labels) }));
     } catch (err) {
       this.error = `Could not import: ${message(err)}`;
       return;
     }
     await this.load();
+    this.status = `Imported ${added} digit${added === 1 ? '' : 's'} into My digits.`;
   }
 }
 
