@@ -26,6 +26,8 @@ import { type FileOps, realFileOps } from './store/atomic.ts';
 import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
+import { DigitStore, listEntry } from './store/digits.ts';
+import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
 import { isResumable } from '../shared/types.ts';
@@ -51,6 +53,7 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 export class Studio {
   private readonly store: RunStore;
   private readonly settings: SettingsFile;
+  private readonly digits: DigitStore;
   private readonly listeners = new Set<Listener>();
   private readonly matching = new Map<string, Uint32Array>();
   private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
@@ -71,6 +74,7 @@ export class Studio {
   ) {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
+    this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -250,12 +254,17 @@ export class Studio {
     'training:queue': notYet('training:queue'),
     'model:export': notYet('model:export'),
     'model:import': notYet('model:import'),
-    'digits:list': notYet('digits:list'),
-    'digits:save': notYet('digits:save'),
-    'digits:relabel': notYet('digits:relabel'),
-    'digits:delete': notYet('digits:delete'),
-    'digits:export': notYet('digits:export'),
-    'digits:import': notYet('digits:import'),
+    'digits:list': async () => {
+      const { digits, unreadable } = await this.digits.readAll();
+      const pixels = new Uint8Array(digits.length * PIXELS);
+      digits.forEach((d, k) => pixels.set(d.pixels, k * PIXELS));
+      return { digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
+    },
+    'digits:save': async ({ label, drawing }) => listEntry(await this.digits.add(label, drawing)),
+    'digits:relabel': async ({ id, label }) => listEntry(await this.digits.relabel(id, label)),
+    'digits:delete': async ({ id }) => ({ deleted: await this.digits.remove(id) }),
+    'digits:export': async () => toIdxPair(await this.collection()),
+    'digits:import': async (pair) => ({ added: await this.digits.append(fromIdxPair(pair)) }),
     'training:augmentPreview': notYet('training:augmentPreview'),
     'training:finetune': notYet('training:finetune'),
   };
@@ -290,6 +299,25 @@ export class Studio {
   async importModel(dir: string): Promise<ActiveModel> {
     const run = await importModelFolder(this.store, dir, this.backend);
     return this.activate(run.id);
+  }
+
+  /** My digits as a split, newest first; refused when there are none. */
+  private async collection() {
+    const split = await this.digits.split();
+    if (split.count === 0) throw new UserError('there are no saved digits to export yet');
+    return split;
+  }
+
+  /** Export my digits into folder `dir` as an IDX training pair (what `--data DIR` reads); returns how many. */
+  async exportDigits(dir: string): Promise<number> {
+    const split = await this.collection();
+    await writePairFolder(dir, split, this.options.fileOps ?? realFileOps);
+    return split.count;
+  }
+
+  /** Add the digits of the IDX training pair in folder `dir` to my digits; returns how many. */
+  async importDigits(dir: string): Promise<number> {
+    return this.digits.append(await readPairFolder(dir));
   }
 
   /** Stop any training and wait for it to save. */

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { userDataDir } from '../engine/store/runs.ts';
 import { Studio, type StudioOptions } from '../engine/studio.ts';
 import { exportModelDialog, importModelDialog, oneLine } from './dialogs.ts';
+import { exportDigitsDialog, importDigitsDialog } from './digit-dialogs.ts';
 import { wireIpc } from './ipc.ts';
 import { aboutText, menuTemplate } from './menu.ts';
 import { guardContents, lockDownSession } from './security.ts';
@@ -91,6 +92,8 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
     const actions = {
       importModel: withWindow((window) => importModelDialog(dialog, window, studio)),
       exportModel: withWindow((window) => exportModelDialog(dialog, window, studio, app.getPath('documents'))),
+      importDigits: withWindow((window) => importDigitsDialog(dialog, window, studio)),
+      exportDigits: withWindow((window) => exportDigitsDialog(dialog, window, studio, app.getPath('documents'))),
       openDataFolder: () => void electron.shell.openPath(userDir),
       about: withWindow(async (window) => {
         const info = await studio.handlers['app:info'](undefined);

@@ -2,7 +2,14 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { aboutText, menuTemplate } from './menu.ts';
 
-const actions = () => ({ importModel: vi.fn(), exportModel: vi.fn(), openDataFolder: vi.fn(), about: vi.fn() });
+const actions = () => ({
+  importModel: vi.fn(),
+  exportModel: vi.fn(),
+  importDigits: vi.fn(),
+  exportDigits: vi.fn(),
+  openDataFolder: vi.fn(),
+  about: vi.fn(),
+});
 const submenu = (item: MenuItemConstructorOptions) => item.submenu as MenuItemConstructorOptions[];
 const roles = (item: MenuItemConstructorOptions) => submenu(item).map((i) => i.role ?? i.label ?? i.type);
 
@@ -12,9 +19,19 @@ describe('application menu', () => {
     const menu = menuTemplate({ isMac: false, isDev: false }, a);
     expect(menu.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'windowMenu', 'help']);
     const file = submenu(menu[0]);
-    expect(roles(menu[0])).toEqual(['Import Model…', 'Export Model…', 'separator', 'Open Data Folder', 'separator', 'quit']);
+    expect(roles(menu[0])).toEqual([
+      'Import Model…',
+      'Export Model…',
+      'separator',
+      'Import My Digits…',
+      'Export My Digits…',
+      'separator',
+      'Open Data Folder',
+      'separator',
+      'quit',
+    ]);
     for (const item of file) (item.click as (() => void) | undefined)?.();
-    expect([a.importModel, a.exportModel, a.openDataFolder].map((f) => f.mock.calls.length)).toEqual([1, 1, 1]);
+    expect([a.importModel, a.exportModel, a.importDigits, a.exportDigits, a.openDataFolder].map((f) => f.mock.calls.length)).toEqual([1, 1, 1, 1, 1]);
     expect(roles(menu[1])).toEqual(['undo', 'redo', 'separator', 'cut', 'copy', 'paste', 'selectAll']);
     (submenu(menu[4])[0].click as () => void)();
     expect(a.about).toHaveBeenCalledOnce();

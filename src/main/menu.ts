@@ -6,6 +6,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export interface MenuActions {
   importModel(): void;
   exportModel(): void;
+  importDigits(): void;
+  exportDigits(): void;
   openDataFolder(): void;
   about(): void;
 }
@@ -17,6 +19,9 @@ export function menuTemplate(options: { isMac: boolean; isDev: boolean }, action
     submenu: [
       { label: 'Import Model…', accelerator: 'CmdOrCtrl+O', click: () => actions.importModel() },
       { label: 'Export Model…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportModel() },
+      { type: 'separator' },
+      { label: 'Import My Digits…', click: () => actions.importDigits() },
+      { label: 'Export My Digits…', click: () => actions.exportDigits() },
       { type: 'separator' },
       { label: 'Open Data Folder', click: () => actions.openDataFolder() },
       { type: 'separator' },

@@ -42,6 +42,8 @@ export interface MyDigitsList {
   digits: MyDigit[];
   /** digits.length × 784 bytes, base64. */
   pixels: string;
+  /** One line for each file of the collection that could not be read (left as it is on disk). */
+  unreadable?: string[];
 }
 
 /** An IDX pair (images and labels, unsigned bytes), base64: what export writes and import reads. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseIdxImages, parseIdxLabels, readIdxFile } from './idx.ts';
+import { readPairFolder } from './idx-pair.ts';
 import { UserError } from '../errors.ts';
 import { unpackedPath } from '../runtime/asar.ts';
 
@@ -59,11 +60,32 @@ export async function loadSplit(dir: string, split: SplitName): Promise<Split> {
   return { count: images.count, pixels: images.pixels, labels };
 }
 
-/** Load a folder in MNIST's IDX layout (plain or .gz files); the bundled MNIST by default. */
+const hasFile = (dir: string, base: string) => existsSync(join(dir, base)) || existsSync(join(dir, `${base}.gz`));
+
+/**
+ * Load a folder in MNIST's IDX layout (plain or .gz files); the bundled MNIST by default. A folder with a
+ * training pair and no test pair (an exported collection of my digits) puts its digits before MNIST's training
+ * split and tests on MNIST's test split.
+ */
 export async function loadDataset(dir = bundledMnistDir()): Promise<Dataset> {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such folder`);
+  if (!hasFile(dir, FILES.test.images) && !hasFile(dir, FILES.test.labels) && hasFile(dir, FILES.train.images)) {
+    const [mnist, mine] = await Promise.all([loadDataset(), readPairFolder(dir)]);
+    return { name: `MNIST + ${mine.count} digits of ${dir}`, dir, train: joinSplits(mine, mnist.train), test: mnist.test };
+  }
   const [train, test] = await Promise.all([loadSplit(dir, 'train'), loadSplit(dir, 'test')]);
   return { name: dir === bundledMnistDir() ? 'MNIST' : dir, dir, train, test };
+}
+
+/** `a`'s samples followed by `b`'s. */
+export function joinSplits(a: Split, b: Split): Split {
+  const pixels = new Uint8Array(a.pixels.length + b.pixels.length);
+  pixels.set(a.pixels);
+  pixels.set(b.pixels, a.pixels.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { count: a.count + b.count, pixels, labels };
 }
 
 /** The first `limit` samples of a split (all when limit is undefined). */

@@ -1,0 +1,63 @@
+// My digits over the contract: the handlers as the window calls them, through dispatch's validation.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from './dispatch.ts';
+import { Studio } from './studio.ts';
+import { PIXELS } from '../shared/mnist.ts';
+
+let studio: Studio;
+let userDir: string;
+
+beforeAll(async () => {
+  userDir = mkdtempSync(join(tmpdir(), 'user-'));
+  studio = await Studio.open({ userDir, transport: 'websocket', version: 'test' });
+});
+afterAll(() => studio.close());
+
+const drawing = (value: number) => ({
+  strokes: [{ width: 10, points: [[5, 5] as [number, number]] }],
+  canvas: { width: 280, height: 280 },
+  png: '',
+  field: Array.from({ length: PIXELS }, (_, i) => (i === 300 ? value : 0)),
+});
+
+describe('my digits handlers', () => {
+  it('save, list (newest first, pixels base64), relabel, delete, export and import', async () => {
+    const a = await studio.handlers['digits:save']({ label: 3, drawing: drawing(1) });
+    const b = await studio.handlers['digits:save']({ label: 4, drawing: drawing(0.5) });
+    let list = await studio.handlers['digits:list'](undefined);
+    expect(list.digits.map((d) => d.id)).toEqual([b.id, a.id]);
+    const pixels = Buffer.from(list.pixels, 'base64');
+    expect(pixels.length).toBe(2 * PIXELS);
+    expect([pixels[300], pixels[PIXELS + 300]]).toEqual([128, 255]);
+    expect(list.unreadable).toEqual([]);
+
+    expect((await studio.handlers['digits:relabel']({ id: a.id, label: 9 })).label).toBe(9);
+    const exported = await studio.handlers['digits:export'](undefined);
+    expect(await studio.handlers['digits:delete']({ id: b.id })).toEqual({ deleted: true });
+    expect(await studio.handlers['digits:import'](exported)).toEqual({ added: 2 });
+    list = await studio.handlers['digits:list'](undefined);
+    expect(list.digits.map((d) => d.label).sort()).toEqual([4, 9, 9]);
+
+    const folder = mkdtempSync(join(tmpdir(), 'export-'));
+    expect(await studio.exportDigits(folder)).toBe(3);
+    expect(await studio.importDigits(folder)).toBe(3);
+    expect((await studio.handlers['digits:list'](undefined)).digits).toHaveLength(6);
+  });
+
+  it('refuses a bad id at the contract, and reports an unreadable file without failing the list', async () => {
+    const reply = await dispatch(studio, 'digits:delete', { id: '../../etc' });
+    expect(reply).toEqual({ ok: false, error: expect.stringContaining('a digit id looks like d-0123456789ab') });
+    writeFileSync(join(userDir, 'digits', 'd-abcdefabcdef.json'), 'garbage');
+    const list = await studio.handlers['digits:list'](undefined);
+    expect(list.unreadable).toEqual([expect.stringContaining('d-abcdefabcdef.json: not valid JSON')]);
+    expect(list.digits.length).toBeGreaterThan(0);
+  });
+
+  it('names a malformed pair on import', async () => {
+    const reply = await dispatch(studio, 'digits:import', { images: Buffer.from('nope').toString('base64'), labels: '' });
+    expect(reply).toEqual({ ok: false, error: expect.stringMatching(/^the images file: bad IDX magic number/) });
+  });
+});
