@@ -76,6 +76,15 @@ describe('MyDigits', () => {
     expect(tiles()).toHaveLength(1);
   });
 
+  it('files the engine could not read are listed, one line each', async () => {
+    const { api, studio } = setUp([digit(1, 4)]);
+    api.handle('digits:list', () => ({ digits: [], pixels: '', unreadable: ['d-0000000000aa.json: not JSON'] }));
+    await studio.digits.load();
+    render(MyDigits, { digits: studio.digits });
+    expect(screen.getByTestId('digits-unreadable').textContent).toContain('1 saved file could not be read');
+    expect(screen.getByTestId('digits-unreadable').textContent).toContain('d-0000000000aa.json: not JSON');
+  });
+
   it('an empty collection explains how to add digits', async () => {
     await shown([]);
     expect(screen.getByTestId('my-digits-empty').textContent).toMatch(/In the Draw place, draw a digit, then click its true digit/);

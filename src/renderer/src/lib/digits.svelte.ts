@@ -16,6 +16,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export class MyDigitsState {
   entries = $state.raw<MyDigitEntry[]>([]);
+  /** Files of the collection the engine could not read, one line each (left on disk as they are). */
+  unreadable = $state.raw<string[]>([]);
   /** Whether the list was read at least once (before that, the count is unknown). */
   loaded = $state(false);
   /** The last thing that went wrong, named; cleared by the next success. */
@@ -39,6 +41,7 @@ export class MyDigitsState {
       const entries = list.digits.map((digit, i) => ({ ...digit, pixels: pixels.subarray(i * PIXELS, (i + 1) * PIXELS) }));
       // Newest first whatever order the engine keeps; ties keep its order.
       this.entries = entries.toSorted((a, b) => b.createdAt.localeCompare(a.createdAt));
+      this.unreadable = list.unreadable ?? [];
       this.loaded = true;
       this.error = null;
     } catch (err) {
