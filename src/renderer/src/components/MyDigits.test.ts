@@ -110,7 +110,7 @@ describe('MyDigits', () => {
     URL.revokeObjectURL = vi.fn();
     await userEvent.click(screen.getByTestId('export-digits'));
     expect(api.count('digits:export')).toBe(1);
-    expect(names).toEqual(['my-digits-images-idx3-ubyte', 'my-digits-labels-idx1-ubyte']);
+    expect(names).toEqual(['train-images-idx3-ubyte', 'train-labels-idx1-ubyte']);
   });
 
   it('Import takes the two files in either order, sends one request, reads the list again and says how many were added', async () => {

@@ -1,7 +1,10 @@
 // Files the window hands to the person: a download in browser mode, Electron's save dialog in the app.
 
-/** File names of an exported collection, as the README documents them (MNIST's own naming). */
-export const MY_DIGITS_FILES = { images: 'my-digits-images-idx3-ubyte', labels: 'my-digits-labels-idx1-ubyte' } as const;
+/**
+ * File names of an exported collection: MNIST's training pair, the names the engine writes for File › Export My
+ * Digits… and reads with `--data DIR` (its PAIR_FILES), so that the two downloads in one folder are that folder.
+ */
+export const MY_DIGITS_FILES = { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' } as const;
 
 /** Offer `bytes` as a file called `name`. */
 export function download(name: string, bytes: Uint8Array): void {

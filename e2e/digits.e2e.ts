@@ -1,0 +1,155 @@
+// My digits end to end, in browser mode with the real engine: save a drawing with its label, find it under My
+// digits, relabel it, delete it; import an IDX pair, fine-tune a short run and read the before/after table;
+// and a dot or a scribble reads as unsure instead of as a confident digit.
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { StudioApi } from '../src/shared/contract.ts';
+import { ARTIFACTS, expect, test } from './fixtures';
+
+async function go(page: Page, place: 'Dataset' | 'Training' | 'Draw' | 'Model') {
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: place }).click();
+}
+
+async function padBox(page: Page) {
+  return (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
+}
+
+/** A vertical bar down the middle of the pad: the bundled model reads it as a 1. */
+async function drawOne(page: Page) {
+  const box = await padBox(page);
+  await page.mouse.move(box.x + 200, box.y + 60);
+  await page.mouse.down();
+  for (let y = 80; y <= 340; y += 20) await page.mouse.move(box.x + 199, box.y + y, { steps: 2 });
+  await page.mouse.up();
+}
+
+async function shoot(page: Page, name: string) {
+  for (const [width, height] of [
+    [1280, 800],
+    [800, 600],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('draw, save as a label, see it under My digits, relabel it, delete it', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Draw');
+  const draw = page.getByRole('region', { name: 'Draw' });
+  await drawOne(page);
+  await expect(page.getByTestId('predicted-label')).toHaveText('1');
+  // The predicted digit is the highlighted one; saving it as 1 takes one click.
+  await expect(draw.getByRole('button', { name: 'Save as 1 (predicted)' })).toBeEnabled();
+  await shoot(page, 'draw-save');
+  await draw.getByRole('button', { name: 'Save as 1 (predicted)' }).click();
+  await expect(page.getByTestId('save-status')).toHaveText(/Saved as 1 to My digits\./);
+  // Saved and cleared, ready for the next digit; the keys 0–9 save too.
+  await expect(page.getByTestId('clear')).toBeDisabled();
+  await drawOne(page);
+  await expect(page.getByTestId('predicted-label')).toHaveText('1');
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('save-status')).toHaveText(/Saved as 4 to My digits\./);
+  await page.getByTestId('save-status').getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('save-status')).toHaveText(/Removed the 4 just saved from My digits\./);
+  await shoot(page, 'draw-saved');
+
+  await go(page, 'Dataset');
+  const dataset = page.getByRole('region', { name: 'Dataset' });
+  await dataset.getByTestId('source-mine').click();
+  const tiles = dataset.getByTestId('my-digit');
+  await expect(tiles).toHaveCount(1);
+  await expect(tiles.first()).toHaveAttribute('data-label', '1');
+  await shoot(page, 'my-digits');
+
+  // Relabel from the keyboard-usable select: the grid and the engine's collection agree.
+  await tiles.first().getByRole('combobox').selectOption('7');
+  await expect(tiles.first()).toHaveAttribute('data-label', '7');
+  const stored = await page.evaluate(async () => (await (window as unknown as { studio: StudioApi }).studio.invoke('digits:list')).digits);
+  expect(stored.map((d) => d.label)).toEqual([7]);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await tiles
+    .first()
+    .getByRole('button', { name: /^Delete the 7/ })
+    .click();
+  await expect(tiles).toHaveCount(0);
+  await expect(dataset.getByTestId('my-digits-empty')).toContainText('In the Draw place, draw a digit');
+  await shoot(page, 'my-digits-empty');
+});
+
+/** An IDX pair of `count` MNIST test digits, read from the engine, as the two files an export writes. */
+async function idxPairOfTestDigits(page: Page, count: number) {
+  const { labels, pixels } = await page.evaluate(async (n) => {
+    const studio = (window as unknown as { studio: StudioApi }).studio;
+    return studio.invoke('dataset:samples', { split: 'test', indices: Array.from({ length: n }, (_, i) => i) });
+  }, count);
+  const images = Buffer.alloc(16 + count * 784);
+  [2051, count, 28, 28].forEach((value, i) => images.writeUInt32BE(value, 4 * i));
+  Buffer.from(pixels, 'base64').copy(images, 16);
+  const labelFile = Buffer.alloc(8 + count);
+  [2049, count].forEach((value, i) => labelFile.writeUInt32BE(value, 4 * i));
+  Buffer.from(labels).copy(labelFile, 8);
+  return [
+    { name: 'train-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: labelFile },
+    { name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: images },
+  ];
+}
+
+test('import an IDX pair, fine-tune a short run on it, and read accuracy before and after', async ({ page }) => {
+  test.setTimeout(900_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Training');
+  const training = page.getByRole('region', { name: 'Training' });
+  await expect(training.getByTestId('finetune-why')).toContainText('Fine-tuning needs at least 10 of my digits; you have 0.');
+  await expect(training.getByTestId('finetune-start')).toBeDisabled();
+
+  await go(page, 'Dataset');
+  const dataset = page.getByRole('region', { name: 'Dataset' });
+  await dataset.getByTestId('source-mine').click();
+  await dataset.getByTestId('import-digits').setInputFiles(await idxPairOfTestDigits(page, 24));
+  await expect(dataset.getByTestId('digits-status')).toHaveText('Imported 24 digits into My digits.');
+  await expect(dataset.getByTestId('my-digit')).toHaveCount(24);
+  await shoot(page, 'my-digits-imported');
+
+  await go(page, 'Training');
+  const panel = training.getByTestId('finetune');
+  await expect(panel).toContainText('24 of my digits');
+  await panel.getByRole('spinbutton', { name: 'Fine-tune epochs' }).fill('1');
+  await expect(training.getByTestId('finetune-start')).toBeEnabled();
+  await training.getByTestId('finetune-start').click();
+  await expect(training.getByTestId('stop')).toBeVisible();
+  const table = training.getByTestId('finetune-table');
+  await expect(table).toBeVisible({ timeout: 800_000 });
+  await expect(table.locator('tr[data-row="mine"] td')).toHaveText([/^\d+\.\d\d%$/, /^\d+\.\d\d%$/, /^[+−]\d+\.\d\d pt$/]);
+  await expect(table.locator('tr[data-row="mnist"] td')).toHaveText([/^\d+\.\d\d%$/, /^\d+\.\d\d%$/, /^[+−]\d+\.\d\d pt$/]);
+  // The run is listed as a fine-tune run.
+  const runId = await table.getAttribute('data-run');
+  await expect(training.locator(`tr[data-run="${runId}"]`).getByTestId('finetune-run')).toHaveText('fine-tune');
+  await table.scrollIntoViewIfNeeded();
+  await shoot(page, 'finetune');
+});
+
+test('a dot or a scribble reads as unsure, not as a confident digit', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Draw');
+  const box = await padBox(page);
+  // A dot: one click.
+  await page.mouse.click(box.x + 120, box.y + 150);
+  await expect(page.getByTestId('unsure')).toContainText('Not sure');
+  await expect(page.getByTestId('predicted-label')).toHaveText('?');
+  await expect(page.getByTestId('probabilities')).toHaveAttribute('data-unsure', 'true');
+  await shoot(page, 'draw-unsure-dot');
+
+  // A scribble: one stroke zig-zagging over the whole pad.
+  await page.getByTestId('clear').click();
+  await page.mouse.move(box.x + 40, box.y + 40);
+  await page.mouse.down();
+  for (let k = 0; k < 14; k++) await page.mouse.move(box.x + (k % 2 ? 360 : 40), box.y + 40 + k * 24, { steps: 4 });
+  for (let k = 0; k < 14; k++) await page.mouse.move(box.x + 40 + k * 24, box.y + (k % 2 ? 360 : 40), { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('unsure')).toContainText('Not sure');
+  await expect(page.getByTestId('predicted-label')).toHaveText('?');
+  await shoot(page, 'draw-unsure-scribble');
+});
