@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { readUserText } from '../engine/errors.ts';
 import { checkSpec, defaultSpec, describeIssues, type ModelSpec } from '../shared/spec.ts';
+import { defaultAugment, type AugmentSpec } from '../shared/augment.ts';
 import { UsageError } from './errors.ts';
 
 /** A spec file: any part of a spec, as one JSON object (its fields are checked once merged). */
@@ -68,9 +69,33 @@ export async function specFrom(values: Options): Promise<ModelSpec> {
     activation: values.activation,
   };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) base[key] = value;
+  const augment = augmentFrom(values, base.augment);
+  if (augment) base.augment = augment;
   const check = checkSpec(base);
   if (!check.ok) throw new UsageError(`invalid model spec: ${describeIssues(check.issues).replace(/\n/g, '; ')}`);
   return check.spec;
+}
+
+const RANGES = ['shift', 'rotation', 'scale', 'shear', 'thickness', 'elastic'] as const satisfies (keyof AugmentSpec)[];
+
+/** The augmentation options: --augment (the studio's default ranges) and one --augment-<range> X per range. */
+export const AUGMENT_OPTIONS = {
+  augment: { type: 'boolean' },
+  ...(Object.fromEntries(RANGES.map((r) => [`augment-${r}`, { type: 'string' }])) as Record<
+    `augment-${(typeof RANGES)[number]}`,
+    { type: 'string' }
+  >),
+} as const;
+
+/**
+ * The augmentation the options ask for, over the spec file's (`base`): --augment turns it on with the
+ * studio's defaults unless the file has ranges; each --augment-<range> sets one range (and turns it on).
+ */
+function augmentFrom(values: Options, base: unknown): Record<string, unknown> | undefined {
+  const ranges = RANGES.map((r) => [r, number(`augment-${r}`, values[`augment-${r}`])] as const).filter(([, v]) => v !== undefined);
+  if (!values.augment && ranges.length === 0) return undefined;
+  const start = typeof base === 'object' && base !== null ? (base as Record<string, unknown>) : defaultAugment();
+  return { ...start, ...Object.fromEntries(ranges) };
 }
 
 /** A positive whole-number limit such as --train-limit. */

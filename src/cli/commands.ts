@@ -1,6 +1,6 @@
 // `summary`, `evaluate`, `predict`, `export` and `bench`.
 import { initBackend } from '../engine/runtime/backend.ts';
-import { benchTraining } from '../engine/training/bench.ts';
+import { benchAugment, benchTraining } from '../engine/training/bench.ts';
 import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
 import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
@@ -106,11 +106,33 @@ export async function predictCommand(argv: string[]): Promise<void> {
 }
 
 export async function benchCommand(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { batches: { type: 'string' }, json: { type: 'boolean' } } as const);
+  const { values } = parse(argv, {
+    batches: { type: 'string' },
+    warmup: { type: 'string' },
+    augment: { type: 'boolean' },
+    json: { type: 'boolean' },
+  } as const);
   const batches = number('batches', values.batches, { integer: true }) ?? 100;
   if (batches < 1) throw new UsageError('--batches: must be at least 1');
+  const warmup = number('warmup', values.warmup, { integer: true }) ?? 20;
+  if (warmup < 1) throw new UsageError('--warmup: must be at least 1');
   const spec = await specFrom({});
-  const result = await benchTraining(await loadDataset(), spec, { batches });
+  if (values.augment) {
+    const result = await benchAugment(await loadDataset(), spec, { batches, warmup });
+    if (values.json) {
+      console.log(JSON.stringify(result));
+      return;
+    }
+    console.log(`backend: ${result.without.backend} (${result.without.threads} thread${result.without.threads > 1 ? 's' : ''})`);
+    console.log(
+      `default LeNet-5, batch ${result.without.batchSize}, ${batches} batches after warm-up, augmentation ${JSON.stringify(result.augment)}`,
+    );
+    console.log(`without augmentation: ${result.without.samplesPerSecond.toFixed(0)} samples/s`);
+    console.log(`with augmentation:    ${result.with.samplesPerSecond.toFixed(0)} samples/s`);
+    console.log(`ratio: ${(result.ratio * 100).toFixed(1)}% (${((1 - result.ratio) * 100).toFixed(1)}% slower)`);
+    return;
+  }
+  const result = await benchTraining(await loadDataset(), spec, { batches, warmup });
   if (values.json) {
     console.log(JSON.stringify(result));
     return;

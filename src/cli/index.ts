@@ -17,10 +17,13 @@ const USAGE = `usage: npm run cli -- <command> [options]
   summary  [--spec FILE] [--json]
   train    [--data DIR] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
+           [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
+           [--augment-thickness PX] [--augment-elastic PX]
+           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
-  bench    [--batches N] [--json]`;
+  bench    [--batches N] [--warmup N] [--augment] [--json]`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -9,7 +9,7 @@ import { defaultRunsRoot, RunStore } from '../engine/store/runs.ts';
 import { summarize } from '../shared/summary.ts';
 import { startTraining } from '../engine/training/trainer.ts';
 import type { BundledManifest } from '../engine/model/bundled.ts';
-import { limit, parse, specFrom } from './args.ts';
+import { AUGMENT_OPTIONS, limit, parse, specFrom } from './args.ts';
 import { bar, epochLine } from './keras-log.ts';
 import { prepareOutputFolder } from './folders.ts';
 
@@ -27,6 +27,7 @@ const OPTIONS = {
   out: { type: 'string' },
   export: { type: 'string' },
   json: { type: 'boolean' },
+  ...AUGMENT_OPTIONS,
 } as const;
 
 export async function trainCommand(argv: string[]): Promise<void> {

@@ -27,6 +27,7 @@ import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
 import { DigitStore, listEntry } from './store/digits.ts';
+import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
@@ -265,7 +266,10 @@ export class Studio {
     'digits:delete': async ({ id }) => ({ deleted: await this.digits.remove(id) }),
     'digits:export': async () => toIdxPair(await this.collection()),
     'digits:import': async (pair) => ({ added: await this.digits.append(fromIdxPair(pair)) }),
-    'training:augmentPreview': notYet('training:augmentPreview'),
+    'training:augmentPreview': async ({ augment, seed, count }) => {
+      const preview = augmentPreview(this.dataset.train, augment, seed, count);
+      return { ...preview, pixels: base64(preview.pixels) };
+    },
     'training:finetune': notYet('training:finetune'),
   };
 

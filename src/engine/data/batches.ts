@@ -1,6 +1,7 @@
 // Turns byte images into float tensors, and orders samples with a seeded shuffle.
 import { tf } from '../runtime/backend.ts';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS, type Split } from './dataset.ts';
+import type { Augmenter } from './augment.ts';
 
 /** mulberry32: a small, fast, seedable PRNG so that the same seed gives the same run. */
 export function rng(seed: number): () => number {
@@ -31,15 +32,22 @@ export interface Batch {
   labels: Uint8Array;
 }
 
-/** The samples `indices` of a split as x in [0,1] of shape [n,28,28,1] and one-hot y. */
-export function makeBatch(split: Split, indices: ArrayLike<number>): Batch {
+/** Augmentation of one batch: each sample drawn from (the augmenter's seed, `epoch`, its index). */
+export interface BatchAugment {
+  augmenter: Augmenter;
+  epoch: number;
+}
+
+/** The samples `indices` of a split as x in [0,1] of shape [n,28,28,1] and one-hot y, augmented if asked. */
+export function makeBatch(split: Split, indices: ArrayLike<number>, augment?: BatchAugment): Batch {
   const n = indices.length;
   const x = new Float32Array(n * PIXELS);
   const labels = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const i = indices[k];
     const src = split.pixels.subarray(i * PIXELS, (i + 1) * PIXELS);
-    for (let p = 0; p < PIXELS; p++) x[k * PIXELS + p] = src[p] / 255;
+    if (augment) augment.augmenter.augment(src, augment.epoch, i, x, k * PIXELS);
+    else for (let p = 0; p < PIXELS; p++) x[k * PIXELS + p] = src[p] / 255;
     labels[k] = split.labels[i];
   }
   const y = new Float32Array(n * NUM_CLASSES);

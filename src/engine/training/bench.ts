@@ -6,6 +6,7 @@ import { SPLIT_COUNTS } from '../../shared/mnist.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
 import { trainingThreads } from './step/stepper.ts';
 import { train } from './train.ts';
+import { defaultAugment } from '../../shared/augment.ts';
 
 export interface BenchResult {
   backend: BackendName;
@@ -18,6 +19,14 @@ export interface BenchResult {
 }
 
 const EPOCH_SAMPLES = SPLIT_COUNTS.train;
+
+/** Throughput without and with augmentation (the spec's ranges, or the studio's defaults), and their ratio. */
+export async function benchAugment(dataset: Dataset, spec: ModelSpec, options: { warmup?: number; batches?: number } = {}) {
+  const without = await benchTraining(dataset, { ...spec, augment: undefined }, options);
+  const augment = spec.augment ?? defaultAugment();
+  const withAugment = await benchTraining(dataset, { ...spec, augment }, options);
+  return { without, with: withAugment, augment, ratio: withAugment.samplesPerSecond / without.samplesPerSecond };
+}
 
 /** Time `batches` batches after `warmup` batches (excluded: compilation, first allocations). */
 export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup = 20, batches = 100 } = {}): Promise<BenchResult> {
@@ -32,7 +41,7 @@ export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup 
     model,
     optimizer,
     { train: limitSplit(dataset.train, samples), test: limitSplit(dataset.test, 1) },
-    { batchSize: spec.batchSize, epochs: 1, seed: spec.seed },
+    { batchSize: spec.batchSize, epochs: 1, seed: spec.seed, augment: spec.augment },
     {
       onBatchEnd: (p) => {
         if (p.batch === warmup) startedAt = performance.now();

@@ -40,7 +40,7 @@ async function run(): Promise<void> {
       model,
       optimizer,
       data,
-      { batchSize: job.spec.batchSize, epochs: job.spec.epochs, seed: job.spec.seed, initialEpoch: record.epochsDone },
+      { batchSize: job.spec.batchSize, epochs: job.spec.epochs, seed: job.spec.seed, initialEpoch: record.epochsDone, augment: job.spec.augment },
       {
         signal: {
           get aborted() {

@@ -6,6 +6,7 @@ import { EtaEstimator } from './eta.ts';
 import type { Split } from '../data/dataset.ts';
 import { evaluate } from '../model/evaluate.ts';
 import type { BatchProgress, EpochMetrics } from '../../shared/types.ts';
+import type { AugmentSpec } from '../../shared/augment.ts';
 
 export type { BatchProgress, EpochMetrics };
 
@@ -20,6 +21,8 @@ export interface TrainConfig {
   seed: number;
   /** Epochs already done (when resuming); training goes on from the next one. */
   initialEpoch?: number;
+  /** Augment every training sample on the fly with these ranges (absent: off, the batches are the data as it is). */
+  augment?: AugmentSpec;
 }
 
 export interface TrainHooks {
@@ -44,7 +47,8 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
-  const stepper = createStepper(model, optimizer, data.train);
+  const augment = config.augment ? { spec: config.augment, seed: config.seed } : undefined;
+  const stepper = createStepper(model, optimizer, data.train, undefined, augment);
   try {
     return await runEpochs(stepper, model, data, config, hooks);
   } finally {
@@ -76,7 +80,7 @@ export async function runEpochs(
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
       const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
-      const [loss, correct] = await stepper.step(indices);
+      const [loss, correct] = await stepper.step(indices, epoch);
       lossSum += loss * indices.length;
       correctSum += correct;
       seen += indices.length;

@@ -1,7 +1,7 @@
 // The one definition of a training step's maths, shared by the in-process step and every replica:
 // forward on a batch, mean cross-entropy, gradients of the trainable weights.
 import { tf } from '../../runtime/backend.ts';
-import { crossEntropy, makeBatch } from '../../data/batches.ts';
+import { type BatchAugment, crossEntropy, makeBatch } from '../../data/batches.ts';
 import type { Split } from '../../data/dataset.ts';
 
 export interface ShareGradients {
@@ -16,9 +16,9 @@ export interface ShareGradients {
 /** The variables a step updates, in a fixed order. */
 export const trainableVariables = (model: tf.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable);
 
-/** Gradients of the mean loss on `indices` of `split` (tensors the caller disposes). */
-export function shareGradients(model: tf.LayersModel, split: Split, indices: ArrayLike<number>): ShareGradients {
-  const batch = makeBatch(split, indices);
+/** Gradients of the mean loss on `indices` of `split`, augmented if asked (tensors the caller disposes). */
+export function shareGradients(model: tf.LayersModel, split: Split, indices: ArrayLike<number>, augment?: BatchAugment): ShareGradients {
+  const batch = makeBatch(split, indices, augment);
   const variables = trainableVariables(model);
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads((): tf.Scalar => {

@@ -8,11 +8,14 @@ import { tf } from '../../runtime/backend.ts';
 import type { Split } from '../../data/dataset.ts';
 import { onWorkerFailure, spawnWorker } from '../../runtime/workers.ts';
 import { flatten, type ShareGradients, shareGradients, trainableVariables, unflatten } from './gradients.ts';
-import type { ReplicaInput, ReplicaReply, ReplicaRequest } from './replica-messages.ts';
+import type { Augmentation, ReplicaInput, ReplicaReply, ReplicaRequest } from './replica-messages.ts';
+import { Augmenter } from '../../data/augment.ts';
+
+export type { Augmentation };
 
 export interface Stepper {
-  /** One optimizer step on `indices`; returns [mean loss, correct count]. */
-  step(indices: Uint32Array): Promise<[number, number]>;
+  /** One optimizer step on `indices` (of 0-based `epoch`, which seeds augmentation); returns [mean loss, correct count]. */
+  step(indices: Uint32Array, epoch?: number): Promise<[number, number]>;
   dispose(): Promise<void>;
 }
 
@@ -59,12 +62,13 @@ function applyMean(optimizer: tf.Optimizer, variables: tf.Variable[], results: F
 }
 
 /** Single-thread step. */
-export function localStepper(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split): Stepper {
+export function localStepper(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split, augment?: Augmentation): Stepper {
   const variables = trainableVariables(model);
+  const augmenter = augment ? new Augmenter(augment.spec, augment.seed) : null;
   return {
     // The gradients stay tensors: no round trip through plain arrays (which native TensorFlow would pay too).
-    step: async (indices) => {
-      const { grads, loss, correct } = shareGradients(model, split, indices);
+    step: async (indices, epoch = 0) => {
+      const { grads, loss, correct } = shareGradients(model, split, indices, augmenter ? { augmenter, epoch } : undefined);
       applyAndFree(optimizer, variables, grads);
       return [loss, correct];
     },
@@ -114,22 +118,23 @@ class Replica {
 }
 
 /** Data-parallel step over `helpers` replica threads plus this one. */
-export function parallelStepper(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split, helpers: number): Stepper {
+export function parallelStepper(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split, helpers: number, augment?: Augmentation): Stepper {
   const variables = trainableVariables(model);
+  const augmenter = augment ? new Augmenter(augment.spec, augment.seed) : null;
   const shared = sharedSplit(split);
   const topology = JSON.stringify(model.toJSON(null, false));
   const replicas = Array.from(
     { length: helpers },
-    () => new Replica(spawnWorker('replica-worker', { topology, split: shared } satisfies ReplicaInput, import.meta.url)),
+    () => new Replica(spawnWorker('replica-worker', { topology, split: shared, augment } satisfies ReplicaInput, import.meta.url)),
   );
   return {
-    async step(indices) {
+    async step(indices, epoch = 0) {
       const [own, ...theirs] = shares(indices, helpers + 1);
       // Replicas start from this thread's current weights, so they never drift.
       const weights = flatten(variables);
       // A copy of just the share: a subarray would clone the whole epoch order with it.
-      const replies = theirs.map((share, i) => replicas[i].compute({ indices: share.slice(), weights }));
-      const mine = flatShare(shareGradients(model, split, own));
+      const replies = theirs.map((share, i) => replicas[i].compute({ indices: share.slice(), weights, epoch }));
+      const mine = flatShare(shareGradients(model, split, own, augmenter ? { augmenter, epoch } : undefined));
       const results = (await Promise.all(replies)).map((reply): FlatShare => {
         if ('error' in reply) throw new Error(`training replica failed: ${reply.error}`);
         return reply;
@@ -151,6 +156,12 @@ export function trainingThreads(backend: string): number {
 }
 
 /** The stepper for this backend and machine. */
-export function createStepper(model: tf.LayersModel, optimizer: tf.Optimizer, split: Split, threads = trainingThreads(tf.getBackend())): Stepper {
-  return threads > 1 ? parallelStepper(model, optimizer, split, threads - 1) : localStepper(model, optimizer, split);
+export function createStepper(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  split: Split,
+  threads = trainingThreads(tf.getBackend()),
+  augment?: Augmentation,
+): Stepper {
+  return threads > 1 ? parallelStepper(model, optimizer, split, threads - 1, augment) : localStepper(model, optimizer, split, augment);
 }
