@@ -1,8 +1,9 @@
 // My digits end to end, in browser mode with the real engine: save a drawing with its label, find it under My
 // digits, relabel it, delete it; import an IDX pair, fine-tune a short run and read the before/after table;
 // and a dot or a scribble reads as unsure instead of as a confident digit.
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { StudioApi } from '../src/shared/contract.ts';
 import { ARTIFACTS, expect, test } from './fixtures';
 
@@ -23,13 +24,16 @@ async function drawOne(page: Page) {
   await page.mouse.up();
 }
 
-async function shoot(page: Page, name: string) {
+/** Screenshots at 1280×800 and 800×600, with `focus` (if given) scrolled into view at each size; `doc` names the README's copy. */
+async function shoot(page: Page, name: string, focus?: Locator, doc?: string) {
   for (const [width, height] of [
     [1280, 800],
     [800, 600],
   ] as const) {
     await page.setViewportSize({ width, height });
+    await focus?.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}x${height}.png`) });
+    if (doc && width === 1280) copyFileSync(join(ARTIFACTS, `${name}-${width}x${height}.png`), join('docs', doc));
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -111,7 +115,7 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   await dataset.getByTestId('import-digits').setInputFiles(await idxPairOfTestDigits(page, 24));
   await expect(dataset.getByTestId('digits-status')).toHaveText('Imported 24 digits into My digits.');
   await expect(dataset.getByTestId('my-digit')).toHaveCount(24);
-  await shoot(page, 'my-digits-imported');
+  await shoot(page, 'my-digits-imported', undefined, 'my-digits.png');
 
   await go(page, 'Training');
   const panel = training.getByTestId('finetune');
@@ -127,8 +131,7 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   // The run is listed as a fine-tune run.
   const runId = await table.getAttribute('data-run');
   await expect(training.locator(`tr[data-run="${runId}"]`).getByTestId('finetune-run')).toHaveText('fine-tune');
-  await table.scrollIntoViewIfNeeded();
-  await shoot(page, 'finetune');
+  await shoot(page, 'finetune', table, 'finetune.png');
 });
 
 test('a dot or a scribble reads as unsure, not as a confident digit', async ({ page }) => {
@@ -152,4 +155,27 @@ test('a dot or a scribble reads as unsure, not as a confident digit', async ({ p
   await expect(page.getByTestId('unsure')).toContainText('Not sure');
   await expect(page.getByTestId('predicted-label')).toHaveText('?');
   await shoot(page, 'draw-unsure-scribble');
+});
+
+test('augmentation: the toggle, its ranges, and a preview of augmented training digits', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Training');
+  const training = page.getByRole('region', { name: 'Training' });
+  await training.getByRole('checkbox', { name: 'Augment training digits' }).check();
+  const preview = training.getByTestId('augment-preview');
+  await expect(preview).toHaveAttribute('data-count', '24');
+  await expect(preview.getByRole('listitem')).toHaveCount(24);
+  const seed = await preview.getAttribute('data-seed');
+  await training.getByRole('button', { name: 'Another batch' }).click();
+  await expect(preview).not.toHaveAttribute('data-seed', seed!);
+  await expect(preview).toHaveAttribute('data-count', '24');
+
+  // A range beyond its limit is named beside its field, and the preview keeps the last good batch.
+  const rotation = training.getByRole('spinbutton', { name: /^rotation/ });
+  await rotation.fill('90');
+  await expect(rotation).toHaveAttribute('aria-invalid', 'true');
+  await expect(training.getByText('must be at most 45°')).toBeVisible();
+  await rotation.fill('20');
+  await expect(rotation).not.toHaveAttribute('aria-invalid');
+  await shoot(page, 'augment-preview', preview);
 });
