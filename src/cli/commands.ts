@@ -81,6 +81,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
                 file,
                 label: prediction.label,
                 probabilities: prediction.probabilities,
+                confident: prediction.confident,
+                ...(prediction.confident ? {} : { reason: prediction.reason }),
                 ...(values.explain ? await insideOf(model, prediction.input) : {}),
               }
             : { file, label: null, error: 'no ink in the image' },
@@ -93,7 +95,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
         .map((p, d) => [d, p] as const)
         .sort((a, b) => b[1] - a[1])
         .slice(0, 3);
-      console.log(`${file}: ${prediction.label} (${top.map(([d, p]) => `${d}: ${(p * 100).toFixed(1)}%`).join(', ')})`);
+      const unsure = prediction.confident ? '' : ` — not confident: ${prediction.reason}`;
+      console.log(`${file}: ${prediction.label} (${top.map(([d, p]) => `${d}: ${(p * 100).toFixed(1)}%`).join(', ')})${unsure}`);
       if (values.explain) {
         const { layers, saliency } = await insideOf(model, prediction.input);
         for (const layer of layers)

@@ -197,8 +197,8 @@ export class Studio {
       indices.forEach((index, k) => pixels.set(data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), k * PIXELS));
       return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
     },
-    'model:predict': async ({ field }) => {
-      const { label, probabilities, confident, reason } = await predictField(this.model, field);
+    'model:predict': async ({ field, ink }) => {
+      const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
       return { label, probabilities, confident, reason };
     },
     'model:evaluate': async () => this.evaluateActive(),

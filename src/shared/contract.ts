@@ -9,6 +9,7 @@ import type { Evaluation, FilterImage, ModelExplanation } from './explain.ts';
 import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntry, type RunRecord } from './types.ts';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 import { AugmentSchema } from './augment.ts';
+import { InkSummarySchema } from './ink.ts';
 import { DIGIT_ID_PATTERN, DrawingSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
 
 export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
@@ -46,7 +47,11 @@ export const invokeSchemas = {
   }),
   'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
   'dataset:samples': z.object({ split: Split, indices: z.array(z.number().int().min(0)).max(1000) }),
-  'model:predict': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
+  'model:predict': z.object({
+    field: z.array(z.number().min(0).max(1)).length(PIXELS),
+    /** The drawing's ink summary (shared/ink.ts), so that a dot or a tiny tick is called too little ink. */
+    ink: InkSummarySchema.optional(),
+  }),
   'model:evaluate': z.undefined(),
   'model:explain': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
   'model:filters': z.undefined(),

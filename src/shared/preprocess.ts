@@ -61,14 +61,15 @@ export function inkOf(image: RawImage): Float32Array {
   return ink;
 }
 
-interface Box {
+/** An ink bounding box in pixels. */
+export interface Box {
   left: number;
   top: number;
   width: number;
   height: number;
 }
 
-function inkBox(ink: Float32Array, width: number, height: number): Box | null {
+export function inkBox(ink: Float32Array, width: number, height: number): Box | null {
   let left = width;
   let right = -1;
   let top = height;

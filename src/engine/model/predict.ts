@@ -4,6 +4,10 @@ import { IMAGE_SIZE, PIXELS } from '../data/dataset.ts';
 import { UserError } from '../errors.ts';
 import type { Prediction } from '../../shared/contract.ts';
 import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
+import { inkSummary, type InkSummary } from '../../shared/ink.ts';
+import { judgeConfidence } from './confidence.ts';
+
+export { judgeConfidence, SURE_PROBABILITY } from './confidence.ts';
 
 /** The contract's prediction, with the 784 values (0–1) the model saw. */
 export interface FieldPrediction extends Prediction {
@@ -11,27 +15,17 @@ export interface FieldPrediction extends Prediction {
 }
 
 /** Probabilities for one 28×28 field of values in [0, 1]. */
-export async function predictField(model: tf.LayersModel, field: ArrayLike<number>): Promise<FieldPrediction> {
+export async function predictField(model: tf.LayersModel, field: ArrayLike<number>, ink?: InkSummary): Promise<FieldPrediction> {
   if (field.length !== PIXELS) throw new UserError(`expected ${PIXELS} values (28×28), got ${field.length}`);
   const probs = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(field), [1, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor);
   const probabilities = Array.from(await probs.data());
   probs.dispose();
   const label = probabilities.indexOf(Math.max(...probabilities));
-  return { label, probabilities, ...judgeConfidence(probabilities), input: Array.from(field) };
-}
-
-/** The least top probability the studio calls sure. */
-export const SURE_PROBABILITY = 0.6;
-
-/** Whether a prediction is sure enough to state as a digit, and if not, why. */
-export function judgeConfidence(probabilities: readonly number[]): Pick<Prediction, 'confident' | 'reason'> {
-  const top = Math.max(...probabilities);
-  if (top < SURE_PROBABILITY) return { confident: false, reason: `unsure: its best guess has only ${Math.round(top * 100)}%` };
-  return { confident: true };
+  return { label, probabilities, ...judgeConfidence(probabilities, field, ink), input: Array.from(field) };
 }
 
 /** Predict a drawing; null when the drawing has no ink. */
 export async function predictDrawing(model: tf.LayersModel, image: RawImage): Promise<FieldPrediction | null> {
   const field = preprocessDrawing(image);
-  return field ? predictField(model, field) : null;
+  return field ? predictField(model, field, inkSummary(image) ?? undefined) : null;
 }
