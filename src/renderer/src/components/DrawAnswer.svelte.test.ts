@@ -1,5 +1,5 @@
 // Honest confidence: an unsure prediction states no digit, says why, and greys the bars.
-import { render, screen } from '@testing-library/svelte';
+import { render, screen, waitFor } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../../shared/preprocess';
@@ -54,6 +54,14 @@ describe('DrawAnswer', () => {
     const probabilities = Array.from({ length: 10 }, () => 0.1);
     const { stop } = await answered({ label: 0, probabilities, confident: false, reason: 'unsure: its best guess has only 10%' });
     expect(screen.getByTestId('unsure').textContent).toBe('Not sure: its best guess has only 10%');
+    stop();
+  });
+
+  it("the drawing's ink summary goes with its field, and again when the model changes", async () => {
+    const { api, stop } = await answered(sureOf(1));
+    api.emit('model:changed', { id: 'run-1', label: 'run 1', testAccuracy: 0.9 });
+    await waitFor(() => expect(api.count('model:predict')).toBe(2));
+    for (const payload of api.payloads['model:predict']!) expect((payload as { ink?: unknown }).ink).toEqual({ extent: 0.6 });
     stop();
   });
 });

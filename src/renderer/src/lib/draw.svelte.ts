@@ -3,6 +3,7 @@
 // active model asks again for the drawing on screen.
 import { tick } from 'svelte';
 import { preprocessDrawing, type RawImage } from '../../../shared/preprocess';
+import { inkSummary, type InkSummary } from '../../../shared/ink';
 import { Latest } from './latest';
 import type { StudioState } from './studio.svelte';
 
@@ -22,10 +23,12 @@ export class DrawState {
   predictions = $state(0);
   readonly dispose: () => void;
   #latest = new Latest();
+  /** How large the drawing on screen is on its canvas: the engine calls a dot too little ink from it. */
+  #ink: InkSummary | undefined;
 
   constructor(private readonly studio: StudioState) {
     this.dispose = studio.api.on('model:changed', () => {
-      if (this.field) void this.#ask(this.field, null);
+      if (this.field) void this.#ask(this.field, this.#ink, null);
     });
   }
 
@@ -42,15 +45,16 @@ export class DrawState {
       this.problem = null;
       return;
     }
-    await this.#ask(field, endedAt);
+    await this.#ask(field, inkSummary(image) ?? undefined, endedAt);
   }
 
-  async #ask(field: Float32Array, endedAt: number | null): Promise<void> {
+  async #ask(field: Float32Array, ink: InkSummary | undefined, endedAt: number | null): Promise<void> {
     const ticket = this.#latest.next();
     try {
-      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field) });
+      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field), ink });
       if (!this.#latest.isCurrent(ticket)) return;
       this.field = field;
+      this.#ink = ink;
       this.probabilities = result.probabilities;
       this.confident = result.confident;
       this.reason = result.confident ? null : (result.reason ?? 'the model is unsure');
@@ -63,6 +67,7 @@ export class DrawState {
     } catch (err) {
       if (!this.#latest.isCurrent(ticket)) return;
       this.field = field;
+      this.#ink = ink;
       this.probabilities = null;
       this.problem = this.studio.disconnected
         ? 'The connection to the studio is lost: no predictions until it is back.'
