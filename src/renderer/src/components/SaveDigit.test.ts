@@ -109,4 +109,12 @@ describe('SaveDigit', () => {
     await screen.findByText('Saved as 7 to My digits.');
     expect(api.count('digits:list')).toBe(2);
   });
+
+  it('when the model is unsure no digit is highlighted, and saving still works', async () => {
+    const { api } = setUp({ predicted: null });
+    expect(screen.getAllByRole('button', { name: /^Save as \d$/ })).toHaveLength(10);
+    expect(document.querySelectorAll('button.predicted')).toHaveLength(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Save as 2' }));
+    expect(api.count('digits:save')).toBe(1);
+  });
 });
