@@ -3,10 +3,12 @@ import { explainFsError, UserError } from '../engine/errors.ts';
 import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
+import { finetuneCommand } from './finetune.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   summary: summaryCommand,
   train: trainCommand,
+  finetune: finetuneCommand,
   evaluate: evaluateCommand,
   predict: predictCommand,
   export: exportCommand,
@@ -20,6 +22,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
            [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
            [--augment-thickness PX] [--augment-elastic PX]
            (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
+  finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
+           [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
+           (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]

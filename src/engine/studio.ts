@@ -31,6 +31,7 @@ import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent } from './training/training-messages.ts';
 
@@ -270,7 +271,7 @@ export class Studio {
       const preview = augmentPreview(this.dataset.train, augment, seed, count);
       return { ...preview, pixels: base64(preview.pixels) };
     },
-    'training:finetune': notYet('training:finetune'),
+    'training:finetune': async (request) => this.startFinetune(request),
   };
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
@@ -303,6 +304,39 @@ export class Studio {
   async importModel(dir: string): Promise<ActiveModel> {
     const run = await importModelFolder(this.store, dir, this.backend);
     return this.activate(run.id);
+  }
+
+  /** Start a fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts). */
+  private async startFinetune({
+    epochs,
+    learningRate,
+    heldOut,
+    trainLimit,
+    testLimit,
+  }: InvokeInput<'training:finetune'>): Promise<{ runId: string }> {
+    const collection = await this.digits.split();
+    checkEnoughDigits(collection.count);
+    const base = this.active.id === 'bundled' ? defaultSpec() : (await this.store.read(this.active.id)).spec;
+    const spec = { ...base, epochs, learningRate };
+    const { train, heldOut: held } = holdOut(collection, heldOut, spec.seed);
+    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held };
+    if (this.training) throw new UserError('a training run is already in progress; stop it first');
+    const status: TrainingStatus = { runId: null, running: true, spec, progress: null, batches: [], epochs: [] };
+    const starting = new Promise<string>((resolve, reject) => {
+      const handle = startTraining({ spec, trainLimit, testLimit, runsRoot: this.store.root, finetune }, (event) => {
+        this.onTraining(event);
+        if (event.type === 'started') resolve(event.run.id);
+        if (event.type === 'error') reject(new UserError(event.message));
+      });
+      this.training = { handle, status };
+      handle.done
+        .catch(() => undefined)
+        .finally(() => {
+          this.lastStatus = { ...status, running: false };
+          this.training = null;
+        });
+    });
+    return { runId: await starting };
   }
 
   /** My digits as a split, newest first; refused when there are none. */

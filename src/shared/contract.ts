@@ -99,6 +99,8 @@ export const invokeSchemas = {
     learningRate: z.number().gt(0).max(1),
     /** The share of my digits held out to measure before and after. */
     heldOut: z.number().min(0.1).max(0.5),
+    /** MNIST replayed beside my digits (trainLimit: its first N training samples) and measured (testLimit). */
+    ...Limits,
   }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;

@@ -59,7 +59,8 @@ export interface FinetuneReport {
   trained: number;
   heldOut: number;
   before: { mine: number | null; mnist: number };
-  after: { mine: number | null; mnist: number };
+  /** Null until the run has trained all its epochs. */
+  after: { mine: number | null; mnist: number } | null;
 }
 
 /** The fewest of my digits a fine-tune run accepts: with fewer, the held-out share measures next to nothing. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ValidModelSpecSchema } from '../../shared/spec.ts';
 import { CHECKPOINT_PATTERN, type BatchProgress, type EpochMetrics, type RunRecord } from '../../shared/types.ts';
+import type { FinetuneReport } from '../../shared/digits.ts';
 
 // JSON writes NaN and Infinity (a diverged loss) as null; they read back as NaN rather than failing the record.
 const num = z.union([z.number(), z.nan(), z.null().transform(() => NaN)]);
@@ -36,6 +37,15 @@ export const MetricLineSchema = z.discriminatedUnion('event', [
 ]);
 export type MetricLine = z.infer<typeof MetricLineSchema>;
 
+const Accuracies = z.object({ mine: z.number().min(0).max(1).nullable(), mnist: z.number().min(0).max(1) });
+const FinetuneReportSchema = z.object({
+  from: z.string(),
+  trained: whole(0),
+  heldOut: whole(0),
+  before: Accuracies,
+  after: Accuracies.nullable(),
+}) satisfies z.ZodType<FinetuneReport, unknown>;
+
 /** run.json. */
 export const RunRecordSchema = z.object({
   // Informative only: the store takes a run's id from its folder's name, whatever the file says.
@@ -55,6 +65,7 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   pid: whole(1).optional(),
   interrupted: z.boolean().optional(),
+  finetune: FinetuneReportSchema.optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

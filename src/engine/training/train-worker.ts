@@ -3,7 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../runtime/backend.ts';
 import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
-import { readOptimizer } from '../model/model-io.ts';
+import { readModel, readOptimizer } from '../model/model-io.ts';
+import type { Split } from '../data/dataset.ts';
+import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train } from './train.ts';
@@ -18,19 +20,40 @@ const post = (event: TrainingEvent) => parentPort!.postMessage(event);
 
 async function run(): Promise<void> {
   const backend = await initBackend();
-  const dataset = await loadDataset(job.dataDir);
-  const data = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
   const store = new RunStore(job.runsRoot, fileOpsFromEnv());
+  const resumed = job.resumeId ? await store.read(job.resumeId) : null;
+  // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
+  const finetuning = job.finetune !== undefined || resumed?.finetune !== undefined;
+  const dataset = await loadDataset(finetuning ? undefined : job.dataDir);
+  let data = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
   const optimizer = createOptimizer(job.spec);
   let record: RunRecord;
   let model;
-  if (job.resumeId) {
-    record = { ...(await store.read(job.resumeId)), status: 'running', pid: process.pid, backend, interrupted: undefined, error: undefined };
+  if (resumed) {
+    record = { ...resumed, status: 'running', pid: process.pid, backend, interrupted: undefined, error: undefined };
     model = await store.loadModel(record.id);
     await readOptimizer(await store.checkpointDir(record.id), optimizer);
   } else {
     record = await store.create({ spec: job.spec, dataDir: dataset.dir, trainLimit: job.trainLimit, testLimit: job.testLimit, backend });
-    model = createModel(job.spec);
+    model = job.finetune ? await readModel(job.finetune.fromDir) : createModel(job.spec);
+  }
+  let orderOf: ((epoch: number) => Uint32Array) | undefined;
+  let heldOut: Split | null = null;
+  if (finetuning) {
+    const digits = job.finetune ?? (await readRunDigits(store.dir(record.id)));
+    heldOut = digits.heldOut;
+    if (job.finetune) {
+      const dataDir = await saveRunDigits(store.dir(record.id), job.finetune);
+      const before = await measure(model, heldOut, data.test);
+      record = {
+        ...record,
+        dataDir,
+        finetune: { from: job.finetune.fromLabel, trained: digits.mine.count, heldOut: heldOut.count, before, after: null },
+      };
+    }
+    const mixed = finetuneData(digits.mine, data.train, job.spec.batchSize, job.spec.seed);
+    data = { train: mixed.train, test: data.test };
+    orderOf = mixed.orderOf;
   }
   await store.writeRecord(record);
   post({ type: 'started', run: record });
@@ -40,7 +63,14 @@ async function run(): Promise<void> {
       model,
       optimizer,
       data,
-      { batchSize: job.spec.batchSize, epochs: job.spec.epochs, seed: job.spec.seed, initialEpoch: record.epochsDone, augment: job.spec.augment },
+      {
+        batchSize: job.spec.batchSize,
+        epochs: job.spec.epochs,
+        seed: job.spec.seed,
+        initialEpoch: record.epochsDone,
+        augment: job.spec.augment,
+        orderOf,
+      },
       {
         signal: {
           get aborted() {
@@ -64,6 +94,8 @@ async function run(): Promise<void> {
     // A stop mid-epoch keeps the weights of the last finished batch.
     if (result.stopped) record = await store.saveCheckpoint(record, model, optimizer);
     record = { ...record, status: result.stopped ? 'stopped' : 'done' };
+    if (!result.stopped && heldOut && record.finetune)
+      record = { ...record, finetune: { ...record.finetune, after: await measure(model, heldOut, data.test) } };
     await store.writeRecord(record);
     post({ type: 'done', run: record, stopped: result.stopped });
   } catch (err) {

@@ -23,6 +23,8 @@ export interface TrainConfig {
   initialEpoch?: number;
   /** Augment every training sample on the fly with these ranges (absent: off, the batches are the data as it is). */
   augment?: AugmentSpec;
+  /** The order of epoch `epoch`'s samples (indices into the training split); a seeded shuffle of all of them by default. */
+  orderOf?: (epoch: number) => Uint32Array;
 }
 
 export interface TrainHooks {
@@ -66,12 +68,13 @@ export async function runEpochs(
 ): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
   const { batchSize, epochs } = config;
-  const split = data.train;
-  const batches = Math.ceil(split.count / batchSize);
+  // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
+  const orderOf = config.orderOf ?? ((epoch: number) => shuffled(data.train.count, rng(config.seed * 1000 + epoch)));
   const eta = new EtaEstimator(data.test.count);
   for (let epoch = config.initialEpoch ?? 0; epoch < epochs; epoch++) {
-    // Each epoch's order depends only on (seed, epoch), so a resumed run sees the same data order.
-    const order = shuffled(split.count, rng(config.seed * 1000 + epoch));
+    const order = orderOf(epoch);
+    const samples = order.length;
+    const batches = Math.ceil(samples / batchSize);
     const began = performance.now();
     let lossSum = 0;
     let correctSum = 0;
@@ -79,7 +82,7 @@ export async function runEpochs(
     let batchStart = began;
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) return { epochsDone: epoch, stopped: true, history };
-      const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, split.count));
+      const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, samples));
       const [loss, correct] = await stepper.step(indices, epoch);
       lossSum += loss * indices.length;
       correctSum += correct;
@@ -98,7 +101,7 @@ export async function runEpochs(
         accuracy: correctSum / seen,
         samplesPerSecond,
         // This epoch's validation pass and every later epoch's training and validation are still to come.
-        etaSeconds: eta.remaining(split.count - seen + (epochs - epoch - 1) * split.count, epochs - epoch),
+        etaSeconds: eta.remaining(samples - seen + (epochs - epoch - 1) * samples, epochs - epoch),
       });
     }
     const seconds = (performance.now() - began) / 1000;

@@ -1,6 +1,7 @@
 // What the training worker and the thread that started it say to each other.
 import type { RunRecord } from '../store/runs.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
+import type { FinetuneJob } from './finetune.ts';
 import type { BatchProgress, EpochMetrics } from './train.ts';
 
 export interface TrainingJob {
@@ -12,6 +13,8 @@ export interface TrainingJob {
   runsRoot: string;
   /** Continue this run from its last checkpoint instead of starting a new one. */
   resumeId?: string;
+  /** Start a fine-tune run (MNIST plus these digits, from this model's weights) instead of a new model. */
+  finetune?: FinetuneJob;
 }
 
 export type TrainingEvent =
