@@ -142,7 +142,7 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   await training.getByTestId('finetune-start').click();
   await expect(training.getByTestId('stop')).toBeVisible();
   const table = training.getByTestId('finetune-table');
-  await expect(table).toBeVisible({ timeout: 800_000 });
+  await expect(table).toHaveAttribute('data-done', 'true', { timeout: 800_000 });
   await expect(table.locator('tr[data-row="mine"] td')).toHaveText([/^\d+\.\d\d%$/, /^\d+\.\d\d%$/, /^[+−]\d+\.\d\d pt$/]);
   await expect(table.locator('tr[data-row="mnist"] td')).toHaveText([/^\d+\.\d\d%$/, /^\d+\.\d\d%$/, /^[+−]\d+\.\d\d pt$/]);
   // The run is listed as a fine-tune run.

@@ -63,5 +63,5 @@ export interface FinetuneReport {
   after: { mine: number | null; mnist: number } | null;
 }
 
-/** The fewest of my digits a fine-tune run accepts: with fewer, the held-out share measures next to nothing. */
+/** The fewest of my digits a fine-tune run accepts: enough that every held-out share keeps some to measure on. */
 export const MIN_FINETUNE_DIGITS = 10;

@@ -145,8 +145,17 @@ describe('fine-tune on my digits', () => {
     expect(studio.runId).toBe('20261128-200000-abcd');
     expect(start.disabled).toBe(true);
 
+    // While it trains, the record has the before figures only.
+    const running = { ...finetuneRun(), status: 'running', epochsDone: 1, finetune: { ...report(), after: null } } as RunRecord;
+    runs = [running];
+    api.emit('training:epoch', { runId: running.id, metrics: running.last! });
+    const early = await screen.findByTestId('finetune-table');
+    await waitFor(() => expect(early.dataset.done).toBe('false'));
+    expect(Array.from(early.querySelectorAll('tr[data-row="mnist"] td'), (cell) => cell.textContent)).toEqual(['98.93%', '—', '—']);
+
     runs = [finetuneRun()];
     api.emit('training:done', { run: finetuneRun(), stopped: false });
+    await waitFor(() => expect(screen.getByTestId('finetune-table').dataset.done).toBe('true'));
     const table = await screen.findByTestId('finetune-table');
     const row = (key: string) => Array.from(table.querySelectorAll(`tr[data-row="${key}"] > *`), (cell) => cell.textContent);
     expect(row('mine')).toEqual(['My held-out digits (5)', '60.00%', '100.00%', '+40.00 pt']);
