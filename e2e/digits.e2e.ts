@@ -196,5 +196,12 @@ test('augmentation: the toggle, its ranges, and a preview of augmented training 
   await rotation.fill('20');
   await expect(rotation).not.toHaveAttribute('aria-invalid');
   await shoot(page, 'augment-preview', preview);
+  // At 800×600 the settings sit above the rest and scroll away with it, instead of covering what is below.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await preview.scrollIntoViewIfNeeded();
+  const settings = training.locator('.editor');
+  const [a, b] = [(await settings.boundingBox())!, (await preview.boundingBox())!];
+  expect(a.y + a.height <= b.y || b.y + b.height <= a.y, 'the settings cover the preview').toBe(true);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await expectAccessible(page, 'Training with augmentation and fine-tuning');
 });
