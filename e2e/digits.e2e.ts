@@ -134,8 +134,10 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   await shoot(page, 'my-digits-imported', undefined, 'my-digits.png');
   await expectAccessible(page, 'My digits');
 
-  await go(page, 'Training');
+  // My digits leads to the fine-tune panel, its first setting focused.
+  await dataset.getByTestId('go-finetune').click();
   const panel = training.getByTestId('finetune');
+  await expect(panel.getByRole('spinbutton', { name: 'Fine-tune epochs' })).toBeFocused();
   await expect(panel).toContainText('24 of my digits');
   await panel.getByRole('spinbutton', { name: 'Fine-tune epochs' }).fill('1');
   await expect(training.getByTestId('finetune-start')).toBeEnabled();

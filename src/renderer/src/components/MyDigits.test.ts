@@ -146,15 +146,17 @@ describe('MyDigits', () => {
 });
 
 describe('DatasetView with My digits', () => {
-  it('My digits is a third source beside train and test: choosing it reads the list once and shows it', async () => {
-    const { api } = setUp([digit(1, 4), digit(2, 7)]);
-    render(DatasetView, { studio: new StudioState(api) });
+  it('My digits is a third source beside train and test: choosing it reads the list once and shows it, with a way to fine-tune', async () => {
+    const { api, studio } = setUp([digit(1, 4), digit(2, 7)]);
+    render(DatasetView, { studio });
     const sources = screen.getByRole('group', { name: 'Split' });
     await userEvent.click(within(sources).getByRole('button', { name: /^My digits/ }));
     expect(api.count('digits:list')).toBe(1);
     await waitFor(() => expect(tiles()).toHaveLength(2));
     expect(within(sources).getByRole('button', { name: 'My digits (2)' }).getAttribute('aria-pressed')).toBe('true');
     expect(screen.queryByRole('group', { name: 'Label filter' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Fine-tune on these…' }));
+    expect(studio.place).toBe('training');
     await userEvent.click(within(sources).getByRole('button', { name: /^Test/ }));
     expect(screen.queryByTestId('my-digits')).toBeNull();
   });
