@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +28,29 @@ beforeAll(async () => {
 
 describe('finetune on the command line', () => {
   it('fine-tunes on MNIST plus the folder and prints the before/after table', () => {
-    const result = cli('finetune', '--data', mine, '--epochs', '1', '--train-limit', '400', '--test-limit', '200', '--out', tmp('runs-'));
+    const exported = join(tmp('export-'), 'model');
+    const result = cli(
+      'finetune',
+      '--data',
+      mine,
+      '--epochs',
+      '1',
+      '--train-limit',
+      '400',
+      '--test-limit',
+      '200',
+      '--out',
+      tmp('runs-'),
+      '--export',
+      exported,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('plus 20 digits of');
     expect(result.stdout).toMatch(/before\s+after/);
     expect(result.stdout).toMatch(/my held-out digits \(10\)\s+\d+\.\d\d%\s+\d+\.\d\d%/);
     expect(result.stdout).toMatch(/MNIST test\s+\d+\.\d\d%\s+\d+\.\d\d%/);
+    expect(readdirSync(exported).sort()).toEqual(['manifest.json', 'model.json', 'weights.bin']);
   });
 
   it('names what is missing: the folder, or enough digits', () => {
