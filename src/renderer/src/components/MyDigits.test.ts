@@ -19,7 +19,7 @@ const digit = (n: number, label: number): MyDigit => ({ id: `d-00000000000${n}`,
 function setUp(digits: MyDigit[], answer = true) {
   const api = fakeEngine();
   let held = [...digits];
-  api.handle('digits:list', () => ({ digits: held, pixels: btoa(String.fromCharCode(...new Uint8Array(held.length * PIXELS))) }));
+  api.handle('digits:list', () => ({ digits: held, pixels: Buffer.alloc(held.length * PIXELS).toString('base64') }));
   api.handle('digits:relabel', (payload) => {
     const { id, label } = payload as { id: string; label: number };
     return { ...held.find((d) => d.id === id)!, label };
@@ -48,6 +48,18 @@ describe('MyDigits', () => {
     expect(tiles().map((t) => t.dataset.id)).toEqual(['d-000000000003', 'd-000000000002', 'd-000000000001']);
     expect(tiles().map((t) => (within(t).getByRole('combobox') as HTMLSelectElement).value)).toEqual(['7', '0', '4']);
     expect(screen.getByRole('heading').textContent).toContain('(3, newest first)');
+  });
+
+  it('a large collection is drawn a page of tiles at a time', async () => {
+    await shown(
+      Array.from({ length: 500 }, (_, i) => ({ id: `d-${String(i).padStart(12, '0')}`, label: i % 10, createdAt: '2026-11-28T19:00:00Z' })),
+    );
+    expect(tiles()).toHaveLength(240);
+    await userEvent.click(screen.getByRole('button', { name: 'Show 240 more (of 500)' }));
+    expect(tiles()).toHaveLength(480);
+    await userEvent.click(screen.getByRole('button', { name: 'Show 20 more (of 500)' }));
+    expect(tiles()).toHaveLength(500);
+    expect(screen.queryByTestId('more-digits')).toBeNull();
   });
 
   it('relabel sends exactly one request and updates the grid', async () => {
