@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { StudioApi } from '../src/shared/contract.ts';
+import type { Drawing } from '../src/shared/digits.ts';
 import { ARTIFACTS, expect, test } from './fixtures';
 
 async function go(page: Page, place: 'Dataset' | 'Training' | 'Draw' | 'Model') {
@@ -54,8 +55,23 @@ async function shoot(page: Page, name: string, focus?: Locator, doc?: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-test('draw, save as a label, see it under My digits, relabel it, delete it', async ({ page }) => {
+/** The payloads of every `digits:save` the page sends from now on (the page is reloaded to catch its socket). */
+async function watchSaves(page: Page): Promise<{ label: number; drawing: Drawing }[]> {
+  const saves: { label: number; drawing: Drawing }[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      const request = JSON.parse(String(frame.payload)) as { channel: string; payload: { label: number; drawing: Drawing } };
+      if (request.channel === 'digits:save') saves.push(request.payload);
+    }),
+  );
+  await page.reload();
+  await page.getByTestId('backend').waitFor();
+  return saves;
+}
+
+test('draw, save as a label, see it under My digits, relabel it, delete it', async ({ page, target }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
+  const saves = target.kind === 'browser' ? await watchSaves(page) : null;
   await go(page, 'Draw');
   const draw = page.getByRole('region', { name: 'Draw' });
   await drawOne(page);
@@ -65,6 +81,21 @@ test('draw, save as a label, see it under My digits, relabel it, delete it', asy
   await shoot(page, 'draw-save');
   await draw.getByRole('button', { name: 'Save as 1 (predicted)' }).click();
   await expect(page.getByTestId('save-status')).toHaveText(/Saved as 1 to My digits\./);
+  if (saves) {
+    // One request, carrying the stroke as vectors down the pad (x near 200, y from 60 to 340), the pad's size,
+    // its PNG, and the 28×28 the model saw.
+    expect(saves).toHaveLength(1);
+    const { label, drawing } = saves[0];
+    expect(label).toBe(1);
+    expect(drawing.strokes).toHaveLength(1);
+    const ys = drawing.strokes[0].points.map(([, y]) => y);
+    expect(Math.min(...ys)).toBeLessThan(70);
+    expect(Math.max(...ys)).toBeGreaterThan(330);
+    for (const [x] of drawing.strokes[0].points) expect(Math.abs(x - 200)).toBeLessThan(3);
+    expect(drawing.canvas).toEqual({ width: 400, height: 400 });
+    expect(Buffer.from(drawing.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(drawing.field).toHaveLength(784);
+  }
   // Saved and cleared, ready for the next digit; the keys 0–9 save too.
   await expect(page.getByTestId('clear')).toBeDisabled();
   await drawOne(page);
