@@ -161,7 +161,7 @@ describe('DatasetView with My digits', () => {
   it('My digits is a third source beside train and test: choosing it reads the list once and shows it, with a way to fine-tune', async () => {
     const { api, studio } = setUp([digit(1, 4), digit(2, 7)]);
     render(DatasetView, { studio });
-    const sources = screen.getByRole('group', { name: 'Split' });
+    const sources = screen.getByRole('group', { name: 'Source' });
     await userEvent.click(within(sources).getByRole('button', { name: /^My digits/ }));
     expect(api.count('digits:list')).toBe(1);
     await waitFor(() => expect(tiles()).toHaveLength(2));
