@@ -182,6 +182,10 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   const runId = await table.getAttribute('data-run');
   await expect(training.locator(`tr[data-run="${runId}"]`).getByTestId('finetune-run')).toHaveText('fine-tune');
   await shoot(page, 'finetune', table, 'finetune.png');
+  // Its model is one click away.
+  await training.getByTestId('finetune-use').click();
+  await expect(page.getByTestId('active-model')).not.toContainText('bundled');
+  await expect(training.getByTestId('finetune-use')).toHaveCount(0);
 });
 
 test('a dot or a scribble reads as unsure, not as a confident digit', async ({ page }) => {

@@ -162,6 +162,11 @@ describe('fine-tune on my digits', () => {
     expect(row('mnist')).toEqual(['MNIST test set', '98.93%', '98.71%', '−0.22 pt']);
     expect(table.querySelector('tr[data-row="mnist"] .worse')).not.toBeNull();
     expect(within(screen.getByTestId('runs')).getByTestId('finetune-run').textContent).toBe('fine-tune');
+
+    // Its model is one click away.
+    api.handle('runs:activate', ({ id }: { id: string }) => ({ id, label: `run ${id}`, testAccuracy: 0.9871 }));
+    await userEvent.click(screen.getByTestId('finetune-use'));
+    expect(api.payloads['runs:activate']).toEqual([{ id: '20261128-200000-abcd' }]);
   });
 
   it('a setting out of range is named and keeps Start disabled', async () => {
