@@ -8,6 +8,7 @@ import { writePairFolder } from '../engine/data/idx-pair.ts';
 import { pick } from '../engine/training/finetune.ts';
 import { firstPerClass } from '../engine/testing/style.ts';
 import { defaultAugment } from '../shared/augment.ts';
+import { bundledModelDir } from '../engine/model/bundled.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
@@ -89,5 +90,28 @@ describe('train with my digits and augmentation', () => {
     expect(record.spec.augment).toEqual({ ...defaultAugment(), rotation: 20 });
     expect(record.dataDir).toBe(mine);
     expect(record.epochsDone).toBe(1);
+  });
+
+  it("goes on from a model with --from: a short run at a tiny learning rate keeps the bundled model's accuracy", () => {
+    const result = cli(
+      'train',
+      '--from',
+      bundledModelDir(),
+      '--learning-rate',
+      '0.00001',
+      '--epochs',
+      '1',
+      '--train-limit',
+      '200',
+      '--test-limit',
+      '300',
+      '--out',
+      tmp('runs-'),
+      '--json',
+    );
+    expect(result.stderr).toBe('');
+    const done = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    // From fresh weights, 200 samples in one epoch reach about 30%.
+    expect(done.testAccuracy).toBeGreaterThan(0.95);
   });
 });

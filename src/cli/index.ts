@@ -17,7 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 
 const USAGE = `usage: npm run cli -- <command> [options]
   summary  [--spec FILE] [--json]
-  train    [--data DIR] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+  train    [--data DIR] [--from MODEL] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
            [--augment-thickness PX] [--augment-elastic PX]

@@ -12,9 +12,11 @@ import type { BundledManifest } from '../engine/model/bundled.ts';
 import { AUGMENT_OPTIONS, limit, parse, specFrom } from './args.ts';
 import { bar, epochLine } from './keras-log.ts';
 import { prepareOutputFolder } from './folders.ts';
+import { resolveModelDir } from '../engine/model/resolve-model.ts';
 
 const OPTIONS = {
   data: { type: 'string' },
+  from: { type: 'string' },
   spec: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -45,7 +47,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (typeof values.export === 'string') await prepareOutputFolder(values.export);
   const tty = !json && process.stdout.isTTY;
   let stopRequested = false;
-  const handle = startTraining({ spec, dataDir: values.data, trainLimit, testLimit, runsRoot }, (event) => {
+  // --from: go on from a model's weights (a model folder or a run folder), for instance at a lower learning rate.
+  const fromDir = values.from === undefined ? undefined : await resolveModelDir(values.from);
+  const handle = startTraining({ spec, dataDir: values.data, trainLimit, testLimit, runsRoot, fromDir }, (event) => {
     if (json) {
       if (event.type === 'epoch') console.log(JSON.stringify({ event: 'epoch', runId: event.runId, ...event.metrics }));
       return;

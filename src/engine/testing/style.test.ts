@@ -1,5 +1,5 @@
 // Issue 10's personal-style check: a style the bundled model has not seen (a strong forward slant, a thicker
-// pen, crossed 7s); fine-tuning on 20 examples of each digit lifts held-out accuracy on that style by at
+// pen, crossed 7s, flagged and footed 1s, slashed 0s); fine-tuning on 20 examples of each digit lifts held-out accuracy on that style by at
 // least 10 points while MNIST test accuracy drops by at most 0.3 points.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -35,7 +35,8 @@ async function run(): Promise<void> {
     await readOptimizer(await store.checkpointDir(record.id), optimizer);
   } else {
     record = await store.create({ spec: job.spec, dataDir: dataset.dir, trainLimit: job.trainLimit, testLimit: job.testLimit, backend });
-    model = job.finetune ? await readModel(job.finetune.fromDir) : createModel(job.spec);
+    const fromDir = job.finetune?.fromDir ?? job.fromDir;
+    model = fromDir ? await readModel(fromDir) : createModel(job.spec);
   }
   let orderOf: ((epoch: number) => Uint32Array) | undefined;
   let heldOut: Split | null = null;

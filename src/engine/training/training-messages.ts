@@ -13,6 +13,8 @@ export interface TrainingJob {
   runsRoot: string;
   /** Continue this run from its last checkpoint instead of starting a new one. */
   resumeId?: string;
+  /** Start the new run from this model folder's weights instead of fresh ones (its architecture must be the spec's). */
+  fromDir?: string;
   /** Start a fine-tune run (MNIST plus these digits, from this model's weights) instead of a new model. */
   finetune?: FinetuneJob;
 }
