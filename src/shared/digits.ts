@@ -62,3 +62,6 @@ export interface FinetuneReport {
   /** Null until the run has trained all its epochs. */
   after: { mine: number | null; mnist: number } | null;
 }
+
+/** The fewest of my digits a fine-tune run accepts: enough that every held-out share keeps some to measure on. */
+export const MIN_FINETUNE_DIGITS = 10;

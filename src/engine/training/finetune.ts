@@ -12,8 +12,9 @@ import { UserError } from '../errors.ts';
 import type { FinetuneReport } from '../../shared/digits.ts';
 import { NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
 
-/** The fewest of my digits a fine-tune takes: enough that every held-out share keeps some to measure on. */
-export const MIN_FINETUNE_DIGITS = 10;
+/** The fewest of my digits a fine-tune takes, declared once for the engine and the window (shared/digits.ts). */
+export { MIN_FINETUNE_DIGITS } from '../../shared/digits.ts';
+import { MIN_FINETUNE_DIGITS } from '../../shared/digits.ts';
 /** The share of every batch that is my digits (the rest MNIST, so that it does not forget). */
 export const MINE_SHARE = 0.2;
 /** The folders of a fine-tune run that hold its digits. */

@@ -3,6 +3,7 @@
 // active model asks again for the drawing on screen.
 import { tick } from 'svelte';
 import { preprocessDrawing, type RawImage } from '../../../shared/preprocess';
+import { inkSummary, type InkSummary } from '../../../shared/ink';
 import { Latest } from './latest';
 import type { StudioState } from './studio.svelte';
 
@@ -12,6 +13,9 @@ export class DrawState {
   field = $state.raw<Float32Array | null>(null);
   probabilities = $state.raw<number[] | null>(null);
   label = $derived(this.probabilities ? this.probabilities.indexOf(Math.max(...this.probabilities)) : null);
+  /** False when the model is unsure or the ink too little to mean anything; `reason` says which. */
+  confident = $state(true);
+  reason = $state<string | null>(null);
   /** Why there is no answer, when it is not simply an empty pad. */
   problem = $state<string | null>(null);
   /** Stroke end to bars on screen, for the last stroke. */
@@ -21,10 +25,12 @@ export class DrawState {
   predictions = $state(0);
   readonly dispose: () => void;
   #latest = new Latest();
+  /** How large the drawing on screen is on its canvas: the engine calls a dot too little ink from it. */
+  #ink: InkSummary | undefined;
 
   constructor(private readonly studio: StudioState) {
     this.dispose = studio.api.on('model:changed', () => {
-      if (this.field) void this.#ask(this.field, null);
+      if (this.field) void this.#ask(this.field, this.#ink, null);
     });
   }
 
@@ -35,21 +41,26 @@ export class DrawState {
       this.#latest.next();
       this.field = null;
       this.probabilities = null;
+      this.confident = true;
+      this.reason = null;
       this.latencyMs = null;
       this.problem = null;
       return;
     }
     if (endedAt !== null) this.endedAt = endedAt;
-    await this.#ask(field, endedAt);
+    await this.#ask(field, inkSummary(image) ?? undefined, endedAt);
   }
 
-  async #ask(field: Float32Array, endedAt: number | null): Promise<void> {
+  async #ask(field: Float32Array, ink: InkSummary | undefined, endedAt: number | null): Promise<void> {
     const ticket = this.#latest.next();
     try {
-      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field) });
+      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field), ink });
       if (!this.#latest.isCurrent(ticket)) return;
       this.field = field;
+      this.#ink = ink;
       this.probabilities = result.probabilities;
+      this.confident = result.confident;
+      this.reason = result.confident ? null : (result.reason ?? 'the model is unsure');
       this.problem = null;
       this.predictions++;
       if (endedAt !== null) {
@@ -59,6 +70,7 @@ export class DrawState {
     } catch (err) {
       if (!this.#latest.isCurrent(ticket)) return;
       this.field = field;
+      this.#ink = ink;
       this.probabilities = null;
       this.problem = this.studio.disconnected
         ? 'The connection to the studio is lost: no predictions until it is back.'

@@ -7,4 +7,4 @@ export function firstPerField(issues: SpecIssue[]): SpecIssue[] {
 }
 
 /** Whether the editor shows this field's message beside an input (else it must be shown elsewhere). */
-export const shownInline = (field: string) => /^(conv\.\d+\.\w+|dense\.\d+|dropout|learningRate|batchSize|epochs|seed)$/.test(field);
+export const shownInline = (field: string) => /^(conv\.\d+\.\w+|dense\.\d+|augment\.\w+|dropout|learningRate|batchSize|epochs|seed)$/.test(field);

@@ -19,6 +19,7 @@ import { checkSpec, defaultSpec } from '../../../shared/spec';
 import { limitIssues, type LimitIssues } from './limits';
 import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
+import { MyDigitsState } from './digits.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -64,6 +65,9 @@ export class StudioState {
   /** What the active model's accuracy was measured on. */
   accuracyBasis = $derived(this.#accuracyBasis());
 
+  /** My digits: saved from the Draw place, shown in the Dataset place, counted for fine-tuning. */
+  readonly digits: MyDigitsState;
+
   /** The spec as last loaded, started or picked: edits since then are unsaved. */
   #baseline = JSON.stringify(defaultSpec());
 
@@ -80,6 +84,7 @@ export class StudioState {
   ) {
     this.compare = new CompareState(this);
     this.queue = new QueueState(this);
+    this.digits = new MyDigitsState(api, (question) => this.ask(question));
     api.on('training:progress', ({ runId, progress, point }) => {
       // Another run's first batch (the next of a queue): its curves start afresh.
       if (runId !== this.runId) [this.batches, this.epochs] = [[], []];
