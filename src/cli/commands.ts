@@ -106,17 +106,19 @@ export async function predictCommand(argv: string[]): Promise<void> {
 }
 
 export async function benchCommand(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { batches: { type: 'string' }, json: { type: 'boolean' } } as const);
+  const { values } = parse(argv, { batches: { type: 'string' }, spec: { type: 'string' }, json: { type: 'boolean' } } as const);
   const batches = number('batches', values.batches, { integer: true }) ?? 100;
   if (batches < 1) throw new UsageError('--batches: must be at least 1');
-  const spec = await specFrom({});
+  const spec = await specFrom({ spec: values.spec });
   const result = await benchTraining(await loadDataset(), spec, { batches });
   if (values.json) {
     console.log(JSON.stringify(result));
     return;
   }
   console.log(`backend: ${result.backend} (${result.threads} thread${result.threads > 1 ? 's' : ''})`);
-  console.log(`default LeNet-5, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
+  console.log(
+    `${values.spec ? `the spec in ${values.spec}` : 'default LeNet-5'}, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`,
+  );
   console.log(`${result.samplesPerSecond.toFixed(0)} samples/s, ${result.secondsPerEpoch.toFixed(1)} s per 60,000-sample epoch`);
 }
 

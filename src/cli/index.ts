@@ -20,7 +20,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
-  bench    [--batches N] [--json]`;
+  bench    [--batches N] [--spec FILE] [--json]`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
