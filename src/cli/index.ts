@@ -14,13 +14,14 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 };
 
 const USAGE = `usage: npm run cli -- <command> [options]
-  summary  [--spec FILE] [--json]
-  train    [--data DIR] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+  summary  [--preset NAME] [--spec FILE] [--json]
+  train    [--data DIR] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
-  bench    [--batches N] [--spec FILE] [--json]`;
+  bench    [--batches N] [--preset NAME] [--spec FILE] [--seed N] [--json]
+         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => process.exit(),
   (thrown: unknown) => {
     // A file-system error that no command explained still names its file and is the user's to fix.
     const path = (thrown as NodeJS.ErrnoException | null)?.path;

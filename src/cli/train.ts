@@ -16,6 +16,7 @@ import { prepareOutputFolder } from './folders.ts';
 const OPTIONS = {
   data: { type: 'string' },
   spec: { type: 'string' },
+  preset: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },

@@ -6,7 +6,7 @@ import { createModel, createOptimizer } from '../model/model.ts';
 import { readOptimizer } from '../model/model-io.ts';
 import { type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
-import { train } from './train.ts';
+import { train, trainConfig } from './train.ts';
 import { explainFsError, UserError } from '../errors.ts';
 import type { TrainingEvent, WorkerInput } from './training-messages.ts';
 
@@ -36,31 +36,25 @@ async function run(): Promise<void> {
   post({ type: 'started', run: record });
   let lastBatchEvent = 0;
   try {
-    const result = await train(
-      model,
-      optimizer,
-      data,
-      { batchSize: job.spec.batchSize, epochs: job.spec.epochs, seed: job.spec.seed, initialEpoch: record.epochsDone },
-      {
-        signal: {
-          get aborted() {
-            return Atomics.load(stop, 0) === 1;
-          },
-        },
-        onBatchEnd: async (progress) => {
-          const now = performance.now();
-          if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS && progress.batch !== progress.batches) return;
-          lastBatchEvent = now;
-          post({ type: 'batch', runId: record.id, progress });
-          await store.appendMetric(record.id, { event: 'batch', ...progress });
-        },
-        onEpochEnd: async (metrics) => {
-          record = await store.saveCheckpoint({ ...record, epochsDone: metrics.epoch, last: metrics }, model, optimizer);
-          await store.appendMetric(record.id, { event: 'epoch', ...metrics });
-          post({ type: 'epoch', runId: record.id, metrics, run: record });
+    const result = await train(model, optimizer, data, trainConfig(job.spec, record.epochsDone), {
+      signal: {
+        get aborted() {
+          return Atomics.load(stop, 0) === 1;
         },
       },
-    );
+      onBatchEnd: async (progress) => {
+        const now = performance.now();
+        if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS && progress.batch !== progress.batches) return;
+        lastBatchEvent = now;
+        post({ type: 'batch', runId: record.id, progress });
+        await store.appendMetric(record.id, { event: 'batch', ...progress });
+      },
+      onEpochEnd: async (metrics) => {
+        record = await store.saveCheckpoint({ ...record, epochsDone: metrics.epoch, last: metrics }, model, optimizer);
+        await store.appendMetric(record.id, { event: 'epoch', ...metrics });
+        post({ type: 'epoch', runId: record.id, metrics, run: record });
+      },
+    });
     // A stop mid-epoch keeps the weights of the last finished batch.
     if (result.stopped) record = await store.saveCheckpoint(record, model, optimizer);
     record = { ...record, status: result.stopped ? 'stopped' : 'done' };

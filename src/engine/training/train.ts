@@ -2,6 +2,9 @@
 import { tf } from '../runtime/backend.ts';
 import { rng, shuffled } from '../data/batches.ts';
 import { createStepper, type Stepper } from './step/stepper.ts';
+import { scheduledStepper } from './step/scheduled.ts';
+import type { Schedule } from '../../shared/schedule.ts';
+import type { ModelSpec } from '../../shared/spec.ts';
 import { EtaEstimator } from './eta.ts';
 import type { Split } from '../data/dataset.ts';
 import { evaluate } from '../model/evaluate.ts';
@@ -20,6 +23,8 @@ export interface TrainConfig {
   seed: number;
   /** Epochs already done (when resuming); training goes on from the next one. */
   initialEpoch?: number;
+  /** A learning-rate schedule and its peak rate; absent, the optimizer keeps its own rate throughout. */
+  learningRates?: { schedule: Schedule; peak: number };
 }
 
 export interface TrainHooks {
@@ -35,6 +40,17 @@ export interface TrainResult {
   history: EpochMetrics[];
 }
 
+/** The loop's settings for a spec (resuming after `initialEpoch` epochs). */
+export function trainConfig(spec: ModelSpec, initialEpoch?: number): TrainConfig {
+  return {
+    batchSize: spec.batchSize,
+    epochs: spec.epochs,
+    seed: spec.seed,
+    ...(initialEpoch !== undefined && { initialEpoch }),
+    ...(spec.schedule && { learningRates: { schedule: spec.schedule, peak: spec.learningRate } }),
+  };
+}
+
 /** Train `model` in place. Stopping keeps the weights of the last finished batch. */
 export async function train(
   model: tf.LayersModel,
@@ -44,7 +60,15 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainResult> {
   // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
-  const stepper = createStepper(model, optimizer, data.train);
+  let stepper = createStepper(model, optimizer, data.train);
+  if (config.learningRates) {
+    const batches = Math.ceil(data.train.count / config.batchSize);
+    stepper = scheduledStepper(stepper, optimizer, {
+      ...config.learningRates,
+      totalSteps: config.epochs * batches,
+      firstStep: (config.initialEpoch ?? 0) * batches,
+    });
+  }
   try {
     return await runEpochs(stepper, model, data, config, hooks);
   } finally {
