@@ -65,4 +65,17 @@ describe('scheduled steps', () => {
     expect(scheduled.weights).not.toEqual(before.weights);
     expect(scheduled.rate).toBeCloseTo(learningRateAt(0.001, { kind: 'one-cycle', warmup: 0.3 }, 4, 5), 12);
   });
+
+  it('a resumed run goes on along the schedule from the epoch it stopped after', async () => {
+    const schedule = { kind: 'one-cycle', warmup: 0.3 } as const;
+    const spec: ModelSpec = { ...defaultSpec(), batchSize: 50, epochs: 2, learningRate: 0.002, schedule };
+    const model = createModel(spec);
+    const optimizer = createOptimizer(spec);
+    const data = { train: limitSplit(mnist.train, 100), test: limitSplit(mnist.test, 50) };
+    // Two batches an epoch, four steps in the run: resuming after epoch 1 takes steps 2 and 3.
+    await train(model, optimizer, data, trainConfig(spec, 1));
+    expect(rateOf(optimizer)).toBeCloseTo(learningRateAt(0.002, schedule, 3, 4), 12);
+    model.dispose();
+    optimizer.dispose();
+  });
 });
