@@ -1,4 +1,4 @@
-// `npm run bench:torch [-- --variants]`: the studio's training throughput beside PyTorch's on this machine,
+// `npm run bench:torch [-- --variants | --to-accuracy X]`: the studio's training throughput beside PyTorch's on this machine,
 // in one sitting. Alternates contenders round by round (never at once: each uses every core), ROUNDS
 // times (default 5), and reports medians and ratios against
 //  - PyTorch's bare training step on in-memory tensors (scripts/bench_torch.py): the same work as ours;
@@ -7,7 +7,7 @@
 // A contender whose rounds disagree by more than 20% gets a warning line: on 2-core machines another
 // process's load swings PyTorch's figure by up to 10× (its OpenMP threads spin).
 // --variants adds rows for two of the notebook's variants (tanh; 32 filters of 3×3), ours against
-// PyTorch's bare step on the same network.
+// PyTorch's bare step on the same network. --to-accuracy X races to X test accuracy instead (see below).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,39 @@ const ours = (spec) => {
   return () => run(process.execPath, [...args, '--spec', file]);
 };
 const theirs = (spec) => () => run(python, ['scripts/bench_torch.py', ...(spec ? ['--spec', JSON.stringify(spec)] : [])]);
+
+// --to-accuracy X: time to X test accuracy instead of throughput, ours (the quick preset) against PyTorch
+// with the notebook's recipe (scripts/torch_to_accuracy.py), alternating, medians of the training seconds.
+const toAccuracy = process.argv.includes('--to-accuracy') ? process.argv[process.argv.indexOf('--to-accuracy') + 1] : undefined;
+if (toAccuracy !== undefined) {
+  if (!(Number(toAccuracy) > 0 && Number(toAccuracy) < 1)) {
+    console.error('--to-accuracy: a test accuracy between 0 and 1, such as 0.988');
+    process.exit(2);
+  }
+  const racers = [
+    [
+      'digit-studio quick preset',
+      () => run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--to-accuracy', toAccuracy, '--json']),
+    ],
+    ['PyTorch notebook recipe', () => run(python, ['scripts/torch_to_accuracy.py', mnistDir, toAccuracy])],
+  ];
+  const seconds = new Map(racers.map(([name]) => [name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    const parts = racers.map(([name, measure]) => {
+      const r = measure();
+      seconds.get(name).push(r.seconds);
+      const how = r.reached ? `${r.epochs} epochs` : `NOT reached in ${r.epochs} epochs`;
+      return `${name} ${r.seconds.toFixed(1)} s (${how}, ${(r.testAccuracy * 100).toFixed(2)}%)`;
+    });
+    console.log(`round ${round} (training seconds to ${toAccuracy}): ${parts.join(' · ')}`);
+  }
+  const [ours, theirs] = racers.map(([name]) => median(seconds.get(name)));
+  console.log(
+    `median digit-studio quick preset: ${ours.toFixed(1)} s; PyTorch notebook recipe: ${theirs.toFixed(1)} s; PyTorch / ours: ${(theirs / ours).toFixed(2)}`,
+  );
+  for (const line of disagreements(seconds)) console.log(line);
+  process.exit(0);
+}
 
 /** [group, contender name, measure]: ratios are taken within a group, against its first contender (ours). */
 const contenders = [
