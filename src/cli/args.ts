@@ -2,8 +2,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { readUserText } from '../engine/errors.ts';
-import { checkSpec, defaultSpec, describeIssues, type ModelSpec } from '../shared/spec.ts';
+import { checkSpec, describeIssues, type ModelSpec } from '../shared/spec.ts';
 import { defaultAugment, type AugmentSpec } from '../shared/augment.ts';
+import { PRESETS } from '../shared/presets.ts';
 import { UsageError } from './errors.ts';
 
 /** A spec file: any part of a spec, as one JSON object (its fields are checked once merged). */
@@ -45,9 +46,17 @@ export function number(name: string, text: string | boolean | undefined, { integ
   return value;
 }
 
-/** Read --spec (a partial spec merged over the notebook's), apply the option overrides, and validate. */
+/** The spec --preset names (the notebook's by default). */
+function presetSpec(name: string | boolean | undefined): ModelSpec {
+  if (name === undefined) return PRESETS.notebook();
+  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name))
+    throw new UsageError(`--preset: must be one of ${Object.keys(PRESETS).join(', ')}, got ${JSON.stringify(name)}`);
+  return PRESETS[name as keyof typeof PRESETS]();
+}
+
+/** Read --spec (a partial spec merged over --preset's, by default the notebook's), apply the option overrides, and validate. */
 export async function specFrom(values: Options): Promise<ModelSpec> {
-  let base: Record<string, unknown> = defaultSpec();
+  let base: Record<string, unknown> = presetSpec(values.preset);
   if (typeof values.spec === 'string') {
     const text = await readUserText(values.spec);
     let json: unknown;

@@ -67,6 +67,15 @@ describe('command line', () => {
     expectUserError(cli('train', '--train-limit=-3'), /--train-limit: must be at least 1/);
   });
 
+  it('names presets: the quick one is the notebook architecture, a wrong name or target is a user error', () => {
+    const quick = cli('summary', '--preset', 'quick');
+    expect(quick.code).toBe(0);
+    expect(quick.stdout).toContain('Total params: 61,706');
+    expectUserError(cli('train', '--preset', 'fast'), /--preset: must be one of notebook, quick, got "fast"/);
+    expectUserError(cli('bench', '--to-accuracy', '1.5'), /--to-accuracy: a test accuracy between 0 and 1/);
+    expectUserError(cli('bench', '--to-accuracy', 'high'), /--to-accuracy: expected a number/);
+  });
+
   it('takes negative values in either form and says what they must be', () => {
     expectUserError(cli('train', '--train-limit', '-3'), /^error: --train-limit: must be at least 1, got -3$/);
     expectUserError(cli('train', '--epochs', '-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);

@@ -1,6 +1,7 @@
 // `summary`, `evaluate`, `predict`, `export` and `bench`.
 import { initBackend } from '../engine/runtime/backend.ts';
 import { benchAugment, benchTraining } from '../engine/training/bench.ts';
+import { trainToAccuracy } from '../engine/training/to-accuracy.ts';
 import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
 import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
@@ -12,7 +13,7 @@ import { resolveModelDir } from '../engine/model/resolve-model.ts';
 import type { tf } from '../engine/runtime/backend.ts';
 import { DIGITS, IMAGE_SIZE } from '../shared/mnist.ts';
 import { formatSummary, summarize } from '../shared/summary.ts';
-import { limit, number, parse, specFrom } from './args.ts';
+import { limit, number, type Options, parse, specFrom } from './args.ts';
 import { UsageError } from './errors.ts';
 
 /** What `predict --explain` adds: every layer's activations and the saliency map of the top class. */
@@ -22,7 +23,7 @@ async function insideOf(model: tf.LayersModel, field: number[]): Promise<{ layer
 }
 
 export async function summaryCommand(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { spec: { type: 'string' }, json: { type: 'boolean' } } as const);
+  const { values } = parse(argv, { spec: { type: 'string' }, preset: { type: 'string' }, json: { type: 'boolean' } } as const);
   const summary = summarize(await specFrom(values));
   console.log(values.json ? JSON.stringify(summary) : formatSummary(summary));
 }
@@ -113,13 +114,18 @@ export async function benchCommand(argv: string[]): Promise<void> {
     batches: { type: 'string' },
     warmup: { type: 'string' },
     augment: { type: 'boolean' },
+    spec: { type: 'string' },
+    preset: { type: 'string' },
+    seed: { type: 'string' },
+    'to-accuracy': { type: 'string' },
     json: { type: 'boolean' },
   } as const);
+  if (values['to-accuracy'] !== undefined) return toAccuracyCommand(values);
   const batches = number('batches', values.batches, { integer: true }) ?? 100;
   if (batches < 1) throw new UsageError('--batches: must be at least 1');
   const warmup = number('warmup', values.warmup, { integer: true }) ?? 20;
   if (warmup < 1) throw new UsageError('--warmup: must be at least 1');
-  const spec = await specFrom({});
+  const spec = await specFrom(values);
   if (values.augment) {
     const result = await benchAugment(await loadDataset(), spec, { batches, warmup });
     if (values.json) {
@@ -141,8 +147,30 @@ export async function benchCommand(argv: string[]): Promise<void> {
     return;
   }
   console.log(`backend: ${result.backend} (${result.threads} thread${result.threads > 1 ? 's' : ''})`);
-  console.log(`default LeNet-5, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
+  const what = values.spec ? `the spec in ${values.spec}` : `${values.preset ?? 'default'} LeNet-5`;
+  console.log(`${what}, batch ${result.batchSize}, ${result.measuredBatches} batches after warm-up`);
   console.log(`${result.samplesPerSecond.toFixed(0)} samples/s, ${result.secondsPerEpoch.toFixed(1)} s per 60,000-sample epoch`);
+}
+
+/** `bench --to-accuracy X`: train the quick preset (or --preset/--spec) until the test accuracy reaches X. */
+async function toAccuracyCommand(values: Options): Promise<void> {
+  const target = number('to-accuracy', values['to-accuracy']);
+  if (target === undefined || target <= 0 || target >= 1) throw new UsageError('--to-accuracy: a test accuracy between 0 and 1, such as 0.988');
+  const spec = await specFrom({ ...values, preset: values.preset ?? 'quick' });
+  const result = await trainToAccuracy(await loadDataset(), spec, target);
+  if (values.json) {
+    const { seconds, epochs, testAccuracy, reached, backend, threads } = result;
+    console.log(JSON.stringify({ seconds, epochs, testAccuracy, reached, backend, threads }));
+  } else {
+    console.log(`backend: ${result.backend} (${result.threads} thread${result.threads > 1 ? 's' : ''}), batch ${spec.batchSize}, seed ${spec.seed}`);
+    const accuracy = `${(result.testAccuracy * 100).toFixed(2)}% test accuracy`;
+    console.log(
+      result.reached
+        ? `${accuracy} after ${result.epochs} epoch${result.epochs > 1 ? 's' : ''}: ${result.seconds.toFixed(1)} s of training`
+        : `not reached: ${accuracy} after all ${result.epochs} epochs (${result.seconds.toFixed(1)} s of training)`,
+    );
+  }
+  if (!result.reached) process.exitCode = 1;
 }
 
 export async function exportCommand(argv: string[]): Promise<void> {

@@ -16,8 +16,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
 };
 
 const USAGE = `usage: npm run cli -- <command> [options]
-  summary  [--spec FILE] [--json]
-  train    [--data DIR] [--from MODEL] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+  summary  [--preset NAME] [--spec FILE] [--json]
+  train    [--data DIR] [--from MODEL] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
            [--augment-thickness PX] [--augment-elastic PX]
@@ -28,7 +28,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
-  bench    [--batches N] [--warmup N] [--augment] [--json]`;
+  bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
+         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => process.exit(),
   (thrown: unknown) => {
     // A file-system error that no command explained still names its file and is the user's to fix.
     const path = (thrown as NodeJS.ErrnoException | null)?.path;

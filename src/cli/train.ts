@@ -18,6 +18,7 @@ const OPTIONS = {
   data: { type: 'string' },
   from: { type: 'string' },
   spec: { type: 'string' },
+  preset: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { IMAGE_SIZE, SPLIT_COUNTS } from './mnist.ts';
 import { summarize, windowOutput } from './summary.ts';
 import { AUGMENT_LABELS, AugmentSchema } from './augment.ts';
+import { ScheduleSchema } from './schedule.ts';
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -42,6 +43,8 @@ export const ModelSpecSchema = z.object(
     seed: wholeNumber(0, 2 ** 31 - 1),
     /** Random transforms of each training sample; absent (off) for the notebook's run. */
     augment: AugmentSchema.optional(),
+    /** How the learning rate moves over the run (learningRate is then its peak); absent: constant, as in the notebook. */
+    schedule: ScheduleSchema.optional(),
   },
   { error: 'a model spec is an object of fields such as conv, dense and batchSize' },
 );
@@ -96,6 +99,7 @@ const FIELD_LABELS: Record<string, string> = {
   epochs: 'Epochs',
   seed: 'Seed',
   augment: 'Augmentation',
+  schedule: 'Learning-rate schedule',
 };
 const CONV_LABELS: Record<string, string> = {
   filters: 'filters',

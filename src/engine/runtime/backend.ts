@@ -9,6 +9,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts'
 import { fastConv2dBackpropInput } from './kernels/conv2d-backprop-input.ts';
 import { fastCast, fastIdentity } from './kernels/copy-free.ts';
 import { fastMaxPoolGrad } from './kernels/max-pool-grad.ts';
+import { simdConv2dBackpropFilter } from './kernels/simd-filter-grad.ts';
 import { type FastPath, withFastPath } from './kernels/runner.ts';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -50,7 +51,11 @@ function stockKernels(): Set<string> {
 function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
   wasmKernelsRegistered = true;
-  tf.registerKernel(conv2dBackpropFilterConfig('wasm'));
+  const stock = stockKernels();
+  // The filter gradient wasm lacks: our SIMD kernel (wasm/kernels.ts), with the form on XNNPACK's forward
+  // convolution as its fallback; naming Conv2DBackpropFilter in $DIGIT_STUDIO_STOCK_KERNELS keeps only that form.
+  const filterGrad = conv2dBackpropFilterConfig('wasm');
+  tf.registerKernel(stock.has('Conv2DBackpropFilter') ? filterGrad : withFastPath(filterGrad, simdConv2dBackpropFilter));
   const fastPaths: [string, FastPath][] = [
     ['Conv2DBackpropInput', fastConv2dBackpropInput],
     ['MaxPoolGrad', fastMaxPoolGrad],
@@ -58,7 +63,6 @@ function registerWasmKernels(): void {
     ['Identity', fastIdentity],
     ['Cast', fastCast],
   ];
-  const stock = stockKernels();
   for (const [name, fast] of fastPaths) {
     if (stock.has(name)) continue;
     const original = tf.getKernel(name, 'wasm')!;

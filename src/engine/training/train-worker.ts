@@ -8,7 +8,7 @@ import type { Split } from '../data/dataset.ts';
 import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
 import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
-import { train } from './train.ts';
+import { train, trainConfig } from './train.ts';
 import { explainFsError, UserError } from '../errors.ts';
 import type { AnnotateReply, AnnotateRequest, TrainingEvent, WorkerInput } from './training-messages.ts';
 
@@ -83,14 +83,7 @@ async function run(): Promise<void> {
       model,
       optimizer,
       data,
-      {
-        batchSize: job.spec.batchSize,
-        epochs: job.spec.epochs,
-        seed: job.spec.seed,
-        initialEpoch: record.epochsDone,
-        augment: job.spec.augment,
-        orderOf,
-      },
+      { ...trainConfig(job.spec, record.epochsDone), orderOf },
       {
         signal: {
           get aborted() {

@@ -2,6 +2,9 @@
 import { tf } from '../runtime/backend.ts';
 import { rng, shuffled } from '../data/batches.ts';
 import { createStepper, type Stepper } from './step/stepper.ts';
+import { scheduledStepper } from './step/scheduled.ts';
+import type { Schedule } from '../../shared/schedule.ts';
+import type { ModelSpec } from '../../shared/spec.ts';
 import { EtaEstimator } from './eta.ts';
 import type { Split } from '../data/dataset.ts';
 import { evaluate } from '../model/evaluate.ts';
@@ -25,6 +28,8 @@ export interface TrainConfig {
   augment?: AugmentSpec;
   /** The order of epoch `epoch`'s samples (indices into the training split); a seeded shuffle of all of them by default. */
   orderOf?: (epoch: number) => Uint32Array;
+  /** A learning-rate schedule and its peak rate; absent, the optimizer keeps its own rate throughout. */
+  learningRates?: { schedule: Schedule; peak: number };
 }
 
 export interface TrainHooks {
@@ -40,6 +45,18 @@ export interface TrainResult {
   history: EpochMetrics[];
 }
 
+/** The loop's settings for a spec (resuming after `initialEpoch` epochs). */
+export function trainConfig(spec: ModelSpec, initialEpoch?: number): TrainConfig {
+  return {
+    batchSize: spec.batchSize,
+    epochs: spec.epochs,
+    seed: spec.seed,
+    ...(initialEpoch !== undefined && { initialEpoch }),
+    ...(spec.augment && { augment: spec.augment }),
+    ...(spec.schedule && { learningRates: { schedule: spec.schedule, peak: spec.learningRate } }),
+  };
+}
+
 /** Train `model` in place. Stopping keeps the weights of the last finished batch. */
 export async function train(
   model: tf.LayersModel,
@@ -50,7 +67,15 @@ export async function train(
 ): Promise<TrainResult> {
   // The backend layer decides how a step runs (in process, or data-parallel on the wasm fallback).
   const augment = config.augment ? { spec: config.augment, seed: config.seed } : undefined;
-  const stepper = createStepper(model, optimizer, data.train, undefined, augment);
+  let stepper = createStepper(model, optimizer, data.train, undefined, augment);
+  if (config.learningRates) {
+    const batches = Math.ceil(data.train.count / config.batchSize);
+    stepper = scheduledStepper(stepper, optimizer, {
+      ...config.learningRates,
+      totalSteps: config.epochs * batches,
+      firstStep: (config.initialEpoch ?? 0) * batches,
+    });
+  }
   try {
     return await runEpochs(stepper, model, data, config, hooks);
   } finally {
