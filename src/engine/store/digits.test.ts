@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type FileOps, realFileOps } from './atomic.ts';
 import { DigitStore } from './digits.ts';
 import { UserError } from '../errors.ts';
@@ -92,6 +92,20 @@ describe('my digits store', () => {
 
   it('an empty or missing folder is an empty collection', async () => {
     expect(await new DigitStore(root()).readAll()).toEqual({ digits: [], unreadable: [] });
+  });
+
+  it('lists two digits saved within one millisecond newest first', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T12:00:00Z') });
+    try {
+      const store = new DigitStore(root());
+      await store.add(1, drawing());
+      await store.add(2, drawing());
+      await store.add(3, drawing());
+      const { digits } = await store.readAll();
+      expect(digits.map((d) => d.label)).toEqual([3, 2, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('after a crash at any step of a save or a relabel, the collection reads whole with the old or the new state', async () => {

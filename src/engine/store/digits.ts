@@ -60,6 +60,13 @@ export function fieldBytes(field: ArrayLike<number>): Uint8Array {
   return Uint8Array.from(field, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 }
 
+let lastSaved = 0;
+/** Now, but always after the last digit saved: two saves in one millisecond still list newest first. */
+function saveTime(): Date {
+  lastSaved = Math.max(Date.now(), lastSaved + 1);
+  return new Date(lastSaved);
+}
+
 const newestFirst = (a: MyDigit, b: MyDigit) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1);
 
 export class DigitStore {
@@ -118,7 +125,7 @@ export class DigitStore {
   async add(
     label: number,
     drawing: Omit<Drawing, 'field'> & { field: ArrayLike<number> | Uint8Array },
-    createdAt = new Date(),
+    createdAt = saveTime(),
   ): Promise<StoredDigit> {
     const pixels = drawing.field instanceof Uint8Array ? drawing.field : fieldBytes(drawing.field);
     const digit: StoredDigit = {
