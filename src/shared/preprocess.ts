@@ -175,13 +175,17 @@ function centreOfMass(field: Float32Array, w: number, h: number): [number, numbe
 export function preprocessDrawing(image: RawImage): Float32Array | null {
   const ink = inkOf(image);
   const box = inkBox(ink, image.width, image.height);
-  if (!box) return null;
+  return box ? fieldOfInk(ink, image.width, box) : null;
+}
+
+/** The MNIST recipe from a drawing's ink (`inkOf`, which it thresholds in place) and the box around it. */
+export function fieldOfInk(ink: Float32Array, stride: number, box: Box): Float32Array {
   for (let i = 0; i < ink.length; i++) if (ink[i] < INK_THRESHOLD) ink[i] = 0;
   const scale = MNIST_BOX / Math.max(box.width, box.height);
   const w = Math.max(1, Math.round(box.width * scale));
   const h = Math.max(1, Math.round(box.height * scale));
   // Thin strokes average out faint; MNIST's strokes reach full intensity, so stretch to a peak of 1.
-  let fine = resampleArea(ink, image.width, box, w * FINE, h * FINE);
+  let fine = resampleArea(ink, stride, box, w * FINE, h * FINE);
   normalizePeak(fine);
   const width = strokeWidth(fine, w * FINE, h * FINE);
   if (width < THIN_STROKE * FINE) fine = dilate(fine, w * FINE, h * FINE, Math.round((THICKENED_STROKE * FINE - width) / 2));

@@ -2,8 +2,8 @@
 // is preprocessed here (the engine's own function) and sent once; the newest request wins; a change of
 // active model asks again for the drawing on screen.
 import { tick } from 'svelte';
-import { preprocessDrawing, type RawImage } from '../../../shared/preprocess';
-import { inkSummary, type InkSummary } from '../../../shared/ink';
+import type { RawImage } from '../../../shared/preprocess';
+import { readDrawing, type InkSummary } from '../../../shared/ink';
 import { Latest } from './latest';
 import type { StudioState } from './studio.svelte';
 
@@ -36,8 +36,8 @@ export class DrawState {
 
   /** Predict a drawing (the pad's pixels or an opened image); `endedAt` times a finished stroke. */
   async predict(image: RawImage, endedAt: number | null): Promise<void> {
-    const field = preprocessDrawing(image);
-    if (!field) {
+    const drawing = readDrawing(image);
+    if (!drawing) {
       this.#latest.next();
       this.field = null;
       this.probabilities = null;
@@ -48,7 +48,7 @@ export class DrawState {
       return;
     }
     if (endedAt !== null) this.endedAt = endedAt;
-    await this.#ask(field, inkSummary(image) ?? undefined, endedAt);
+    await this.#ask(drawing.field, drawing.ink, endedAt);
   }
 
   async #ask(field: Float32Array, ink: InkSummary | undefined, endedAt: number | null): Promise<void> {
