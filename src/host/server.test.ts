@@ -166,6 +166,18 @@ describe('browser-mode host: the WebSocket', () => {
     await stillServes();
   });
 
+  it('takes an upload of several megabytes (a larger model, a collection of my digits) and answers it', async () => {
+    const ws = await open(`?token=${host.token}`);
+    // 3 MB of IDX images whose header is wrong: checked and refused with a message, the connection kept.
+    const images = Buffer.alloc(3 * 1024 ** 2, 7).toString('base64');
+    const labels = Buffer.alloc(16, 0).toString('base64');
+    const reply = await call(ws, { id: 4, channel: 'digits:import', payload: { images, labels } });
+    expect(reply).toMatchObject({ id: 4, ok: false });
+    expect(reply.error).toMatch(/images/);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+
   it('answers malformed messages, unknown channels and bad payloads with clear errors and keeps serving', async () => {
     const ws = await open(`?token=${host.token}`);
     expect(await call(ws, '{not json')).toEqual({ id: null, ok: false, error: 'malformed message: not JSON' });

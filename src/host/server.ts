@@ -5,14 +5,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Studio } from '../engine/studio.ts';
 import { contentSecurityPolicy } from '../shared/csp.ts';
-import type { WsEvent } from '../shared/ws-messages.ts';
+import { MAX_WS_MESSAGE_BYTES, type WsEvent } from '../shared/ws-messages.ts';
 import { Connection } from './connection.ts';
 import { logFailure } from './log.ts';
 import { newToken, originAllowed, parseTarget, tokenMatches } from './security.ts';
 import { serveRenderer } from './static.ts';
 
 /** Largest message a client may send: a predict payload is ~20 KB. */
-const MAX_MESSAGE_BYTES = 1 << 20;
 
 export interface HostOptions {
   studio: Studio;
@@ -55,7 +54,7 @@ function refuse(socket: Socket, status: number, reason: string): void {
 export async function startHost({ studio, rendererDir, port = 0, token = newToken() }: HostOptions): Promise<Host> {
   let actualPort = port;
   const server = createServer(serveRenderer(rendererDir, () => securityHeaders(actualPort)));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   const connections = new Set<Connection>();
   let dropped = 0;
 

@@ -15,3 +15,16 @@ export type WsEvent = { [E in EventChannel]: { event: E; payload: EventPayloads[
 
 /** Anything the host sends. */
 export type WsServerMessage = WsReply | WsEvent;
+
+/**
+ * The largest message either side takes, in bytes: room for the largest upload the contract allows in one
+ * request (a model's weights, an IDX pair of my digits, base64), far below what would strain the host.
+ */
+export const MAX_WS_MESSAGE_BYTES = 96 * 1024 ** 2;
+
+/** Why a request of `bytes` cannot be sent over browser mode's WebSocket, or null when it can. */
+export function tooLargeToSend(channel: string, bytes: number): string | null {
+  if (bytes <= MAX_WS_MESSAGE_BYTES) return null;
+  const mb = (n: number) => `${Math.ceil(n / 1024 ** 2)} MB`;
+  return `${channel}: the request is ${mb(bytes)}, over browser mode's ${mb(MAX_WS_MESSAGE_BYTES)} limit; use the desktop app or the command line for files this large`;
+}

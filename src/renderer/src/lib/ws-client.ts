@@ -1,6 +1,6 @@
 // The contract over a WebSocket, for browser mode: the same StudioApi the Electron preload exposes.
 import type { EventChannel, EventPayloads, StudioApi } from '../../../shared/contract';
-import type { WsRequest, WsServerMessage } from '../../../shared/ws-messages';
+import { tooLargeToSend, type WsRequest, type WsServerMessage } from '../../../shared/ws-messages';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -32,9 +32,13 @@ export function connectWebSocket(token: string, onClose: (reason: string) => voi
       new Promise((resolve, reject) => {
         if (socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected to the studio host'));
         const id = nextId++;
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
         const request: WsRequest = { id, channel, payload };
-        socket.send(JSON.stringify(request));
+        const text = JSON.stringify(request);
+        // The host would close the connection on a message over its limit: refuse it here, with the reason.
+        const tooLarge = tooLargeToSend(channel, new TextEncoder().encode(text).byteLength);
+        if (tooLarge) return reject(new Error(tooLarge));
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        socket.send(text);
       })) as StudioApi['invoke'],
     on: <E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) => {
       const set = listeners.get(channel) ?? new Set();
