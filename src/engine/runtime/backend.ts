@@ -38,7 +38,7 @@ async function tryNative(): Promise<boolean> {
 let wasmKernelsRegistered = false;
 
 /** Kernels named in $DIGIT_STUDIO_STOCK_KERNELS (comma-separated) keep tfjs-wasm's own version: for A/B runs and bug hunts. */
-function stockKernels(): Set<string> {
+export function stockKernels(): Set<string> {
   return new Set(
     (process.env.DIGIT_STUDIO_STOCK_KERNELS ?? '')
       .split(',')

@@ -3,6 +3,7 @@
 import { tf } from '../../runtime/backend.ts';
 import { type BatchAugment, crossEntropy, makeBatch } from '../../data/batches.ts';
 import type { Split } from '../../data/dataset.ts';
+import { trainingForward } from './forward.ts';
 
 export interface ShareGradients {
   /** Gradients of the share's mean loss, in `model.trainableWeights` order. */
@@ -22,7 +23,7 @@ export function shareGradients(model: tf.LayersModel, split: Split, indices: Arr
   const variables = trainableVariables(model);
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads((): tf.Scalar => {
-    const probs = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
+    const probs = trainingForward(model, batch.xs) as tf.Tensor2D;
     correct = tf.keep(probs.argMax(1).equal(batch.ys.argMax(1)).sum() as tf.Scalar);
     return crossEntropy(batch.ys, probs);
   }, variables);
