@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunRecord } from '../../../shared/contract';
+import { quickSpec } from '../../../shared/presets';
 import { defaultSpec } from '../../../shared/spec';
 import { differingFields, trainingSeconds } from './compare';
 
@@ -37,6 +38,15 @@ describe('differingFields', () => {
     expect(rows.find((r) => r.field === 'conv.1.filters')?.values).toEqual(['16', '—']);
     expect(rows.find((r) => r.field === 'dense')?.values).toEqual(['120, 84', '64']);
     expect(rows.some((r) => r.field.startsWith('conv.0.'))).toBe(false);
+  });
+
+  it('shows the learning-rate schedule in words, constant where a run has none', () => {
+    expect(differingFields([run('a'), run('b', { spec: quickSpec() })])).toEqual([
+      { field: 'learningRate', values: ['0.001', '0.005'] },
+      { field: 'batchSize', values: ['200', '250'] },
+      { field: 'epochs', values: ['10', '3'] },
+      { field: 'schedule', values: ['constant', 'one-cycle, warm-up 25%'] },
+    ]);
   });
 });
 

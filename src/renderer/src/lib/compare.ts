@@ -1,5 +1,6 @@
 // What sets runs apart: the spec fields that differ, and how long each took.
 import type { EpochMetrics, RunRecord } from '../../../shared/contract';
+import { describeSchedule } from './recipe';
 
 /** One row of the comparison table: a field and its value in each run ('—' where a run has no such field). */
 export interface FieldRow {
@@ -9,9 +10,10 @@ export interface FieldRow {
 
 /** A run's settings as `path → shown value`, paths as the spec editor names them (`conv.1.filters`). */
 export function settingsOf(run: RunRecord): Map<string, string> {
-  const { conv, dense, ...rest } = run.spec;
+  const { conv, dense, schedule, ...rest } = run.spec;
   const settings = new Map<string, string>();
   for (const [key, value] of Object.entries(rest)) settings.set(key, String(value));
+  settings.set('schedule', describeSchedule(schedule));
   settings.set('conv layers', String(conv.length));
   conv.forEach((layer, i) => {
     for (const [key, value] of Object.entries(layer)) settings.set(`conv.${i}.${key}`, String(value));
