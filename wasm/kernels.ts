@@ -38,9 +38,14 @@ const LANES: i32 = 8;
 /** One tile's totals in scratch: TAPS × LANES floats. */
 const TILE_BYTES: i32 = TAPS * LANES * 4;
 
-/** scratch[offset..+16) += v. */
-function accumulate(scratch: usize, offset: usize, v: v128): void {
-  v128.store(scratch + offset, f32x4.add(v128.load(scratch + offset), v));
+/** acc[offset..+16) += v. */
+function accumulate(acc: usize, offset: usize, v: v128): void {
+  v128.store(acc + offset, f32x4.add(v128.load(acc + offset), v));
+}
+
+/** Bytes of the totals convFilterGrad keeps (its `acc` argument): one tile's per (filter row, taps, channels). */
+export function filterGradAccBytes(kh: i32, kw: i32, ci: i32, co: i32): i32 {
+  return kh * ((kw * ci + TAPS - 1) / TAPS) * ((co + LANES - 1) / LANES) * TILE_BYTES;
 }
 
 /**
@@ -48,9 +53,12 @@ function accumulate(scratch: usize, offset: usize, v: v128): void {
  * from the padded input xp [n, hp, wp, ci] and the output gradient dy [n, oh, ow, co].
  *
  * Along one filter row the (j, ci) taps read consecutive floats of xp, so they are tiled five at a time
- * against eight output channels: ten accumulators stay in registers over each sample's output positions, and
- * nothing is packed or transposed. Reads run past a row (tiles over the row's end, the last channels of
- * dy): their lanes are never stored, and the caller leaves SLACK bytes after both buffers.
+ * against eight output channels: ten accumulators stay in registers over a sample's output positions, and
+ * nothing is packed or transposed. Samples are the outer loop, so each sample's input and gradient stay in
+ * cache while every tile reads them; each tile's per-sample sums go into its totals in `acc`
+ * (filterGradAccBytes), float32 summed per sample, then across samples: far less rounding than one running
+ * sum over the batch. Reads run past a row (tiles over the row's end, the last channels of dy): their lanes
+ * are never stored, and the caller leaves SLACK bytes after both buffers.
  */
 export function convFilterGrad(
   xp: usize,
@@ -67,18 +75,17 @@ export function convFilterGrad(
   kw: i32,
   sh: i32,
   sw: i32,
-  scratch: usize,
+  acc: usize,
 ): void {
   const taps = kw * ci;
   const xStep = (<usize>(sw * ci)) << 2;
   const dyStep = (<usize>co) << 2;
-  for (let i = 0; i < kh; i++) {
-    for (let t0 = 0; t0 < taps; t0 += TAPS) {
-      for (let c0 = 0; c0 < co; c0 += LANES) {
-        // Each sample's sums go into totals in scratch (float32 summed per sample, then across samples:
-        // far less rounding than one running sum over every position of the batch).
-        memory.fill(scratch, 0, TILE_BYTES);
-        for (let s = 0; s < n; s++) {
+  memory.fill(acc, 0, <usize>filterGradAccBytes(kh, kw, ci, co));
+  for (let s = 0; s < n; s++) {
+    let tile = acc;
+    for (let i = 0; i < kh; i++) {
+      for (let t0 = 0; t0 < taps; t0 += TAPS) {
+        for (let c0 = 0; c0 < co; c0 += LANES) {
           let a0 = f32x4.splat(0),
             a1 = f32x4.splat(0),
             a2 = f32x4.splat(0),
@@ -95,44 +102,53 @@ export function convFilterGrad(
             for (let z = 0; z < ow; z++) {
               const d0 = v128.load(d);
               const d1 = v128.load(d, 16);
-              let v = f32x4.splat(load<f32>(x));
+              let v = v128.load32_splat(x);
               a0 = madd(v, d0, a0);
               b0 = madd(v, d1, b0);
-              v = f32x4.splat(load<f32>(x, 4));
+              v = v128.load32_splat(x, 4);
               a1 = madd(v, d0, a1);
               b1 = madd(v, d1, b1);
-              v = f32x4.splat(load<f32>(x, 8));
+              v = v128.load32_splat(x, 8);
               a2 = madd(v, d0, a2);
               b2 = madd(v, d1, b2);
-              v = f32x4.splat(load<f32>(x, 12));
+              v = v128.load32_splat(x, 12);
               a3 = madd(v, d0, a3);
               b3 = madd(v, d1, b3);
-              v = f32x4.splat(load<f32>(x, 16));
+              v = v128.load32_splat(x, 16);
               a4 = madd(v, d0, a4);
               b4 = madd(v, d1, b4);
               x += xStep;
               d += dyStep;
             }
           }
-          accumulate(scratch, 0, a0);
-          accumulate(scratch, 16, b0);
-          accumulate(scratch, 32, a1);
-          accumulate(scratch, 48, b1);
-          accumulate(scratch, 64, a2);
-          accumulate(scratch, 80, b2);
-          accumulate(scratch, 96, a3);
-          accumulate(scratch, 112, b3);
-          accumulate(scratch, 128, a4);
-          accumulate(scratch, 144, b4);
+          accumulate(tile, 0, a0);
+          accumulate(tile, 16, b0);
+          accumulate(tile, 32, a1);
+          accumulate(tile, 48, b1);
+          accumulate(tile, 64, a2);
+          accumulate(tile, 80, b2);
+          accumulate(tile, 96, a3);
+          accumulate(tile, 112, b3);
+          accumulate(tile, 128, a4);
+          accumulate(tile, 144, b4);
+          tile += TILE_BYTES;
         }
-        // Only the taps and channels that exist are stored.
+      }
+    }
+  }
+  // Only the taps and channels that exist are stored.
+  let tile = acc;
+  for (let i = 0; i < kh; i++) {
+    for (let t0 = 0; t0 < taps; t0 += TAPS) {
+      for (let c0 = 0; c0 < co; c0 += LANES) {
         const tn = min(TAPS, taps - t0);
         const cn = min(LANES, co - c0);
         for (let t = 0; t < tn; t++) {
           // Tap t0 + t of filter row i is (j, c) = ((t0 + t) / ci, (t0 + t) % ci): dw's row i·taps + t0 + t.
           const out = dw + (((<usize>i * taps + t0 + t) * co + c0) << 2);
-          for (let c = 0; c < cn; c++) store<f32>(out + ((<usize>c) << 2), load<f32>(scratch + ((<usize>(t * LANES + c)) << 2)));
+          for (let c = 0; c < cn; c++) store<f32>(out + ((<usize>c) << 2), load<f32>(tile + ((<usize>(t * LANES + c)) << 2)));
         }
+        tile += TILE_BYTES;
       }
     }
   }
@@ -157,10 +173,28 @@ const AVERAGE_POOL: i32 = 2;
 /**
  * out[n, oh, ow, cp] = bias[cp] + Σ_{i, t} xp[n, oy + i, ox·ci + t] · w[i, t, cp] over the taps t < kw·ci of each
  * filter row i: a stride-1 convolution of the padded input xp [n, hp, wp, ci] with w [kh, kw, ci, cp] (cp a
- * multiple of 8). Four output positions share each pair of weight vectors: eight accumulators in registers.
+ * multiple of 8), then `act` applied. Four output positions share each pair of weight vectors: eight
+ * accumulators in registers.
  * Rows of xp outside [lo, hi) are known to be zeros (padding) and are not read.
  */
-function convRows(xp: usize, w: usize, bias: usize, out: usize, s: i32, hp: i32, wp: i32, ci: i32, oh: i32, ow: i32, cp: i32, kh: i32, kw: i32, lo: i32, hi: i32): void {
+function convRows(
+  xp: usize,
+  w: usize,
+  bias: usize,
+  out: usize,
+  s: i32,
+  hp: i32,
+  wp: i32,
+  ci: i32,
+  oh: i32,
+  ow: i32,
+  cp: i32,
+  kh: i32,
+  kw: i32,
+  lo: i32,
+  hi: i32,
+  act: i32,
+): void {
   const taps = kw * ci;
   const rowX = <usize>(wp * ci);
   const cs = (<usize>ci) << 2;
@@ -191,21 +225,41 @@ function convRows(xp: usize, w: usize, bias: usize, out: usize, s: i32, hp: i32,
           for (let t = 0; t < taps; t++) {
             const w0 = v128.load(wv);
             const w1 = v128.load(wv, 16);
-            let v = f32x4.splat(load<f32>(x));
+            let v = v128.load32_splat(x);
             a0 = madd(v, w0, a0);
             b0 = madd(v, w1, b0);
-            v = f32x4.splat(load<f32>(x + cs));
+            v = v128.load32_splat(x + cs);
             a1 = madd(v, w0, a1);
             b1 = madd(v, w1, b1);
-            v = f32x4.splat(load<f32>(x + 2 * cs));
+            v = v128.load32_splat(x + 2 * cs);
             a2 = madd(v, w0, a2);
             b2 = madd(v, w1, b2);
-            v = f32x4.splat(load<f32>(x + 3 * cs));
+            v = v128.load32_splat(x + 3 * cs);
             a3 = madd(v, w0, a3);
             b3 = madd(v, w1, b3);
             x += 4;
             wv += wStep;
           }
+        }
+        if (act == RELU) {
+          const zero = f32x4.splat(0);
+          a0 = f32x4.max(a0, zero);
+          b0 = f32x4.max(b0, zero);
+          a1 = f32x4.max(a1, zero);
+          b1 = f32x4.max(b1, zero);
+          a2 = f32x4.max(a2, zero);
+          b2 = f32x4.max(b2, zero);
+          a3 = f32x4.max(a3, zero);
+          b3 = f32x4.max(b3, zero);
+        } else if (act != LINEAR) {
+          a0 = activate(a0, act);
+          b0 = activate(b0, act);
+          a1 = activate(a1, act);
+          b1 = activate(b1, act);
+          a2 = activate(a2, act);
+          b2 = activate(b2, act);
+          a3 = activate(a3, act);
+          b3 = activate(b3, act);
         }
         const o = outRow + ((<usize>ox * cp + c0) << 2);
         v128.store(o, a0);
@@ -226,7 +280,7 @@ function convRows(xp: usize, w: usize, bias: usize, out: usize, s: i32, hp: i32,
           let x = xRow + ((<usize>i * rowX + <usize>ox * ci) << 2);
           let wv = w + <usize>i * tapRow + ((<usize>c0) << 2);
           for (let t = 0; t < taps; t++) {
-            const v = f32x4.splat(load<f32>(x));
+            const v = v128.load32_splat(x);
             a0 = madd(v, v128.load(wv), a0);
             b0 = madd(v, v128.load(wv, 16), b0);
             x += 4;
@@ -234,16 +288,32 @@ function convRows(xp: usize, w: usize, bias: usize, out: usize, s: i32, hp: i32,
           }
         }
         const o = outRow + ((<usize>ox * cp + c0) << 2);
-        v128.store(o, a0);
-        v128.store(o, b0, 16);
+        v128.store(o, activate(a0, act));
+        v128.store(o, activate(b0, act), 16);
       }
     }
   }
 }
 
 /** A stride-1 convolution of every sample (no activation, no pool): the input gradient's full convolution. */
-export function conv(xp: usize, w: usize, bias: usize, out: usize, n: i32, hp: i32, wp: i32, ci: i32, oh: i32, ow: i32, cp: i32, kh: i32, kw: i32, lo: i32, hi: i32): void {
-  for (let s = 0; s < n; s++) convRows(xp, w, bias, out, s, hp, wp, ci, oh, ow, cp, kh, kw, lo, hi);
+export function conv(
+  xp: usize,
+  w: usize,
+  bias: usize,
+  out: usize,
+  n: i32,
+  hp: i32,
+  wp: i32,
+  ci: i32,
+  oh: i32,
+  ow: i32,
+  cp: i32,
+  kh: i32,
+  kw: i32,
+  lo: i32,
+  hi: i32,
+): void {
+  for (let s = 0; s < n; s++) convRows(xp, w, bias, out, s, hp, wp, ci, oh, ow, cp, kh, kw, lo, hi, LINEAR);
 }
 
 /** e^t − 1 for t in [−87, 88], to about 1e-7 relative, small t included: t = k·ln2 + r, |r| ≤ ln2/2, a degree-7 series in r. */
@@ -267,14 +337,7 @@ function expm1(t: v128): v128 {
   return f32x4.add(f32x4.mul(twoK, p), f32x4.sub(twoK, f32x4.splat(1)));
 }
 
-/** bytes of floats at `at`, activated in place. */
-@inline
-function activateRange(at: usize, bytes: usize, act: i32): void {
-  for (let end = at + bytes; at < end; at += 16) v128.store(at, activate(v128.load(at), act));
-}
-
 /** The activation of 4 lanes. */
-@inline
 function activate(z: v128, act: i32): v128 {
   if (act == RELU) return f32x4.max(z, f32x4.splat(0));
   if (act == TANH) {
@@ -288,7 +351,6 @@ function activate(z: v128, act: i32): v128 {
 }
 
 /** dz·f′ for 4 lanes, from the activation's output a. */
-@inline
 function activationGrad(dz: v128, a: v128, act: i32): v128 {
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
@@ -303,7 +365,6 @@ function activationGrad(dz: v128, a: v128, act: i32): v128 {
  * One sample's pooling of a [oh, ow, cp] into p [ph, pw, cp]: the maximum or mean of each size × size window,
  * windows `stride` apart from the top left (valid pooling: the windows that fit).
  */
-@inline
 function poolSample(a: usize, p: usize, ow: i32, cp: i32, ph: i32, pw: i32, size: i32, stride: i32, kind: i32): void {
   const scale = f32x4.splat(<f32>1 / <f32>(size * size));
   for (let py = 0; py < ph; py++) {
@@ -312,7 +373,7 @@ function poolSample(a: usize, p: usize, ow: i32, cp: i32, ph: i32, pw: i32, size
       for (let c = 0; c < cp; c += 4) {
         let m = kind == MAX_POOL ? f32x4.splat(-Infinity) : f32x4.splat(0);
         for (let dy = 0; dy < size; dy++) {
-          let at = a + ((((<usize>(py * stride + dy) * ow + px * stride) * cp + c)) << 2);
+          let at = a + (((<usize>(py * stride + dy) * ow + px * stride) * cp + c) << 2);
           for (let dx = 0; dx < size; dx++) {
             const v = v128.load(at);
             m = kind == MAX_POOL ? f32x4.max(m, v) : f32x4.add(m, v);
@@ -355,13 +416,9 @@ export function blockForward(
 ): void {
   const sampleBytes = (<usize>(oh * ow * cp)) << 2;
   for (let s = 0; s < n; s++) {
-    convRows(xp, w, bias, a, s, hp, wp, ci, oh, ow, cp, kh, kw, lo, hi);
+    // The activation is applied as each tile of outputs leaves the registers.
+    convRows(xp, w, bias, a, s, hp, wp, ci, oh, ow, cp, kh, kw, lo, hi, act);
     const from = a + <usize>s * sampleBytes;
-    // Each activation and pool its own loop (act and kind constant inside: binaryen folds the branches).
-    if (act == RELU) activateRange(from, sampleBytes, RELU);
-    else if (act == TANH) activateRange(from, sampleBytes, TANH);
-    else if (act == SIGMOID) activateRange(from, sampleBytes, SIGMOID);
-    else if (act == ELU) activateRange(from, sampleBytes, ELU);
     const to = p + ((<usize>s * ph * pw * cp) << 2);
     if (kind == MAX_POOL) poolSample(from, to, ow, cp, ph, pw, size, stride, MAX_POOL);
     else if (kind == AVERAGE_POOL) poolSample(from, to, ow, cp, ph, pw, size, stride, AVERAGE_POOL);
@@ -397,6 +454,14 @@ export function blockBackward(
   for (let s = 0; s < n; s++) {
     const zs = dz + <usize>s * sampleBytes;
     const as = a + <usize>s * sampleBytes;
+    if (kind != 0 && stride == size) {
+      // Windows that neither overlap nor leave gaps between them: pool, activation and bias gradients in one pass.
+      if (ph * size < oh || pw * size < ow) memory.fill(zs, 0, sampleBytes);
+      if (kind == MAX_POOL) tiledPoolGradSample(as, p, dp, zs, s, ow, cp, ph, pw, size, MAX_POOL, act, scratch);
+      else tiledPoolGradSample(as, p, dp, zs, s, ow, cp, ph, pw, size, AVERAGE_POOL, act, scratch);
+      for (let c: usize = 0; c < cpBytes; c += 16) v128.store(db + c, f32x4.add(v128.load(db + c), v128.load(scratch + c)));
+      continue;
+    }
     if (kind == MAX_POOL) poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, stride, MAX_POOL);
     else if (kind == AVERAGE_POOL) poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, stride, AVERAGE_POOL);
     if (act == RELU) activationGradSample(zs, as, sampleBytes, cpBytes, scratch, RELU);
@@ -408,8 +473,21 @@ export function blockBackward(
   }
 }
 /** Sample s's pool gradient into zs [oh, ow, cp]: dp routed to each window's first maximum, or spread evenly. */
-@inline
-function poolGradSample(as: usize, p: usize, dp: usize, zs: usize, sampleBytes: usize, s: i32, ow: i32, cp: i32, ph: i32, pw: i32, size: i32, stride: i32, kind: i32): void {
+function poolGradSample(
+  as: usize,
+  p: usize,
+  dp: usize,
+  zs: usize,
+  sampleBytes: usize,
+  s: i32,
+  ow: i32,
+  cp: i32,
+  ph: i32,
+  pw: i32,
+  size: i32,
+  stride: i32,
+  kind: i32,
+): void {
   const cpBytes = (<usize>cp) << 2;
   const scale = f32x4.splat(<f32>1 / <f32>(size * size));
   memory.fill(zs, 0, sampleBytes);
@@ -441,8 +519,61 @@ function poolGradSample(as: usize, p: usize, dp: usize, zs: usize, sampleBytes: 
   }
 }
 
+/**
+ * Sample s's pool gradient times act′(a), into zs, for windows `size` apart (each position in at most one
+ * window: positions outside every window are left as they are), with its sums per channel in scratch [cp].
+ */
+function tiledPoolGradSample(
+  as: usize,
+  p: usize,
+  dp: usize,
+  zs: usize,
+  s: i32,
+  ow: i32,
+  cp: i32,
+  ph: i32,
+  pw: i32,
+  size: i32,
+  kind: i32,
+  act: i32,
+  scratch: usize,
+): void {
+  const cpBytes = (<usize>cp) << 2;
+  const scale = f32x4.splat(<f32>1 / <f32>(size * size));
+  memory.fill(scratch, 0, cpBytes);
+  const ps = p + <usize>s * ph * pw * cpBytes;
+  const dps = dp + <usize>s * ph * pw * cpBytes;
+  for (let py = 0; py < ph; py++) {
+    for (let px = 0; px < pw; px++) {
+      const window = (<usize>py * pw + px) * cpBytes;
+      for (let c = 0; c < cp; c += 4) {
+        const g = v128.load(dps + window + ((<usize>c) << 2));
+        const m = v128.load(ps + window + ((<usize>c) << 2));
+        let open = i32x4.splat(-1);
+        let sum = f32x4.splat(0);
+        for (let dy = 0; dy < size; dy++) {
+          let at = ((<usize>(py * size + dy) * ow + px * size) * cp + c) << 2;
+          for (let dx = 0; dx < size; dx++) {
+            const a = v128.load(as + at);
+            let share = f32x4.mul(g, scale);
+            if (kind == MAX_POOL) {
+              const first = v128.and(open, f32x4.eq(a, m));
+              open = v128.andnot(open, first);
+              share = v128.and(g, first);
+            }
+            const d = activationGrad(share, a, act);
+            v128.store(zs + at, d);
+            sum = f32x4.add(sum, d);
+            at += cpBytes;
+          }
+        }
+        accumulate(scratch, (<usize>c) << 2, sum);
+      }
+    }
+  }
+}
+
 /** dz ·= act′(a) over one sample, in place, its sums per channel into scratch [cp]. */
-@inline
 function activationGradSample(zs: usize, as: usize, sampleBytes: usize, cpBytes: usize, scratch: usize, act: i32): void {
   memory.fill(scratch, 0, cpBytes);
   for (let at: usize = 0; at < sampleBytes; at += cpBytes) {

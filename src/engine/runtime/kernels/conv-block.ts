@@ -41,7 +41,7 @@ function values(t: tf.Tensor): Float32Array {
 }
 
 /** Every size a block's forward and backward need, in the order they are laid out. */
-function layout(x: number[], kernel: number[], config: BlockConfig) {
+function layout(x: number[], kernel: number[], config: BlockConfig, k: SimdKernels) {
   const [n, h, w, ci] = x;
   const [kh, kw, , co] = kernel;
   const info = tf.backend_util.computeConv2DInfo(
@@ -72,7 +72,9 @@ function layout(x: number[], kernel: number[], config: BlockConfig) {
     n * ph * pw * co,
     kh * kw * ci * co + co,
   ].map((s) => s * f);
-  const backward = [n * ph * pw * co, n * ph * pw * cp, n * oh * ow * cp, cp, Math.max(cp, 64), kh * kw * ci * cp, kh * kw * ci * co];
+  // The scratch serves blockBackward (cp floats) and then convFilterGrad (its tile totals).
+  const scratch = Math.max(cp, k.exports.filterGradAccBytes(kh, kw, ci, cp) / f);
+  const backward = [n * ph * pw * co, n * ph * pw * cp, n * oh * ow * cp, cp, scratch, kh * kw * ci * cp, kh * kw * ci * co];
   const input = config.inputGrad ? [n * (h + kh - 1) * (w + kw - 1) * cp, kh * kw * cp * cip, cip, n * h * w * cip, n * h * w * ci] : [];
   return { dims, forward, backward: [...backward, ...input].map((s) => s * f) };
 }
@@ -102,7 +104,7 @@ export class ConvBlock {
 
   private forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): { output: tf.Tensor4D; backward: (dy: tf.Tensor) => tf.Tensor[] } {
     const { k, config } = this;
-    const sizes = layout(x.shape, kernel.shape, config);
+    const sizes = layout(x.shape, kernel.shape, config, k);
     const d = sizes.dims;
     const [xAt, xpAt, wAt, bAt, aAt, pAt, outAt, stageAt] = k.reserve(...sizes.forward);
     k.floats(xAt, d.n * d.h * d.w * d.ci).set(values(x));

@@ -25,11 +25,17 @@ export function filterGradient(x: Float32Array, dy: Float32Array, info: tf.backe
   const { top, bottom, left, right } = info.padInfo;
   const hp = h + top + bottom;
   const wp = w + left + right;
-  const [xAt, xpAt, dyAt, dwAt, scratchAt] = k.reserve(x.length * 4, n * hp * wp * ci * 4, dy.length * 4, kh * kw * ci * co * 4, 256);
+  const [xAt, xpAt, dyAt, dwAt, accAt] = k.reserve(
+    x.length * 4,
+    n * hp * wp * ci * 4,
+    dy.length * 4,
+    kh * kw * ci * co * 4,
+    k.exports.filterGradAccBytes(kh, kw, ci, co),
+  );
   k.floats(xAt, x.length).set(x);
   k.floats(dyAt, dy.length).set(dy);
   k.exports.pad(xAt, xpAt, n, h, w, ci, top, bottom, left, right);
-  k.exports.convFilterGrad(xpAt, dyAt, dwAt, n, hp, wp, ci, oh, ow, co, kh, kw, sh, sw, scratchAt);
+  k.exports.convFilterGrad(xpAt, dyAt, dwAt, n, hp, wp, ci, oh, ow, co, kh, kw, sh, sw, accAt);
   return k.floats(dwAt, kh * kw * ci * co);
 }
 

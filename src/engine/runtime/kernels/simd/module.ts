@@ -31,8 +31,9 @@ interface KernelExports {
     kw: number,
     sh: number,
     sw: number,
-    scratch: number,
+    acc: number,
   ): void;
+  filterGradAccBytes(kh: number, kw: number, ci: number, co: number): number;
   conv(
     xp: number,
     w: number,
@@ -124,10 +125,18 @@ export function simdKernels(): SimdKernels {
   return instance;
 }
 
+/** Each build compiled once per thread: instances share its code (and V8 optimizes it once). */
+const modules = new Map<SimdBuild, object>();
+
+function compiled(build: SimdBuild): object {
+  let module = modules.get(build);
+  if (!module) modules.set(build, (module = new wasm.Module(Buffer.from(build === 'relaxed' ? RELAXED_SIMD : PLAIN_SIMD, 'base64'))));
+  return module;
+}
+
 /** A new instance of `build`, with its own memory. */
 export function createSimdKernels(build: SimdBuild): SimdKernels {
-  const bytes = Buffer.from(build === 'relaxed' ? RELAXED_SIMD : PLAIN_SIMD, 'base64');
-  const exports = new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as KernelExports;
+  const exports = new wasm.Instance(compiled(build), {}).exports as unknown as KernelExports;
   const base = exports.heapBase();
   const align = (n: number) => Math.ceil(n / 16) * 16;
   return {
