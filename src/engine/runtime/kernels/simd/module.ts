@@ -94,6 +94,7 @@ interface KernelExports {
     scratch: number,
   ): void;
   restride(src: number, dst: number, count: number, from: number, to: number): void;
+  flipFilter(w: number, w2: number, kh: number, kw: number, ci: number, co: number, cp: number, cip: number): void;
 }
 
 export type SimdBuild = 'relaxed' | 'plain';
