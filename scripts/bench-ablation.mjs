@@ -7,14 +7,17 @@ import { spawnSync } from 'node:child_process';
 // Conv2DBackpropFilter named here means the filter gradient on XNNPACK's forward convolution instead of our
 // SIMD kernel (wasm lacks its own).
 const SIMD = ['Conv2DBackpropFilter'];
+// ConvBlock named here means training through tfjs's own layers instead of our fused conv/dense blocks.
+const BLOCKS = ['ConvBlock'];
 const ALL = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast'];
 const rows = [
-  ['only the missing filter gradient (stock wasm otherwise), 1 thread', [...SIMD, ...ALL], 1],
-  ['+ input gradient as a forward convolution', [...SIMD, ...ALL.slice(1)], 1],
-  ['+ one-pass max-pool gradient', [...SIMD, ...ALL.slice(2)], 1],
-  ['+ plain matmuls for transposed products', [...SIMD, ...ALL.slice(3)], 1],
-  ['+ copy-free Identity/Cast', SIMD, 1],
-  ['+ our SIMD filter gradient (wasm/kernels.ts)', [], 1],
+  ['only the missing filter gradient (stock wasm otherwise), 1 thread', [...BLOCKS, ...SIMD, ...ALL], 1],
+  ['+ input gradient as a forward convolution', [...BLOCKS, ...SIMD, ...ALL.slice(1)], 1],
+  ['+ one-pass max-pool gradient', [...BLOCKS, ...SIMD, ...ALL.slice(2)], 1],
+  ['+ plain matmuls for transposed products', [...BLOCKS, ...SIMD, ...ALL.slice(3)], 1],
+  ['+ copy-free Identity/Cast', [...BLOCKS, ...SIMD], 1],
+  ['+ our SIMD filter gradient (wasm/kernels.ts)', BLOCKS, 1],
+  ['+ fused conv and dense blocks (wasm/kernels.ts)', [], 1],
   ['+ data-parallel over 2 threads', [], 2],
 ];
 
