@@ -1,31 +1,16 @@
 // My digits end to end, in browser mode with the real engine: save a drawing with its label, find it under My
 // digits, relabel it, delete it; import an IDX pair, fine-tune a short run and read the before/after table;
 // and a dot or a scribble reads as unsure instead of as a confident digit.
-import { copyFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { StudioApi } from '../src/shared/contract.ts';
 import type { Drawing } from '../src/shared/digits.ts';
+import { expectAccessible } from './axe';
 import { ARTIFACTS, expect, test } from './fixtures';
 
 async function go(page: Page, place: 'Dataset' | 'Training' | 'Draw' | 'Model') {
   await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: place }).click();
-}
-
-type Axe = { run: (context: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical findings on what is on screen (the page's CSP refuses inline scripts; evaluate runs outside it). */
-async function expectAccessible(page: Page, where: string) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run({ exclude: [['[hidden]']] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${where}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
 }
 
 async function padBox(page: Page) {

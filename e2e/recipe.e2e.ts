@@ -1,27 +1,12 @@
 // The training recipe with the real engine: Quick chosen from the keyboard sets the quick preset's fields, a
 // short run (a thousand samples) records its one-cycle schedule, and the place still fits 800×600.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { RunRecord, StudioApi } from '../src/shared/contract.ts';
+import { seriousProblems } from './axe';
 import { ARTIFACTS, expect, test } from './fixtures';
 
 const field = (page: Page, name: string) => page.locator(`[data-field="${name}"]`);
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical findings in the place on screen. */
-async function seriousProblems(page: Page): Promise<unknown[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Axe = { run: (context: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-    const result = await (window as unknown as { axe: Axe }).axe.run({ exclude: [['[hidden]']] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-  });
-}
 
 test('choose Quick from the keyboard, train briefly with it, and see it at 800×600', async ({ page }) => {
   await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Training' }).click();

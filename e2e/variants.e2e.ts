@@ -1,28 +1,13 @@
 // The notebook's variants and named runs in browser mode, with the real engine: queue the baseline and one
 // variant with quick limits, see them side by side once done, name one; and the Dataset grid marks the
 // active model's mistakes.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { seriousProblems } from './axe';
 import { ARTIFACTS, expect, test } from './fixtures';
 
 const go = (page: Page, place: 'Dataset' | 'Training' | 'Model') =>
   page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: place }).click();
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical findings in the place on screen (the forms opened here included). */
-async function seriousProblems(page: Page): Promise<unknown[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Axe = { run: (context: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-    const result = await (window as unknown as { axe: Axe }).axe.run({ exclude: [['[hidden]']] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-  });
-}
 
 test("queue the notebook's variants, compare them, and name one", async ({ page }) => {
   await go(page, 'Training');

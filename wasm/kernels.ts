@@ -457,13 +457,11 @@ export function blockBackward(
     if (kind != 0 && stride == size) {
       // Windows that neither overlap nor leave gaps between them: pool, activation and bias gradients in one pass.
       if (ph * size < oh || pw * size < ow) memory.fill(zs, 0, sampleBytes);
-      if (kind == MAX_POOL) tiledPoolGradSample(as, p, dp, zs, s, ow, cp, ph, pw, size, MAX_POOL, act, scratch);
-      else tiledPoolGradSample(as, p, dp, zs, s, ow, cp, ph, pw, size, AVERAGE_POOL, act, scratch);
+      poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, size, kind, true, act, scratch);
       for (let c: usize = 0; c < cpBytes; c += 16) v128.store(db + c, f32x4.add(v128.load(db + c), v128.load(scratch + c)));
       continue;
     }
-    if (kind == MAX_POOL) poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, stride, MAX_POOL);
-    else if (kind == AVERAGE_POOL) poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, stride, AVERAGE_POOL);
+    if (kind != 0) poolGradSample(as, p, dp, zs, sampleBytes, s, ow, cp, ph, pw, size, stride, kind, false, act, scratch);
     if (act == RELU) activationGradSample(zs, as, sampleBytes, cpBytes, scratch, RELU);
     else if (act == TANH) activationGradSample(zs, as, sampleBytes, cpBytes, scratch, TANH);
     else if (act == SIGMOID) activationGradSample(zs, as, sampleBytes, cpBytes, scratch, SIGMOID);
@@ -472,7 +470,12 @@ export function blockBackward(
     for (let c: usize = 0; c < cpBytes; c += 16) v128.store(db + c, f32x4.add(v128.load(db + c), v128.load(scratch + c)));
   }
 }
-/** Sample s's pool gradient into zs [oh, ow, cp]: dp routed to each window's first maximum, or spread evenly. */
+/**
+ * Sample s's pool gradient into zs [oh, ow, cp]: dp routed to each window's first maximum, or spread evenly.
+ * Unfused, windows may overlap or leave gaps: zs is cleared, then each window adds its share. Fused (windows
+ * `size` apart, so each position has at most one window), each share is multiplied by act′(a) and stored,
+ * and its sums per channel go into scratch [cp]; positions outside every window are left as they are.
+ */
 function poolGradSample(
   as: usize,
   p: usize,
@@ -487,10 +490,14 @@ function poolGradSample(
   size: i32,
   stride: i32,
   kind: i32,
+  fused: bool,
+  act: i32,
+  scratch: usize,
 ): void {
   const cpBytes = (<usize>cp) << 2;
   const scale = f32x4.splat(<f32>1 / <f32>(size * size));
-  memory.fill(zs, 0, sampleBytes);
+  if (fused) memory.fill(scratch, 0, cpBytes);
+  else memory.fill(zs, 0, sampleBytes);
   const ps = p + <usize>s * ph * pw * cpBytes;
   const dps = dp + <usize>s * ph * pw * cpBytes;
   for (let py = 0; py < ph; py++) {
@@ -501,58 +508,9 @@ function poolGradSample(
         const m = v128.load(ps + window + ((<usize>c) << 2));
         // Lanes still looking for their window's first maximum.
         let open = i32x4.splat(-1);
-        for (let dy = 0; dy < size; dy++) {
-          let at = ((<usize>(py * stride + dy) * ow + px * stride) * cp + c) << 2;
-          for (let dx = 0; dx < size; dx++) {
-            let share = f32x4.mul(g, scale);
-            if (kind == MAX_POOL) {
-              const first = v128.and(open, f32x4.eq(v128.load(as + at), m));
-              open = v128.andnot(open, first);
-              share = v128.and(g, first);
-            }
-            v128.store(zs + at, f32x4.add(v128.load(zs + at), share));
-            at += cpBytes;
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * Sample s's pool gradient times act′(a), into zs, for windows `size` apart (each position in at most one
- * window: positions outside every window are left as they are), with its sums per channel in scratch [cp].
- */
-function tiledPoolGradSample(
-  as: usize,
-  p: usize,
-  dp: usize,
-  zs: usize,
-  s: i32,
-  ow: i32,
-  cp: i32,
-  ph: i32,
-  pw: i32,
-  size: i32,
-  kind: i32,
-  act: i32,
-  scratch: usize,
-): void {
-  const cpBytes = (<usize>cp) << 2;
-  const scale = f32x4.splat(<f32>1 / <f32>(size * size));
-  memory.fill(scratch, 0, cpBytes);
-  const ps = p + <usize>s * ph * pw * cpBytes;
-  const dps = dp + <usize>s * ph * pw * cpBytes;
-  for (let py = 0; py < ph; py++) {
-    for (let px = 0; px < pw; px++) {
-      const window = (<usize>py * pw + px) * cpBytes;
-      for (let c = 0; c < cp; c += 4) {
-        const g = v128.load(dps + window + ((<usize>c) << 2));
-        const m = v128.load(ps + window + ((<usize>c) << 2));
-        let open = i32x4.splat(-1);
         let sum = f32x4.splat(0);
         for (let dy = 0; dy < size; dy++) {
-          let at = ((<usize>(py * size + dy) * ow + px * size) * cp + c) << 2;
+          let at = ((<usize>(py * stride + dy) * ow + px * stride) * cp + c) << 2;
           for (let dx = 0; dx < size; dx++) {
             const a = v128.load(as + at);
             let share = f32x4.mul(g, scale);
@@ -561,13 +519,17 @@ function tiledPoolGradSample(
               open = v128.andnot(open, first);
               share = v128.and(g, first);
             }
-            const d = activationGrad(share, a, act);
-            v128.store(zs + at, d);
-            sum = f32x4.add(sum, d);
+            if (fused) {
+              const d = activationGrad(share, a, act);
+              v128.store(zs + at, d);
+              sum = f32x4.add(sum, d);
+            } else {
+              v128.store(zs + at, f32x4.add(v128.load(zs + at), share));
+            }
             at += cpBytes;
           }
         }
-        accumulate(scratch, (<usize>c) << 2, sum);
+        if (fused) accumulate(scratch, (<usize>c) << 2, sum);
       }
     }
   }
