@@ -1,4 +1,5 @@
-// A conv layer, its activation and its pool as one op with its own gradient, on our WebAssembly SIMD kernels
+// A conv layer, its activation and its pool (or a dense layer and its activation, as a 1 × 1 convolution over
+// a 1 × n image) as one op with its own gradient, on our WebAssembly SIMD kernels
 // (wasm/kernels.ts: blockForward, blockBackward, convFilterGrad, conv). Forward is one pass per sample —
 // convolution, bias, activation and pool while the sample is in cache — instead of tfjs's five ops and their
 // trips through memory; backward is one pass for the pool's, the activation's and the bias's gradients, then

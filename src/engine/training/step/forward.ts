@@ -1,9 +1,9 @@
-// The model's forward pass for training. On the wasm fallback, each conv layer and the pool after it run as
-// one ConvBlock (our fused SIMD kernels, with their own gradient); every other layer — and any conv layer
-// the blocks do not cover — runs as tfjs-layers runs it. Elsewhere (native TensorFlow, cpu), model.apply.
-import { tf } from '../../runtime/backend.ts';
+// The model's forward pass for training. On the wasm fallback, each conv layer with the pool after it, and
+// each dense layer, runs as one ConvBlock (our fused SIMD kernels, with their own gradient); every other
+// layer — and any layer the blocks do not cover — runs as tfjs-layers runs it. Elsewhere (native
+// TensorFlow, cpu), model.apply.
+import { stockKernels, tf } from '../../runtime/backend.ts';
 import { BLOCK_ACTIVATIONS, type BlockActivation, type BlockConfig, ConvBlock } from '../../runtime/kernels/conv-block.ts';
-import { stockKernels } from '../../runtime/backend.ts';
 
 /** $DIGIT_STUDIO_STOCK_KERNELS=ConvBlock trains with tfjs's own ops instead (for A/B runs and bug hunts). */
 export const CONV_BLOCK = 'ConvBlock';
