@@ -2,7 +2,9 @@
 // tfjs's separate ops: on the cpu backend (the reference) and on wasm (the unfused path it replaces).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../backend.ts';
+import { setFlagsFromString } from 'node:v8';
 import { type BlockActivation, type BlockConfig, ConvBlock } from './conv-block.ts';
+import { chooseBuild, createSimdKernels } from './simd/module.ts';
 
 type Shape = [number, number, number, number];
 
@@ -150,5 +152,19 @@ describe('ConvBlock', () => {
     expect(tf.memory().numBytes).toBe(before.numBytes);
     expect(block.memoryBytes()).toBe(ownBytes);
     tf.dispose([x, k, b]);
+  });
+
+  // Last in this file: the flag stays set for the rest of this test process.
+  it('relaxed build (fused multiply-add, as Electron runs it) gives the same outputs and gradients', async () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    expect(chooseBuild()).toBe('relaxed');
+    for (const [xShape, kShape, padding, activation, pool] of [cases[2], cases[4], cases[6], cases[9]]) {
+      const config: BlockConfig = { padding, activation, pool, inputGrad: true };
+      const relaxed = new ConvBlock(config, createSimdKernels('relaxed'));
+      const fused = await run((x, k, b) => relaxed.apply(x, k, b), xShape, kShape, 5);
+      const wasm = await run((x, k, b) => unfused(x, k, b, config), xShape, kShape, 5);
+      expect(relative(fused.output, wasm.output)).toBeLessThan(1e-5);
+      fused.grads.forEach((g, i) => expect(relative(g, wasm.grads[i]), `gradient ${i}`).toBeLessThan(1e-5));
+    }
   });
 });
