@@ -112,14 +112,17 @@ export class ConvBlock {
     const sizes = layout(dense ? [1, 1, ...x.shape] : x.shape, dense ? [1, 1, ...kernel.shape] : kernel.shape, config, k);
     const d = sizes.dims;
     const [xAt, xpAt, wAt, bAt, aAt, pAt, outAt, stageAt] = k.reserve(...sizes.forward);
-    k.floats(xAt, d.n * d.h * d.w * d.ci).set(values(x));
+    // Unpadded (valid padding, every dense layer), the input goes straight where the kernels read it.
+    const unpadded = d.hp === d.h && d.wp === d.w;
+    k.floats(unpadded ? xpAt : xAt, d.n * d.h * d.w * d.ci).set(values(x));
+    if (!unpadded) k.exports.pad(xAt, xpAt, d.n, d.h, d.w, d.ci, d.top, d.bottom, d.left, d.right);
     k.floats(stageAt, d.kh * d.kw * d.ci * d.co).set(values(kernel));
     k.exports.restride(stageAt, wAt, d.kh * d.kw * d.ci, d.co, d.cp);
     k.floats(stageAt, d.co).set(values(bias));
     k.exports.restride(stageAt, bAt, 1, d.co, d.cp);
-    k.exports.pad(xAt, xpAt, d.n, d.h, d.w, d.ci, d.top, d.bottom, d.left, d.right);
     const pool = config.pool;
     const poolCode = POOL_CODE[pool?.kind ?? 'none'];
+    const [size, stride] = [pool?.size ?? 1, pool?.stride ?? 1];
     const act = ACTIVATION_CODE[config.activation];
     k.exports.blockForward(
       xpAt,
@@ -138,8 +141,8 @@ export class ConvBlock {
       d.kw,
       act,
       poolCode,
-      pool?.size ?? 1,
-      pool?.stride ?? 1,
+      size,
+      stride,
       d.ph,
       d.pw,
       d.top,
@@ -155,24 +158,7 @@ export class ConvBlock {
       const [dpcAt, dpAt, dzAt, dbAt, scratchAt, dwpAt, dwAt, dzpAt, w2At, zeroAt, dxpAt, dxAt] = all.slice(sizes.forward.length);
       k.floats(dpcAt, d.n * d.ph * d.pw * d.co).set(values(dy));
       k.exports.restride(dpcAt, pool ? dpAt : dzAt, d.n * d.ph * d.pw, d.co, d.cp);
-      k.exports.blockBackward(
-        aAt,
-        pAt,
-        dpAt,
-        dzAt,
-        dbAt,
-        d.n,
-        d.oh,
-        d.ow,
-        d.cp,
-        act,
-        poolCode,
-        pool?.size ?? 1,
-        pool?.stride ?? 1,
-        d.ph,
-        d.pw,
-        scratchAt,
-      );
+      k.exports.blockBackward(aAt, pAt, dpAt, dzAt, dbAt, d.n, d.oh, d.ow, d.cp, act, poolCode, size, stride, d.ph, d.pw, scratchAt);
       k.exports.convFilterGrad(xpAt, dzAt, dwpAt, d.n, d.hp, d.wp, d.ci, d.oh, d.ow, d.cp, d.kh, d.kw, 1, 1, scratchAt);
       k.exports.restride(dwpAt, dwAt, d.kh * d.kw * d.ci, d.cp, d.co);
       const dw = tf.tensor(k.floats(dwAt, d.kh * d.kw * d.ci * d.co), kernel.shape);
