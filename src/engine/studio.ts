@@ -1,19 +1,7 @@
 // The contract's implementation over the engine: one Studio per app, shared by Electron's main process
 // and the browser-mode host. Transport-free: handlers take validated payloads and return plain data.
 import { join, sep } from 'node:path';
-import type {
-  ActiveModel,
-  BatchPoint,
-  EventChannel,
-  EventPayloads,
-  InvokeChannel,
-  InvokeInput,
-  InvokeOutputs,
-  ModelEvaluation,
-  QueueStatus,
-  RunRecord,
-  TrainingStatus,
-} from '../shared/contract.ts';
+import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs, ModelEvaluation } from '../shared/contract.ts';
 import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
@@ -24,17 +12,15 @@ import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
-import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
 import { DigitStore, listEntry } from './store/digits.ts';
 import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
-import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import { type Prepared, TrainingSession } from './training/session.ts';
+import type { startTraining } from './training/trainer.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
-import { isResumable } from '../shared/types.ts';
-import type { TrainingEvent, TrainingJob } from './training/training-messages.ts';
 import { readFolderFiles, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
 
 export interface StudioOptions {
@@ -47,6 +33,8 @@ export interface StudioOptions {
   fileOps?: FileOps;
   /** How a model is evaluated on the test split; a worker thread unless a test counts the calls. */
   evaluate?: typeof evaluateInWorker;
+  /** How a run trains; a worker thread unless a test stands in for it. */
+  train?: typeof startTraining;
 }
 
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
@@ -60,16 +48,13 @@ export class Studio {
   private readonly digits: DigitStore;
   private readonly listeners = new Set<Listener>();
   private readonly matching = new Map<string, Uint32Array>();
-  private training: { handle: TrainingHandle; status: TrainingStatus } | null = null;
+  private readonly session: TrainingSession;
   /** The active model's folder. */
   private activeDir = bundledModelDir();
   /** Evaluations by model folder, running or done: a later ask for the same model shares the first. */
   private readonly evaluations = new Map<string, Promise<ModelEvaluation>>();
   /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
   private evaluationQueue: Promise<unknown> = Promise.resolve();
-  private lastStatus: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
-  /** The queue of runs training now, or the last one. */
-  private queue: QueueStatus | null = null;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -81,6 +66,7 @@ export class Studio {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
+    this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), options.train);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -148,26 +134,6 @@ export class Studio {
     this.activeDir = dir;
   }
 
-  private onTraining(event: TrainingEvent): void {
-    const status = this.training?.status;
-    if (!status) return;
-    if (event.type === 'started') {
-      status.runId = event.run.id;
-    } else if (event.type === 'batch') {
-      const point: BatchPoint = batchPoint(event.progress);
-      status.progress = event.progress;
-      addPoint(status.batches, point);
-      this.emit('training:progress', { runId: event.runId, progress: event.progress, point });
-    } else if (event.type === 'epoch') {
-      status.epochs.push(event.metrics);
-      this.emit('training:epoch', { runId: event.runId, metrics: event.metrics });
-    } else if (event.type === 'done') {
-      this.emit('training:done', { run: event.run, stopped: event.stopped });
-    } else {
-      this.emit('training:error', { runId: status.runId, message: event.message });
-    }
-  }
-
   readonly handlers: Handlers = {
     'app:info': async () => ({
       backend: this.backend,
@@ -210,64 +176,24 @@ export class Studio {
     'model:evaluate': async () => this.evaluateActive(),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),
-    'training:start': async (request) => {
-      const { resumeId } = request;
-      let job: Omit<TrainingJob, 'runsRoot'> = {
-        spec: request.spec,
-        trainLimit: request.trainLimit,
-        testLimit: request.testLimit,
-        dataDir: this.options.dataDir,
-        name: request.name,
-      };
-      const status: TrainingStatus = { runId: resumeId ?? null, running: true, spec: job.spec, progress: null, batches: [], epochs: [] };
-      if (resumeId) {
-        const record = await this.store.read(resumeId);
-        if (!isResumable(record)) throw new UserError(notResumable(record));
-        // A resumed run goes on with everything it was started with, whatever the form holds now.
-        job = { spec: record.spec, trainLimit: record.trainLimit, testLimit: record.testLimit, dataDir: record.dataDir, resumeId };
-        status.spec = record.spec;
-        Object.assign(status, await this.store.history(resumeId));
-      }
-      // Checked after the awaits above, and claimed below without another: two starts cannot both pass.
-      this.checkIdle();
-      return { runId: await this.begin(job, status).started };
-    },
-    'training:queue': async ({ items, trainLimit, testLimit }) => {
-      this.checkIdle();
-      const queue: QueueStatus = { names: items.map((item) => item.name), current: 0, runIds: [], active: true, dropped: 0 };
-      this.queue = queue;
-      void this.runQueue(queue, items, { trainLimit, testLimit });
-      return { queued: items.length };
-    },
-    'training:stop': async () => {
-      const queue = this.queue?.active ? this.queue : null;
-      // The rest of a queue is dropped first, so that the run stopping now is its last.
-      if (queue) Object.assign(queue, { active: false, dropped: queue.names.length - queue.current - 1 });
-      this.training?.handle.stop();
-      return { stopping: this.training !== null || queue !== null, ...(queue ? { dropped: queue.dropped } : {}) };
-    },
-    'training:status': async () => {
-      const status = this.training?.status ?? this.lastStatus;
-      if (!this.queue) return status;
-      // Between two queued runs nothing trains, but the queue is still under way.
-      return { ...status, running: status.running || this.queue.active, queue: { ...this.queue, runIds: [...this.queue.runIds] } };
-    },
+    'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
+    'training:queue': async (request) => this.session.startQueue(request, this.options.dataDir),
+    'training:stop': async () => this.session.stop(),
+    'training:status': async () => this.session.status(),
     'runs:list': async () => this.store.list(),
     'runs:metrics': async ({ id }) => this.store.history(id),
     'runs:activate': async ({ id }) => this.activate(id),
     'runs:delete': async ({ id }) => {
-      if (this.training?.status.runId === id) throw new UserError('that run is training; stop it before deleting it');
+      if (this.session.runId === id) throw new UserError('that run is training; stop it before deleting it');
       // Checked before the active model changes: a refused delete leaves everything as it was.
       await this.store.checkRemovable(id);
       if (this.active.id === id) await this.activate('bundled');
       await this.store.remove(id);
       return { deleted: true };
     },
-    // Channels declared for issues 9 and 10 whose engine side is being built (each replaced by its implementation).
     'runs:annotate': async ({ id, name, notes }) => {
       // A run this studio trains has its record written by its trainer alone: the trainer writes these too.
-      const training = this.training?.status.runId === id ? this.training : null;
-      const run = (await training?.handle.annotate({ name, notes })) ?? (await this.store.annotate(id, { name, notes }));
+      const run = (await this.session.annotate(id, { name, notes })) ?? (await this.store.annotate(id, { name, notes }));
       // The header names the active model by its run's name.
       if (this.active.id === id) this.active = { ...this.active, label: run.name ?? `run ${id}` };
       return run;
@@ -308,56 +234,8 @@ export class Studio {
       const preview = augmentPreview(this.dataset.train, augment, seed, count);
       return { ...preview, pixels: base64(preview.pixels) };
     },
-    'training:finetune': async (request) => this.startFinetune(request),
+    'training:finetune': async (request) => ({ runId: await this.session.start(() => this.finetuneJob(request)) }),
   };
-
-  /** Refuse a start while a run or a queue of runs trains. */
-  private checkIdle(): void {
-    if (this.training || this.queue?.active) throw new UserError('a training run is already in progress; stop it first');
-  }
-
-  /** Start training `job` as the current run: `started` gives its id, `finished` settles once it has ended either way. */
-  private begin(job: Omit<TrainingJob, 'runsRoot'>, status: TrainingStatus): { started: Promise<string>; finished: Promise<void> } {
-    let finished!: Promise<void>;
-    const started = new Promise<string>((resolve, reject) => {
-      const handle = startTraining({ ...job, runsRoot: this.store.root }, (event) => {
-        this.onTraining(event);
-        if (event.type === 'started') resolve(event.run.id);
-        if (event.type === 'error') reject(new UserError(event.message));
-      });
-      this.training = { handle, status };
-      finished = handle.done
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => {
-          this.lastStatus = { ...status, running: false };
-          if (this.training?.handle === handle) this.training = null;
-        });
-    });
-    return { started, finished };
-  }
-
-  /** Train the queue's items one after another; a failing item is recorded on its run and the next one goes on. */
-  private async runQueue(
-    queue: QueueStatus,
-    items: { name: string; spec: TrainingJob['spec'] }[],
-    limits: Pick<TrainingJob, 'trainLimit' | 'testLimit'>,
-  ) {
-    for (const [index, item] of items.entries()) {
-      if (!queue.active) break;
-      queue.current = index;
-      const status: TrainingStatus = { runId: null, running: true, spec: item.spec, progress: null, batches: [], epochs: [] };
-      const run = this.begin({ spec: item.spec, ...limits, dataDir: this.options.dataDir, name: item.name }, status);
-      await run.started.then(
-        (id) => queue.runIds.push(id),
-        () => undefined,
-      );
-      await run.finished;
-    }
-    queue.active = false;
-  }
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
   private evaluateActive(): Promise<ModelEvaluation> {
@@ -391,37 +269,15 @@ export class Studio {
     return this.activate(run.id);
   }
 
-  /** Start a fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts). */
-  private async startFinetune({
-    epochs,
-    learningRate,
-    heldOut,
-    trainLimit,
-    testLimit,
-  }: InvokeInput<'training:finetune'>): Promise<{ runId: string }> {
+  /** A fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts), read once the session is claimed. */
+  private async finetuneJob({ epochs, learningRate, heldOut, trainLimit, testLimit }: InvokeInput<'training:finetune'>): Promise<Prepared> {
     const collection = await this.digits.split();
     checkEnoughDigits(collection.count);
     const base = this.active.id === 'bundled' ? defaultSpec() : (await this.store.read(this.active.id)).spec;
     const spec = { ...base, epochs, learningRate };
     const { train, heldOut: held } = holdOut(collection, heldOut, spec.seed);
     const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held };
-    if (this.training) throw new UserError('a training run is already in progress; stop it first');
-    const status: TrainingStatus = { runId: null, running: true, spec, progress: null, batches: [], epochs: [] };
-    const starting = new Promise<string>((resolve, reject) => {
-      const handle = startTraining({ spec, trainLimit, testLimit, runsRoot: this.store.root, finetune }, (event) => {
-        this.onTraining(event);
-        if (event.type === 'started') resolve(event.run.id);
-        if (event.type === 'error') reject(new UserError(event.message));
-      });
-      this.training = { handle, status };
-      handle.done
-        .catch(() => undefined)
-        .finally(() => {
-          this.lastStatus = { ...status, running: false };
-          this.training = null;
-        });
-    });
-    return { runId: await starting };
+    return { job: { spec, trainLimit, testLimit, finetune } };
   }
 
   /** My digits as a split, newest first; refused when there are none. */
@@ -444,23 +300,12 @@ export class Studio {
   }
 
   /** Stop any training and wait for it to save. */
-  async close(): Promise<void> {
-    // A queue goes no further: nothing starts after the run stopped here.
-    if (this.queue?.active) Object.assign(this.queue, { active: false, dropped: this.queue.names.length - this.queue.current - 1 });
-    const training = this.training;
-    if (!training) return;
-    training.handle.stop();
-    await training.handle.done.catch(() => undefined);
+  close(): Promise<void> {
+    return this.session.close();
   }
 }
 
 function bundledActive(): ActiveModel {
   const manifest = readBundledManifest();
   return { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: manifest?.testAccuracy ?? null };
-}
-
-function notResumable(run: RunRecord): string {
-  if (run.status === 'running') return `run ${run.id} is training already`;
-  if (run.status === 'done' || run.epochsDone >= run.spec.epochs) return `run ${run.id} is done; there is nothing left to train`;
-  return `run ${run.id} has no saved checkpoint to resume from`;
 }

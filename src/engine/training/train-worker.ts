@@ -1,6 +1,6 @@
 // Worker-thread entry: runs one training job off the caller's event loop and reports every event.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../runtime/backend.ts';
+import { initBackend, type tf } from '../runtime/backend.ts';
 import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
@@ -8,8 +8,9 @@ import type { Split } from '../data/dataset.ts';
 import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
 import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
-import { train, trainConfig } from './train.ts';
+import { train, trainConfig, type TrainData, type TrainResult } from './train.ts';
 import { explainFsError, UserError } from '../errors.ts';
+import { messageOf } from '../../shared/message.ts';
 import type { AnnotateReply, AnnotateRequest, TrainingEvent, WorkerInput } from './training-messages.ts';
 
 const BATCH_EVENT_INTERVAL_MS = 200;
@@ -21,6 +22,8 @@ const post = (event: TrainingEvent | AnnotateReply) => parentPort!.postMessage(e
 // run.json is written by this thread alone while it trains, one write at a time; a name or notes given
 // meanwhile are kept here and go into every record written from then on, so that no save drops them.
 let annotation: Annotation | null = null;
+/** The run's record as last written: this thread is its only writer while it trains. */
+let record!: RunRecord;
 let writing: Promise<unknown> = Promise.resolve();
 const withNotes = (record: RunRecord) => (annotation ? annotated(record, annotation) : record);
 function serial<T>(write: () => Promise<T>): Promise<T> {
@@ -29,17 +32,31 @@ function serial<T>(write: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function run(): Promise<void> {
+/** Everything a run trains with, ready before its first batch. */
+interface Prepared {
+  store: RunStore;
+  record: RunRecord;
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  data: TrainData;
+  /** A fine-tune's batches: my digits a fixed share of each (absent: a seeded shuffle of the data). */
+  orderOf?: (epoch: number) => Uint32Array;
+  /** A fine-tune's held-out digits, measured again once it has trained. */
+  heldOut: Split | null;
+}
+
+/** Load the data and the model (a resumed run's checkpoint, a fine-tune's base, or fresh weights) and write the run's record. */
+async function prepare(): Promise<Prepared> {
   const backend = await initBackend();
   const store = new RunStore(job.runsRoot, fileOpsFromEnv());
   const resumed = job.resumeId ? await store.read(job.resumeId) : null;
   // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
   const finetuning = job.finetune !== undefined || resumed?.finetune !== undefined;
   const dataset = await loadDataset(finetuning ? undefined : job.dataDir);
-  let data = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
+  let data: TrainData = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
   const optimizer = createOptimizer(job.spec);
   let record: RunRecord;
-  let model;
+  let model: tf.LayersModel;
   if (resumed) {
     record = { ...resumed, status: 'running', pid: process.pid, backend, interrupted: undefined, error: undefined };
     model = await store.loadModel(record.id);
@@ -50,25 +67,70 @@ async function run(): Promise<void> {
     const fromDir = job.finetune?.fromDir ?? job.fromDir;
     model = fromDir ? await readModel(fromDir) : createModel(job.spec);
   }
-  let orderOf: ((epoch: number) => Uint32Array) | undefined;
-  let heldOut: Split | null = null;
-  if (finetuning) {
-    const digits = job.finetune ?? (await readRunDigits(store.dir(record.id)));
-    heldOut = digits.heldOut;
-    if (job.finetune) {
-      const dataDir = await saveRunDigits(store.dir(record.id), job.finetune);
-      const before = await measure(model, heldOut, data.test);
-      record = {
-        ...record,
-        dataDir,
-        finetune: { from: job.finetune.fromLabel, trained: digits.mine.count, heldOut: heldOut.count, before, after: null },
-      };
-    }
-    const mixed = finetuneData(digits.mine, data.train, job.spec.batchSize, job.spec.seed);
-    data = { train: mixed.train, test: data.test };
-    orderOf = mixed.orderOf;
+  if (!finetuning) {
+    await store.writeRecord(record);
+    return { store, record, model, optimizer, data, heldOut: null };
   }
+  const digits = job.finetune ?? (await readRunDigits(store.dir(record.id)));
+  if (job.finetune) {
+    const dataDir = await saveRunDigits(store.dir(record.id), job.finetune);
+    const before = await measure(model, digits.heldOut, data.test);
+    const finetune = { from: job.finetune.fromLabel, trained: digits.mine.count, heldOut: digits.heldOut.count, before, after: null };
+    record = { ...record, dataDir, finetune };
+  }
+  const mixed = finetuneData(digits.mine, data.train, job.spec.batchSize, job.spec.seed);
+  data = { train: mixed.train, test: data.test };
   await store.writeRecord(record);
+  return { store, record, model, optimizer, data, orderOf: mixed.orderOf, heldOut: digits.heldOut };
+}
+
+/** Train the prepared run, saving a checkpoint after every epoch and reporting progress; the record as trained. */
+async function trainRun({ store, model, optimizer, data, orderOf }: Prepared): Promise<TrainResult> {
+  let lastBatchEvent = 0;
+  return train(
+    model,
+    optimizer,
+    data,
+    { ...trainConfig(job.spec, record.epochsDone), orderOf },
+    {
+      signal: {
+        get aborted() {
+          return Atomics.load(stop, 0) === 1;
+        },
+      },
+      onBatchEnd: async (progress) => {
+        const now = performance.now();
+        if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS && progress.batch !== progress.batches) return;
+        lastBatchEvent = now;
+        post({ type: 'batch', runId: record.id, progress });
+        await store.appendMetric(record.id, { event: 'batch', ...progress });
+      },
+      onEpochEnd: async (metrics) => {
+        await serial(async () => {
+          record = withNotes(await store.saveCheckpoint(withNotes({ ...record, epochsDone: metrics.epoch, last: metrics }), model, optimizer));
+        });
+        await store.appendMetric(record.id, { event: 'epoch', ...metrics });
+        post({ type: 'epoch', runId: record.id, metrics, run: record });
+      },
+    },
+  );
+}
+
+/** Save a stopped run's weights, measure a fine-tune's held-out digits again, and write the final record. */
+async function finish({ store, model, optimizer, data, heldOut }: Prepared, result: TrainResult): Promise<void> {
+  // A stop mid-epoch keeps the weights of the last finished batch.
+  const after = !result.stopped && heldOut && record.finetune ? await measure(model, heldOut, data.test) : null;
+  await serial(async () => {
+    if (result.stopped) record = await store.saveCheckpoint(withNotes(record), model, optimizer);
+    record = withNotes({ ...record, status: result.stopped ? 'stopped' : 'done' });
+    if (after && record.finetune) record = { ...record, finetune: { ...record.finetune, after } };
+    await store.writeRecord(record);
+  });
+  post({ type: 'done', run: record, stopped: result.stopped });
+}
+
+/** Take a name or notes for the run while it trains; they go into every record written from then on. */
+function listenForNotes(store: RunStore): void {
   parentPort!.on('message', (request: AnnotateRequest) => {
     annotation = { name: request.name, notes: request.notes };
     serial(() => store.writeRecord((record = withNotes(record)))).then(
@@ -76,61 +138,26 @@ async function run(): Promise<void> {
       (err: unknown) => post({ type: 'annotated', ticket: request.ticket, error: messageOf(explainFsError(err, store.dir(record.id))) }),
     );
   });
+}
+
+async function run(): Promise<void> {
+  const prepared = await prepare();
+  const { store } = prepared;
+  record = prepared.record;
+  listenForNotes(store);
   post({ type: 'started', run: record });
-  let lastBatchEvent = 0;
   try {
-    const result = await train(
-      model,
-      optimizer,
-      data,
-      { ...trainConfig(job.spec, record.epochsDone), orderOf },
-      {
-        signal: {
-          get aborted() {
-            return Atomics.load(stop, 0) === 1;
-          },
-        },
-        onBatchEnd: async (progress) => {
-          const now = performance.now();
-          if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS && progress.batch !== progress.batches) return;
-          lastBatchEvent = now;
-          post({ type: 'batch', runId: record.id, progress });
-          await store.appendMetric(record.id, { event: 'batch', ...progress });
-        },
-        onEpochEnd: async (metrics) => {
-          await serial(async () => {
-            record = withNotes(await store.saveCheckpoint(withNotes({ ...record, epochsDone: metrics.epoch, last: metrics }), model, optimizer));
-          });
-          await store.appendMetric(record.id, { event: 'epoch', ...metrics });
-          post({ type: 'epoch', runId: record.id, metrics, run: record });
-        },
-      },
-    );
-    // A stop mid-epoch keeps the weights of the last finished batch.
-    const after = !result.stopped && heldOut && record.finetune ? await measure(model, heldOut, data.test) : null;
-    await serial(async () => {
-      if (result.stopped) record = await store.saveCheckpoint(withNotes(record), model, optimizer);
-      record = withNotes({ ...record, status: result.stopped ? 'stopped' : 'done' });
-      if (after && record.finetune) record = { ...record, finetune: { ...record.finetune, after } };
-      await store.writeRecord(record);
-    });
-    post({ type: 'done', run: record, stopped: result.stopped });
+    await finish(prepared, await trainRun(prepared));
   } catch (err) {
     // The record still names the last checkpoint that was saved whole: the run can resume from it.
     const error = explainFsError(err, store.dir(record.id));
     // On a full disk this write may fail too; the run then reads as interrupted, which resumes the same way.
     await serial(async () => {
-      record = withNotes({ ...record, status: 'failed', pid: undefined, error: error instanceof Error ? error.message : String(error) });
+      record = withNotes({ ...record, status: 'failed', pid: undefined, error: messageOf(error) });
       await store.writeRecord(record);
     }).catch(() => undefined);
     throw error;
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-run().catch((err: unknown) =>
-  post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError }),
-);
+run().catch((err: unknown) => post({ type: 'error', runId: null, message: messageOf(err), user: err instanceof UserError }));
