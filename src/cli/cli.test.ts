@@ -1,24 +1,45 @@
+// The command line, run in this process (what `npm run cli` runs), plus two spawned smoke runs through tsx
+// and a pipe: argument errors, files, training and exports need no process of their own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodePng } from '../engine/data/png.ts';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from '../engine/data/idx.ts';
+import { runCli } from './main.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'cli-'));
 
-function cli(...args: string[]) {
-  return cliWithin(120_000, ...args);
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-/** The command, killed after `ms` (its code is then null): for what used to spin for ever. */
-function cliWithin(ms: number, ...args: string[]) {
+/** The command in this process, with what it prints to stdout and stderr. */
+async function cli(...args: string[]): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void stdout.push(parts.join(' ') + '\n'));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.join(' ') + '\n'));
+  try {
+    const code = await runCli(args);
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+/** The command as `npm run cli` spawns it, its output read through pipes. */
+function spawned(...args: string[]): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    timeout: ms,
+    timeout: 120_000,
     killSignal: 'SIGKILL',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -42,7 +63,7 @@ function writeBarPng(path: string): void {
 }
 
 /** A user error: exit 2 and one clear line on stderr that matches `pattern`, no stack trace. */
-function expectUserError(result: ReturnType<typeof cli>, pattern: RegExp) {
+function expectUserError(result: CliResult, pattern: RegExp) {
   expect(result.code).toBe(2);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -51,77 +72,80 @@ function expectUserError(result: ReturnType<typeof cli>, pattern: RegExp) {
 }
 
 describe('command line', () => {
-  it('prints the notebook summary', () => {
-    const result = cli('summary');
+  it('prints the notebook summary (spawned, as npm run cli runs it)', () => {
+    const result = spawned('summary');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Total params: 61,706');
     expect(result.stdout).toContain('(5×5×6+1)×16 = 2,416');
   });
 
-  it('refuses bad options with one line and exit 2', () => {
-    expectUserError(cli('train', '--epochs', 'ten'), /--epochs: expected a whole number, got "ten"/);
-    expectUserError(cli('train', '--batch-size', '0'), /batchSize/);
-    expectUserError(cli('train', '--activation', 'swish'), /activation/);
-    expectUserError(cli('train', '--bogus'), /Unknown option '--bogus'/);
-    expectUserError(cli('frobnicate'), /unknown command "frobnicate"/);
-    expectUserError(cli('train', '--train-limit=-3'), /--train-limit: must be at least 1/);
+  it('refuses bad options with one line and exit 2', async () => {
+    expectUserError(await cli('train', '--epochs', 'ten'), /--epochs: expected a whole number, got "ten"/);
+    expectUserError(await cli('train', '--batch-size', '0'), /batchSize/);
+    expectUserError(await cli('train', '--activation', 'swish'), /activation/);
+    expectUserError(await cli('train', '--bogus'), /Unknown option '--bogus'/);
+    expectUserError(await cli('frobnicate'), /unknown command "frobnicate"/);
+    expectUserError(await cli('train', '--train-limit=-3'), /--train-limit: must be at least 1/);
   });
 
-  it('names presets: the quick one is the notebook architecture, a wrong name or target is a user error', () => {
-    const quick = cli('summary', '--preset', 'quick');
+  it('names presets: the quick one is the notebook architecture, a wrong name or target is a user error', async () => {
+    const quick = await cli('summary', '--preset', 'quick');
     expect(quick.code).toBe(0);
     expect(quick.stdout).toContain('Total params: 61,706');
-    expectUserError(cli('train', '--preset', 'fast'), /--preset: must be one of notebook, quick, got "fast"/);
-    expectUserError(cli('bench', '--to-accuracy', '1.5'), /--to-accuracy: a test accuracy between 0 and 1/);
-    expectUserError(cli('bench', '--to-accuracy', 'high'), /--to-accuracy: expected a number/);
+    expectUserError(await cli('train', '--preset', 'fast'), /--preset: must be one of notebook, quick, got "fast"/);
+    expectUserError(await cli('bench', '--to-accuracy', '1.5'), /--to-accuracy: a test accuracy between 0 and 1/);
+    expectUserError(await cli('bench', '--to-accuracy', 'high'), /--to-accuracy: expected a number/);
   });
 
-  it('takes negative values in either form and says what they must be', () => {
-    expectUserError(cli('train', '--train-limit', '-3'), /^error: --train-limit: must be at least 1, got -3$/);
-    expectUserError(cli('train', '--epochs', '-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
-    expectUserError(cli('train', '--epochs=-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
+  it('takes negative values in either form and says what they must be', async () => {
+    expectUserError(await cli('train', '--train-limit', '-3'), /^error: --train-limit: must be at least 1, got -3$/);
+    expectUserError(await cli('train', '--epochs', '-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
+    expectUserError(await cli('train', '--epochs=-5'), /^error: invalid model spec: Epochs \(epochs\): must be at least 1$/);
   });
 
-  it('refuses a spec file that is not one JSON object', () => {
+  it('refuses a spec file that is not one JSON object', async () => {
     for (const [name, text] of [
       ['null.json', 'null'],
       ['string.json', '"lenet"'],
       ['array.json', '[{"epochs": 2}]'],
     ]) {
       writeFileSync(join(tmp, name), text);
-      expectUserError(cli('summary', '--spec', join(tmp, name)), new RegExp(`${name}: a spec file holds a JSON object`));
+      expectUserError(await cli('summary', '--spec', join(tmp, name)), new RegExp(`${name}: a spec file holds a JSON object`));
     }
   });
 
-  it('refuses a model the studio cannot train, naming its size', () => {
+  it('refuses a model the studio cannot train, naming its size', async () => {
     const huge = { filters: 512, kernelSize: 28, padding: 'same', pool: 'none', poolSize: 2, poolStride: 2 };
     writeFileSync(join(tmp, 'huge.json'), JSON.stringify({ conv: [huge, huge, huge, huge], dense: [4096, 4096, 4096, 4096] }));
-    expectUserError(cli('train', '--spec', join(tmp, 'huge.json')), /the model has 2,311,522,314 parameters; the studio trains at most 5,000,000/);
-    expectUserError(cli('train', '--batch-size', '60000'), /Batch size \(batchSize\): a batch of 60,000 needs about 6\.2 GB/);
+    expectUserError(
+      await cli('train', '--spec', join(tmp, 'huge.json')),
+      /the model has 2,311,522,314 parameters; the studio trains at most 5,000,000/,
+    );
+    expectUserError(await cli('train', '--batch-size', '60000'), /Batch size \(batchSize\): a batch of 60,000 needs about 6\.2 GB/);
   });
 
-  it('reports unusable output folders at once, as user errors, and never spins', () => {
+  it('reports unusable output folders at once, as user errors, and never spins', async () => {
     expectUserError(
-      cliWithin(30_000, 'train', '--out', '/proc/x'),
+      await cli('train', '--out', '/proc/x'),
       /^error: \/proc\/x: cannot be created there \(the folder \/proc does not take new folders\)$/,
     );
-    expectUserError(cliWithin(30_000, 'train', '--export', '/proc/nope'), /^error: \/proc\/nope: cannot be created there/);
+    expectUserError(await cli('train', '--export', '/proc/nope'), /^error: \/proc\/nope: cannot be created there/);
     writeFileSync(join(tmp, 'a-file'), 'x');
-    expectUserError(cliWithin(30_000, 'train', '--out', join(tmp, 'a-file', 'runs')), /a-file\/runs: .*a-file is a file, not a folder/);
+    expectUserError(await cli('train', '--out', join(tmp, 'a-file', 'runs')), /a-file\/runs: .*a-file is a file, not a folder/);
   });
 
-  it('refuses a dataset with no images instead of printing NaN%', () => {
+  it('refuses a dataset with no images instead of printing NaN%', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'empty-data-'));
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), emptyIdx(IDX_IMAGES_MAGIC, [0, 28, 28]));
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), emptyIdx(IDX_LABELS_MAGIC, [0]));
     // One test digit, so that the training split is the only empty one.
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), new Uint8Array([...emptyIdx(IDX_IMAGES_MAGIC, [1, 28, 28]), ...new Uint8Array(784)]));
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), new Uint8Array([...emptyIdx(IDX_LABELS_MAGIC, [1]), 7]));
-    expectUserError(cli('train', '--data', dir, '--epochs', '1'), /train-images-idx3-ubyte: holds no images/);
-    expectUserError(cli('evaluate', '--data', dir), /train-images-idx3-ubyte: holds no images/);
+    expectUserError(await cli('train', '--data', dir, '--epochs', '1'), /train-images-idx3-ubyte: holds no images/);
+    expectUserError(await cli('evaluate', '--data', dir), /train-images-idx3-ubyte: holds no images/);
   });
 
-  it('refuses a PNG of no pixels or of too many', () => {
+  it('refuses a PNG of no pixels or of too many', async () => {
     const png = (width: number, height: number) => {
       const bytes = encodePng({ width: 1, height: 1, data: new Uint8Array(4) });
       // The header's width and height, after the signature and the IHDR chunk's length and type.
@@ -130,34 +154,34 @@ describe('command line', () => {
       return bytes;
     };
     writeFileSync(join(tmp, 'flat.png'), png(0, 5));
-    expectUserError(cli('predict', join(tmp, 'flat.png')), /flat\.png: the image is 0×5; it has no pixels/);
+    expectUserError(await cli('predict', join(tmp, 'flat.png')), /flat\.png: the image is 0×5; it has no pixels/);
     writeFileSync(join(tmp, 'wide.png'), png(20000, 20000));
-    expectUserError(cli('predict', join(tmp, 'wide.png')), /wide\.png is 20000×20000; the largest image accepted is 4096×4096/);
+    expectUserError(await cli('predict', join(tmp, 'wide.png')), /wide\.png is 20000×20000; the largest image accepted is 4096×4096/);
   });
 
-  it('names a missing or corrupt data folder, spec, model or image', () => {
-    expectUserError(cli('train', '--data', join(tmp, 'nope')), /nope: no such folder/);
+  it('names a missing or corrupt data folder, spec, model or image', async () => {
+    expectUserError(await cli('train', '--data', join(tmp, 'nope')), /nope: no such folder/);
     writeFileSync(join(tmp, 'train-images-idx3-ubyte'), 'garbage');
-    expectUserError(cli('evaluate', '--data', tmp), /missing train-labels-idx1-ubyte/);
+    expectUserError(await cli('evaluate', '--data', tmp), /missing train-labels-idx1-ubyte/);
     writeFileSync(join(tmp, 'spec.json'), '{ not json');
-    expectUserError(cli('summary', '--spec', join(tmp, 'spec.json')), /is not valid JSON/);
+    expectUserError(await cli('summary', '--spec', join(tmp, 'spec.json')), /is not valid JSON/);
     writeFileSync(
       join(tmp, 'bad.json'),
       JSON.stringify({ conv: [{ filters: 6, kernelSize: 40, padding: 'valid', pool: 'max', poolSize: 2, poolStride: 2 }] }),
     );
-    expectUserError(cli('summary', '--spec', join(tmp, 'bad.json')), /Conv layer 1 · kernel size \(conv\.0\.kernelSize\): must be at most 28/);
-    expectUserError(cli('predict', join(tmp, 'missing.png')), /missing\.png: no such file/);
-    expectUserError(cli('predict', join(tmp, 'spec.json')), /spec\.json: not a PNG file/);
-    expectUserError(cli('evaluate', '--model', tmp), /holds neither model\.json nor run\.json/);
+    expectUserError(await cli('summary', '--spec', join(tmp, 'bad.json')), /Conv layer 1 · kernel size \(conv\.0\.kernelSize\): must be at most 28/);
+    expectUserError(await cli('predict', join(tmp, 'missing.png')), /missing\.png: no such file/);
+    expectUserError(await cli('predict', join(tmp, 'spec.json')), /spec\.json: not a PNG file/);
+    expectUserError(await cli('evaluate', '--model', tmp), /holds neither model\.json nor run\.json/);
     const broken = mkdtempSync(join(tmpdir(), 'model-'));
     writeFileSync(join(broken, 'model.json'), '{"modelTopology":{},"weightsManifest":[]}');
-    expectUserError(cli('predict', '--model', broken, join(tmp, 'spec.json')), /not a PNG file/);
+    expectUserError(await cli('predict', '--model', broken, join(tmp, 'spec.json')), /not a PNG file/);
   });
 
-  it('predicts PNG files with the bundled model, as JSON lines', () => {
+  it('predicts PNG files with the bundled model, as JSON lines through a pipe (spawned)', () => {
     writeBarPng(join(tmp, 'one.png'));
     writeFileSync(join(tmp, 'empty.png'), encodePng({ width: 120, height: 160, data: new Uint8Array(120 * 160 * 4).fill(255) }));
-    const result = cli('predict', join(tmp, 'one.png'), join(tmp, 'empty.png'), '--json');
+    const result = spawned('predict', join(tmp, 'one.png'), join(tmp, 'empty.png'), '--json');
     expect(result.code).toBe(0);
     const [one, empty] = result.stdout
       .trim()
@@ -168,9 +192,9 @@ describe('command line', () => {
     expect(empty).toMatchObject({ label: null, error: 'no ink in the image' });
   });
 
-  it('trains a small run as JSON lines and evaluates the result', () => {
+  it('trains a small run as JSON lines and evaluates the result', async () => {
     const out = join(tmp, 'runs');
-    const result = cli('train', '--train-limit', '400', '--test-limit', '100', '--epochs', '2', '--batch-size', '100', '--out', out, '--json');
+    const result = await cli('train', '--train-limit', '400', '--test-limit', '100', '--epochs', '2', '--batch-size', '100', '--out', out, '--json');
     expect(result.code).toBe(0);
     const events = result.stdout
       .trim()
@@ -180,15 +204,15 @@ describe('command line', () => {
     const done = events[2];
     expect(done.backend).toBe('wasm');
     expect(done.testAccuracy).toBeGreaterThan(0.2);
-    const evaluated = cli('evaluate', '--model', done.modelDir, '--test-limit', '100', '--json');
+    const evaluated = await cli('evaluate', '--model', done.modelDir, '--test-limit', '100', '--json');
     const report = JSON.parse(evaluated.stdout);
     expect(report.testAccuracy).toBeCloseTo(done.testAccuracy, 5);
     expect(report.confusion.flat().reduce((a: number, b: number) => a + b)).toBe(100);
   });
 
-  it('explains a prediction: every layer, and a saliency map that is zero where there is no ink', () => {
+  it('explains a prediction: every layer, and a saliency map that is zero where there is no ink', async () => {
     writeBarPng(join(tmp, 'bar.png'));
-    const result = cli('predict', '--explain', join(tmp, 'bar.png'), '--json');
+    const result = await cli('predict', '--explain', join(tmp, 'bar.png'), '--json');
     expect(result.code).toBe(0);
     const explained = JSON.parse(result.stdout);
     expect(explained.label).toBe(1);
@@ -202,8 +226,8 @@ describe('command line', () => {
     expect(explained.saliencyMethod).toBe('gradient × input');
   });
 
-  it('evaluates with per-class metrics and the misclassified digits', () => {
-    const report = JSON.parse(cli('evaluate', '--test-limit', '500', '--json').stdout);
+  it('evaluates with per-class metrics and the misclassified digits', async () => {
+    const report = JSON.parse((await cli('evaluate', '--test-limit', '500', '--json')).stdout);
     expect(report.perClass).toHaveLength(10);
     const wrong =
       report.confusion.flat().reduce((a: number, b: number) => a + b) -
@@ -213,18 +237,18 @@ describe('command line', () => {
     expect(report.perClass[3].support).toBe(report.confusion[3].reduce((a: number, b: number) => a + b));
   });
 
-  it('exports the bundled model as a TF.js folder with a manifest, and refuses a folder already in use', () => {
+  it('exports the bundled model as a TF.js folder with a manifest, and refuses a folder already in use', async () => {
     const out = join(tmp, 'exported');
-    const result = cli('export', '--out', out, '--json');
+    const result = await cli('export', '--out', out, '--json');
     expect(result.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.spec.conv).toHaveLength(2);
     expect(manifest.testAccuracy).toBeGreaterThan(0.98);
     expect(existsSync(join(out, 'weights.bin'))).toBe(true);
-    const again = cli('export', '--out', out);
+    const again = await cli('export', '--out', out);
     expectUserError(again, /exported: the folder is not empty/);
-    const predicted = JSON.parse(cli('evaluate', '--model', out, '--test-limit', '200', '--json').stdout);
-    const bundled = JSON.parse(cli('evaluate', '--test-limit', '200', '--json').stdout);
+    const predicted = JSON.parse((await cli('evaluate', '--model', out, '--test-limit', '200', '--json')).stdout);
+    const bundled = JSON.parse((await cli('evaluate', '--test-limit', '200', '--json')).stdout);
     expect(predicted.testAccuracy).toBe(bundled.testAccuracy);
   });
 });

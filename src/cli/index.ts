@@ -1,59 +1,6 @@
 // `npm run cli -- <command>`: the notebook in a terminal. User errors: one line on stderr, exit 2.
-import { explainFsError, UserError } from '../engine/errors.ts';
-import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
-import { UsageError } from './errors.ts';
-import { trainCommand } from './train.ts';
-import { finetuneCommand } from './finetune.ts';
+import { runCli } from './main.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  summary: summaryCommand,
-  train: trainCommand,
-  finetune: finetuneCommand,
-  evaluate: evaluateCommand,
-  predict: predictCommand,
-  export: exportCommand,
-  bench: benchCommand,
-};
-
-const USAGE = `usage: npm run cli -- <command> [options]
-  summary  [--preset NAME] [--spec FILE] [--json]
-  train    [--data DIR] [--from MODEL] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
-           [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
-           [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
-           [--augment-thickness PX] [--augment-elastic PX]
-           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
-  finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
-           [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
-           (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
-  evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
-  predict  [--model DIR] [--explain] IMAGE.png... [--json]
-  export   [--model DIR] --out DIR [--json]
-  bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
-         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
-
-async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
-  await command(rest);
-}
-
-main(process.argv.slice(2)).then(
-  () => process.exit(),
-  (thrown: unknown) => {
-    // A file-system error that no command explained still names its file and is the user's to fix.
-    const path = (thrown as NodeJS.ErrnoException | null)?.path;
-    const err = typeof path === 'string' ? explainFsError(thrown, path) : thrown;
-    if (err instanceof UsageError || err instanceof UserError) {
-      console.error(`error: ${err.message}`);
-      process.exit(2);
-    }
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.DIGIT_STUDIO_DEBUG) console.error(thrown);
-    process.exit(1);
-  },
-);
+const code = await runCli(process.argv.slice(2));
+// Exit only once what was printed has drained, so that a pipe (`| jq`) gets every line.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

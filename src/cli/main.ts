@@ -1,0 +1,60 @@
+// The command line's commands, run in this process: what `npm run cli` runs, and what the tests call.
+import { explainFsError, UserError } from '../engine/errors.ts';
+import { messageOf } from '../shared/message.ts';
+import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
+import { UsageError } from './errors.ts';
+import { trainCommand } from './train.ts';
+import { finetuneCommand } from './finetune.ts';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  summary: summaryCommand,
+  train: trainCommand,
+  finetune: finetuneCommand,
+  evaluate: evaluateCommand,
+  predict: predictCommand,
+  export: exportCommand,
+  bench: benchCommand,
+};
+
+const USAGE = `usage: npm run cli -- <command> [options]
+  summary  [--preset NAME] [--spec FILE] [--json]
+  train    [--data DIR] [--from MODEL] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+           [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
+           [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
+           [--augment-thickness PX] [--augment-elastic PX]
+           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
+  finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
+           [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
+           (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
+  evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
+  predict  [--model DIR] [--explain] IMAGE.png... [--json]
+  export   [--model DIR] --out DIR [--json]
+  bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
+         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  await command(rest);
+}
+
+/** Run the command line `argv` (without node and the script); resolves with the exit code: 2 for a user error, 1 for a fault. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await main(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (thrown) {
+    // A file-system error that no command explained still names its file and is the user's to fix.
+    const path = (thrown as NodeJS.ErrnoException | null)?.path;
+    const err = typeof path === 'string' ? explainFsError(thrown, path) : thrown;
+    console.error(`error: ${messageOf(err)}`);
+    if (err instanceof UsageError || err instanceof UserError) return 2;
+    if (process.env.DIGIT_STUDIO_DEBUG) console.error(thrown);
+    return 1;
+  }
+}
