@@ -1,6 +1,35 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
+// Two speeds. `npm run test:unit` runs the fast path (the engine's and the window's unit tests: under two
+// minutes on 2 cores); `npm run test:integration` runs what spawns processes, starts worker threads or trains
+// for real. `npm test` runs both. A new slow test is named `*.slow.test.ts`, or listed here.
+const INTEGRATION = [
+  'src/**/*.slow.test.ts',
+  'scripts/**/*.slow.test.ts',
+  'scripts/package/layout.test.ts',
+  'src/cli/finetune.test.ts',
+  'src/cli/predict-confidence.test.ts',
+  'src/cli/train-run.test.ts',
+  'src/engine/annotate.test.ts',
+  'src/engine/data/bombs.test.ts',
+  'src/engine/insight.test.ts',
+  'src/engine/queue.test.ts',
+  'src/engine/studio.test.ts',
+  'src/engine/runtime/workers.test.ts',
+  'src/engine/store/runs.test.ts',
+  'src/engine/testing/redraw.test.ts',
+  'src/engine/testing/style.test.ts',
+  'src/engine/model/confidence.test.ts',
+  'src/engine/runtime/kernels/simd.test.ts',
+  'src/engine/training/scheduled.test.ts',
+  'src/engine/training/step/scheduled.test.ts',
+  'src/engine/training/train-worker.test.ts',
+  'src/engine/training/trainer.test.ts',
+  'src/host/cli.test.ts',
+  'src/main/ipc.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -9,8 +38,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/renderer/**'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['src/renderer/**', ...INTEGRATION],
+          environment: 'node',
+        },
       },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, environment: 'node', testTimeout: 600_000 } },
       // The window's components and state, in jsdom with Svelte's browser build.
       {
         extends: true,

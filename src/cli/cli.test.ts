@@ -1,84 +1,16 @@
-// The command line, run in this process (what `npm run cli` runs), plus two spawned smoke runs through tsx
-// and a pipe: argument errors, files, training and exports need no process of their own.
-import { spawnSync } from 'node:child_process';
+// The command line, run in this process (what `npm run cli` runs): argument errors, bad files, predictions,
+// evaluation and export. The spawned smoke runs and a training run are in cli.slow.test.ts.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodePng } from '../engine/data/png.ts';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from '../engine/data/idx.ts';
-import { runCli } from './main.ts';
+import { cli, emptyIdx, expectUserError, writeBarPng } from './testing.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'cli-'));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The command in this process, with what it prints to stdout and stderr. */
-async function cli(...args: string[]): Promise<CliResult> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void stdout.push(parts.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void stderr.push(parts.join(' ') + '\n'));
-  try {
-    const code = await runCli(args);
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = undefined;
-  }
-}
-
-/** The command as `npm run cli` spawns it, its output read through pipes. */
-function spawned(...args: string[]): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-    killSignal: 'SIGKILL',
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** An IDX file with a header of `dims` and no data after it. */
-function emptyIdx(magic: number, dims: number[]): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, magic);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  return out;
-}
-
-/** A vertical black bar on a white 120×160 canvas: a 1, as someone would draw it. */
-function writeBarPng(path: string): void {
-  const [w, h] = [120, 160];
-  const bar = new Uint8Array(w * h * 4).fill(255);
-  for (let y = 20; y < 140; y++) for (let x = 55; x < 67; x++) bar.fill(0, (y * w + x) * 4, (y * w + x) * 4 + 3);
-  writeFileSync(path, encodePng({ width: w, height: h, data: bar }));
-}
-
-/** A user error: exit 2 and one clear line on stderr that matches `pattern`, no stack trace. */
-function expectUserError(result: CliResult, pattern: RegExp) {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
-
 describe('command line', () => {
-  it('prints the notebook summary (spawned, as npm run cli runs it)', () => {
-    const result = spawned('summary');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Total params: 61,706');
-    expect(result.stdout).toContain('(5×5×6+1)×16 = 2,416');
-  });
-
   it('refuses bad options with one line and exit 2', async () => {
     expectUserError(await cli('train', '--epochs', 'ten'), /--epochs: expected a whole number, got "ten"/);
     expectUserError(await cli('train', '--batch-size', '0'), /batchSize/);
@@ -176,38 +108,6 @@ describe('command line', () => {
     const broken = mkdtempSync(join(tmpdir(), 'model-'));
     writeFileSync(join(broken, 'model.json'), '{"modelTopology":{},"weightsManifest":[]}');
     expectUserError(await cli('predict', '--model', broken, join(tmp, 'spec.json')), /not a PNG file/);
-  });
-
-  it('predicts PNG files with the bundled model, as JSON lines through a pipe (spawned)', () => {
-    writeBarPng(join(tmp, 'one.png'));
-    writeFileSync(join(tmp, 'empty.png'), encodePng({ width: 120, height: 160, data: new Uint8Array(120 * 160 * 4).fill(255) }));
-    const result = spawned('predict', join(tmp, 'one.png'), join(tmp, 'empty.png'), '--json');
-    expect(result.code).toBe(0);
-    const [one, empty] = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(one.label).toBe(1);
-    expect(one.probabilities).toHaveLength(10);
-    expect(empty).toMatchObject({ label: null, error: 'no ink in the image' });
-  });
-
-  it('trains a small run as JSON lines and evaluates the result', async () => {
-    const out = join(tmp, 'runs');
-    const result = await cli('train', '--train-limit', '400', '--test-limit', '100', '--epochs', '2', '--batch-size', '100', '--out', out, '--json');
-    expect(result.code).toBe(0);
-    const events = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(events.map((e) => e.event)).toEqual(['epoch', 'epoch', 'done']);
-    const done = events[2];
-    expect(done.backend).toBe('wasm');
-    expect(done.testAccuracy).toBeGreaterThan(0.2);
-    const evaluated = await cli('evaluate', '--model', done.modelDir, '--test-limit', '100', '--json');
-    const report = JSON.parse(evaluated.stdout);
-    expect(report.testAccuracy).toBeCloseTo(done.testAccuracy, 5);
-    expect(report.confusion.flat().reduce((a: number, b: number) => a + b)).toBe(100);
   });
 
   it('explains a prediction: every layer, and a saliency map that is zero where there is no ink', async () => {
