@@ -2,6 +2,7 @@
 import { isInvokeChannel, invokeSchemas, type Reply } from '../shared/contract.ts';
 import { UserError } from './errors.ts';
 import type { Studio } from './studio.ts';
+import { messageOf } from '../shared/message.ts';
 
 /** Answer an invoke from outside: unknown channels and malformed payloads get a clear error, never a throw. */
 export async function dispatch(studio: Studio, channel: unknown, payload: unknown): Promise<Reply<unknown>> {
@@ -16,6 +17,6 @@ export async function dispatch(studio: Studio, channel: unknown, payload: unknow
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     if (!(err instanceof UserError)) console.error(`digit-studio: ${channel} failed:`, err);
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: messageOf(err) };
   }
 }

@@ -11,6 +11,7 @@ import { Studio } from '../engine/studio.ts';
 import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import { logFailure } from './log.ts';
 import { type Host, startHost } from './server.ts';
+import { messageOf } from '../shared/message.ts';
 
 const DEFAULT_PORT = 7328;
 const BUILT_RENDERER = fileURLToPath(new URL('../../out/renderer', import.meta.url));
@@ -52,7 +53,7 @@ async function listen(studio: Studio, rendererDir: string, port: number | undefi
 }
 
 function fail(err: unknown): void {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`error: ${messageOf(err)}`);
   process.exit(err instanceof UserError ? 2 : 1);
 }
 

@@ -3,12 +3,13 @@ import type { BrowserWindow, Dialog } from 'electron';
 import { join } from 'node:path';
 import type { Studio } from '../engine/studio.ts';
 import type { ModelFiles } from '../shared/contract.ts';
+import { messageOf } from '../shared/message.ts';
 
 type Dialogs = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox' | 'showErrorBox'>;
 
 /** An error as the one line a person reads: its message, never its stack. */
 export function oneLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   return message.split('\n')[0] || 'unknown error';
 }
 

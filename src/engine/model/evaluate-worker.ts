@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { bundledMnistDir, loadSplit } from '../data/dataset.ts';
 import { evaluate } from './evaluate.ts';
 import { readModel } from './model-io.ts';
+import { messageOf } from '../../shared/message.ts';
 
 const { modelDir, dataDir } = workerData as { modelDir: string; dataDir?: string };
 
@@ -11,5 +12,5 @@ Promise.all([readModel(modelDir), loadSplit(dataDir ?? bundledMnistDir(), 'test'
   .then(([model, test]) => evaluate(model, test))
   .then(
     (result) => parentPort!.postMessage({ result }),
-    (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) => parentPort!.postMessage({ error: messageOf(err) }),
   );

@@ -14,6 +14,7 @@ import { errnoOf, explainFsError, UserError } from '../errors.ts';
 import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
 import { inside } from './paths.ts';
 import { describeIssues } from './schemas.ts';
+import { messageOf } from '../../shared/message.ts';
 
 const FILE_SUFFIX = '.json';
 const base64Bytes = (length?: number) =>
@@ -98,7 +99,7 @@ export class DigitStore {
       try {
         digits.push(await this.read(id));
       } catch (err) {
-        unreadable.push({ file: this.path(id), problem: err instanceof Error ? err.message : String(err) });
+        unreadable.push({ file: this.path(id), problem: messageOf(err) });
       }
     }
     return { digits: digits.sort(newestFirst), unreadable };

@@ -16,6 +16,7 @@ import { RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/
 import { inside } from './paths.ts';
 import { describeIssues, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
 import { cleanHistory, type History } from './history.ts';
+import { messageOf } from '../../shared/message.ts';
 
 export type { RunListEntry, RunRecord, RunStatus } from '../../shared/types.ts';
 
@@ -369,8 +370,4 @@ async function endsLine(path: string): Promise<boolean> {
 
 function serialize(record: RunRecord): string {
   return JSON.stringify(RunRecordSchema.parse(record), null, 2);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -5,6 +5,7 @@ import { initBackend, tf } from '../../runtime/backend.ts';
 import { Augmenter } from '../../data/augment.ts';
 import { flatten, shareGradients, trainableVariables, unflatten } from './gradients.ts';
 import type { ReplicaInput, ReplicaReply, ReplicaRequest } from './replica-messages.ts';
+import { messageOf } from '../../../shared/message.ts';
 
 const { topology, split, augment } = workerData as ReplicaInput;
 
@@ -23,7 +24,7 @@ async function start(): Promise<void> {
       reply = { grads: flatten(result.grads), loss: result.loss, correct: result.correct, count: result.count };
       tf.dispose(result.grads);
     } catch (err) {
-      reply = { error: err instanceof Error ? err.message : String(err) };
+      reply = { error: messageOf(err) };
     }
     parentPort!.postMessage(reply, 'grads' in reply ? [reply.grads.buffer as ArrayBuffer] : []);
   });
