@@ -62,7 +62,7 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
   });
 
   const start = async () => {
-    lockDownSession(electron.session.defaultSession, options.csp);
+    lockDownSession(electron.session.defaultSession, options.csp, isAppUrl);
     // The same folder as the command line and browser mode ($DIGIT_STUDIO_HOME or the platform's usual
     // place), so that a run trained in one shows in the others.
     const userDir = userDataDir();

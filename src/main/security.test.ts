@@ -3,22 +3,46 @@ import { describe, expect, it, vi } from 'vitest';
 import { EXTERNAL_HOSTS, guardContents, isAllowedExternal, lockDownSession } from './security.ts';
 
 describe('the session', () => {
-  it('refuses every permission request and check, and serves the CSP', () => {
+  const APP = 'file:///app/out/renderer/index.html';
+  type Details = { requestingUrl?: string; mediaTypes?: string[]; mediaType?: string };
+
+  function locked() {
     let onHeaders: ((details: unknown, callback: (response: unknown) => void) => void) | undefined;
-    let onRequest: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
-    let onCheck: (() => boolean) | undefined;
+    let onRequest: ((contents: unknown, permission: string, callback: (granted: boolean) => void, details?: Details) => void) | undefined;
+    let onCheck: ((contents: unknown, permission: string, origin: string, details?: Details) => boolean) | undefined;
     const session = {
       webRequest: { onHeadersReceived: (listener: typeof onHeaders) => (onHeaders = listener) },
       setPermissionRequestHandler: (handler: typeof onRequest) => (onRequest = handler),
       setPermissionCheckHandler: (handler: typeof onCheck) => (onCheck = handler),
     };
-    lockDownSession(session as never, "default-src 'self'");
-    const granted = vi.fn();
-    onRequest!(null, 'media', granted);
-    expect(granted).toHaveBeenCalledWith(false);
-    expect(onCheck!()).toBe(false);
+    lockDownSession(session as never, "default-src 'self'", (url) => url === APP);
+    const request = (permission: string, details?: Details) => {
+      const granted = vi.fn();
+      onRequest!(null, permission, granted, details);
+      return granted.mock.calls[0][0] as boolean;
+    };
+    const check = (permission: string, details?: Details) => onCheck!(null, permission, 'file:///', details);
+    return { request, check, onHeaders: onHeaders! };
+  }
+
+  it("grants the camera to the app's own page alone, video only; refuses every other permission and serves the CSP", () => {
+    const { request, check, onHeaders } = locked();
+    expect(request('media', { requestingUrl: APP, mediaTypes: ['video'] })).toBe(true);
+    expect(check('media', { requestingUrl: APP, mediaType: 'video' })).toBe(true);
+    // The microphone, another page, a request that names no media, and every other permission: refused.
+    expect(request('media', { requestingUrl: APP, mediaTypes: ['video', 'audio'] })).toBe(false);
+    expect(request('media', { requestingUrl: APP, mediaTypes: [] })).toBe(false);
+    expect(request('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] })).toBe(false);
+    expect(check('media', { requestingUrl: APP, mediaType: 'audio' })).toBe(false);
+    expect(check('media', { requestingUrl: 'https://evil.example/', mediaType: 'video' })).toBe(false);
+    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      expect(request(permission, { requestingUrl: APP })).toBe(false);
+      expect(check(permission, { requestingUrl: APP })).toBe(false);
+    }
+    expect(request('media')).toBe(false);
+    const onHeadersReceived = onHeaders;
     const respond = vi.fn();
-    onHeaders!({ responseHeaders: { 'X-Other': ['1'] } }, respond);
+    onHeadersReceived({ responseHeaders: { 'X-Other': ['1'] } }, respond);
     expect(respond).toHaveBeenCalledWith({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': ["default-src 'self'"] } });
   });
 });

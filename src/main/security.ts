@@ -20,13 +20,22 @@ type LockableSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermiss
   webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
 };
 
-/** Serve every response with `csp` and refuse every permission, asked for or merely checked. */
-export function lockDownSession(session: LockableSession, csp: string): void {
+/**
+ * Serve every response with `csp` and refuse every permission, asked for or merely checked, but one: the camera
+ * (video alone, never the microphone) for the app's own page, which reads written numbers from it.
+ */
+export function lockDownSession(session: LockableSession, csp: string, isAppUrl: (url: string) => boolean): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const cameraForApp = (permission: string, url: string | undefined, media: readonly string[] | undefined) =>
+    permission === 'media' && url !== undefined && isAppUrl(url) && media !== undefined && media.length > 0 && media.every((m) => m === 'video');
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(cameraForApp(permission, details?.requestingUrl, (details as { mediaTypes?: string[] } | undefined)?.mediaTypes)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    cameraForApp(permission, details?.requestingUrl, details?.mediaType ? [details.mediaType] : undefined),
+  );
 }
 
 type GuardableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
