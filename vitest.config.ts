@@ -17,6 +17,7 @@ const INTEGRATION = [
   'src/engine/model/explain.test.ts',
   'src/engine/runtime/workers.test.ts',
   'src/engine/runtime/kernels/simd.test.ts',
+  'src/engine/runtime/kernels/conv-block.test.ts',
   'src/engine/store/runs.test.ts',
   'src/engine/testing/redraw.test.ts',
   'src/engine/testing/style.test.ts',

@@ -94,4 +94,16 @@ describe('one guard for every start', () => {
     expect(await dispatch(s, 'training:start', { spec })).toEqual({ ok: true, value: { runId: 'run-1' } });
     expect(jobs).toHaveLength(1);
   });
+
+  it('is idle as soon as a run says it is done: the next start is taken at once', async () => {
+    const { studio: s, jobs } = await open();
+    await s.handlers['training:start']({ spec });
+    const next = new Promise((resolve) =>
+      s.onEvent((channel) => {
+        if (channel === 'training:done') resolve(dispatch(s, 'training:start', { spec }));
+      }),
+    );
+    jobs[0].end();
+    expect(await next).toEqual({ ok: true, value: { runId: 'run-2' } });
+  });
 });

@@ -137,6 +137,8 @@ export class TrainingSession {
     let finished!: Promise<void>;
     const started = new Promise<string>((resolve, reject) => {
       const handle = this.trainer({ ...job, runsRoot: this.store.root }, (event) => {
+        // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
+        if (event.type === 'done' || event.type === 'error') this.settle(status);
         this.follow(status, event);
         if (event.type === 'started') resolve(event.run.id);
         if (event.type === 'error') reject(new UserError(event.message));
@@ -147,12 +149,16 @@ export class TrainingSession {
           () => undefined,
           () => undefined,
         )
-        .finally(() => {
-          this.last = { ...status, running: false };
-          if (this.current?.handle === handle) this.current = null;
-        });
+        .finally(() => this.settle(status));
     });
     return { started, finished };
+  }
+
+  /** The run of `status` has ended: it becomes the last run, and the session is idle unless another run has begun. */
+  private settle(status: TrainingStatus): void {
+    if (this.current?.status !== status) return;
+    this.last = { ...status, running: false };
+    this.current = null;
   }
 
   /** Keep a run's status as its events arrive, and pass each on to the windows. */
