@@ -21,6 +21,7 @@ const INTEGRATION = [
   'src/engine/store/runs.test.ts',
   'src/engine/testing/redraw.test.ts',
   'src/engine/testing/style.test.ts',
+  'src/engine/training/finetune.test.ts',
   'src/engine/training/train.test.ts',
   'src/engine/training/train-worker.test.ts',
   'src/engine/training/trainer.test.ts',
