@@ -65,7 +65,7 @@ export class StudioState {
     storage?: FormStorage | null,
   ) {
     this.form = new TrainingForm(storage);
-    this.compare = new CompareState(this);
+    this.compare = new CompareState(api, (action) => this.attempt(action));
     this.queue = new QueueState(api, this.run, {
       attempt: (action) => this.attempt(action),
       tell: (text) => (this.notice = { kind: 'info', text }),
