@@ -35,11 +35,12 @@ test('export the active model, re-import its files, and it predicts the same', a
   expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['manifest.json', 'model.json', 'weights.bin']);
 
   await place.getByLabel(/Import model/).setInputFiles(paths);
-  await expect(page.getByRole('status').filter({ hasText: 'Imported: now predicting with run ' })).toBeVisible();
-  await expect(page.getByTestId('active-model')).toContainText('model: run ');
+  // The import keeps the name its manifest gives (issue 18, item 7): here the bundled model's.
+  await expect(page.getByRole('status').filter({ hasText: 'Imported: now predicting with bundled LeNet-5' })).toBeVisible();
+  await expect(page.getByTestId('active-model')).toContainText('model: bundled LeNet-5');
   const runs = await page.evaluate(() => (window as unknown as { studio: StudioApi }).studio.invoke('runs:list'));
   expect(runs).toHaveLength(1);
-  expect(runs[0]).toMatchObject({ status: 'done', dataDir: 'uploaded model' });
+  expect(runs[0]).toMatchObject({ status: 'done', dataDir: 'uploaded model', name: 'bundled LeNet-5' });
   expect(await predictions()).toEqual(before);
 
   // And in the window: a test digit opened in the Model place reads the same.

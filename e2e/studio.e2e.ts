@@ -66,7 +66,7 @@ test('train a small run, watch the charts move, see it in the list', async ({ pa
   await expect(page.getByTestId('total-params')).toHaveText('61,706');
   // An invalid field is named inline and blocks the start button.
   await fill(page, 'batchSize', '0');
-  await expect(page.locator('[data-field="batchSize"] ~ .error')).toBeVisible();
+  await expect(page.locator('#error-batchSize')).toBeVisible();
   await expect(page.getByTestId('start')).toBeDisabled();
   await fill(page, 'batchSize', '100');
   await fill(page, 'epochs', '3');

@@ -143,7 +143,7 @@ test('the keyboard opens a thumbnail and drives training', async ({ page }) => {
 test('a limit out of range is named beside its field and blocks Start', async ({ page }) => {
   await go(page, 'Training');
   await page.locator('[data-field="trainLimit"]').fill('-5');
-  await expect(page.locator('[data-field="trainLimit"] ~ .error')).toHaveText('must be at least 1 (leave empty for all)');
+  await expect(page.locator('#error-trainLimit')).toHaveText('must be at least 1 (leave empty for all)');
   await expect(page.getByTestId('start')).toBeDisabled();
   await page.locator('[data-field="trainLimit"]').fill('');
   await expect(page.getByTestId('start')).toBeEnabled();

@@ -259,6 +259,8 @@ export class Studio {
       spec: record?.spec ?? defaultSpec(),
       testAccuracy: this.active.testAccuracy,
       last: record?.last,
+      name: record?.name,
+      testLimit: record?.testLimit,
     };
     await exportModelFolder(this.model, dir, manifest);
   }

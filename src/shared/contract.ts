@@ -206,6 +206,8 @@ export interface QueueStatus {
 /** A point of the per-batch charts: global step and the epoch's running means. */
 export interface BatchPoint {
   step: number;
+  /** The batch's place in its epoch, from 1 (the running means restart at each epoch's first batch). */
+  batch?: number;
   loss: number;
   accuracy: number;
 }

@@ -63,5 +63,8 @@ export interface FinetuneReport {
   after: { mine: number | null; mnist: number } | null;
 }
 
+/** The share of every fine-tune batch that is my digits (the rest MNIST, so that it does not forget). */
+export const MINE_SHARE = 0.2;
+
 /** The fewest of my digits a fine-tune run accepts: enough that every held-out share keeps some to measure on. */
 export const MIN_FINETUNE_DIGITS = 10;

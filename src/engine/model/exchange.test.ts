@@ -7,7 +7,7 @@ import { initBackend, tf } from '../runtime/backend.ts';
 import { RunStore } from '../store/runs.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { bundledModelDir } from './bundled.ts';
-import { exportModelFolder, importModelFolder } from './exchange.ts';
+import { exportModelFolder, importedName, importModelFolder } from './exchange.ts';
 import { readModel, writeModel } from './model-io.ts';
 
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `exchange-${name}-`));
@@ -39,6 +39,21 @@ describe('model export and import', () => {
     const imported = await store.loadModel(run.id);
     expect(await predictions(imported)).toEqual(await predictions(model));
     imported.dispose();
+  });
+
+  it('an imported run keeps its exported name and what its accuracy was measured on (issue 18, item 7)', async () => {
+    const dir = join(temp('named'), 'lenet');
+    await exportModelFolder(model, dir, { source: 'tanh try', name: 'tanh try', spec: defaultSpec(), testAccuracy: 0.9725, testLimit: 2000 });
+    const run = await importModelFolder(new RunStore(temp('runs')), dir, 'wasm');
+    expect(run).toMatchObject({ name: 'tanh try', testLimit: 2000 });
+  });
+
+  it("names an import after its manifest's source when it has no name, but never after a bare run id", () => {
+    expect(importedName({ source: 'bundled LeNet-5' })).toBe('bundled LeNet-5');
+    expect(importedName({ source: 'run 20261128-100000-aaaa' })).toBeUndefined();
+    expect(importedName({ source: 'x'.repeat(81) })).toBeUndefined();
+    expect(importedName({ source: 'old', name: 'new' })).toBe('new');
+    expect(importedName({})).toBeUndefined();
   });
 
   it('refuses to export into a folder that already holds files', async () => {

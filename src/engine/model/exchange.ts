@@ -10,7 +10,8 @@ import type { tf } from '../runtime/backend.ts';
 import { writeDirAtomic, writeFileAtomic } from '../store/atomic.ts';
 import { EpochMetricsSchema } from '../store/schemas.ts';
 import { RUN_JSON, RunStore } from '../store/runs.ts';
-import { IMAGE_SIZE, NUM_CLASSES } from '../../shared/mnist.ts';
+import { RunNameSchema } from '../../shared/contract.ts';
+import { IMAGE_SIZE, NUM_CLASSES, SPLIT_COUNTS } from '../../shared/mnist.ts';
 import { defaultSpec, ValidModelSpecSchema } from '../../shared/spec.ts';
 import type { RunRecord } from '../../shared/types.ts';
 import { readBundledManifest } from './bundled.ts';
@@ -22,6 +23,10 @@ export const EXCHANGE_MANIFEST = 'manifest.json';
 export const ExchangeManifestSchema = z.object({
   exportedAt: z.string().optional(),
   source: z.string().optional(),
+  /** The run's name, which the imported run takes (else a source that is not a bare run id). */
+  name: RunNameSchema.optional(),
+  /** How many validation digits `testAccuracy` and `last` were measured on, when fewer than the whole test split. */
+  testLimit: z.number().int().min(1).max(SPLIT_COUNTS.test).optional(),
   spec: ValidModelSpecSchema.optional(),
   testAccuracy: z.number().min(0).max(1).nullable().optional(),
   last: EpochMetricsSchema.optional(),
@@ -73,6 +78,13 @@ function checkShapes(model: tf.LayersModel, dir: string): void {
   if (!outputOk) throw new UserError(`${dir}: the model's output is ${shapeText(output)}, the studio needs [any,10]`);
 }
 
+/** The name an imported run takes: the manifest's name, else its source unless that is only a run's id. */
+export function importedName(manifest: ExchangeManifest): string | undefined {
+  const source = manifest.source?.trim();
+  const fromSource = source && !/^run \d{8}-\d{6}-[0-9a-f]+$/.test(source) ? RunNameSchema.safeParse(source) : undefined;
+  return manifest.name || (fromSource?.success && fromSource.data ? fromSource.data : undefined);
+}
+
 /**
  * Import the model folder `dir` into `store` as a done run with one checkpoint. Its spec comes from the
  * manifest when there is one; a bare TF.js folder shows the notebook's spec. `source` is recorded as where it came from.
@@ -85,7 +97,14 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
   try {
     checkShapes(model, dir);
     // dataDir records where the model came from: an imported run is never trained on here.
-    created = await store.create({ spec: manifest.spec ?? defaultSpec(), dataDir: source, backend });
+    const name = importedName(manifest);
+    created = await store.create({
+      spec: manifest.spec ?? defaultSpec(),
+      dataDir: source,
+      backend,
+      ...(name ? { name } : {}),
+      ...(manifest.testLimit ? { testLimit: manifest.testLimit } : {}),
+    });
     const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
     const done: RunRecord = { ...saved, status: 'done', pid: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
     await store.writeRecord(done);
@@ -107,7 +126,7 @@ export async function describeModel(named?: string): Promise<ExchangeManifest> {
   if (!named) return { spec: defaultSpec(), testAccuracy: readBundledManifest()?.testAccuracy ?? null };
   if (existsSync(join(named, RUN_JSON))) {
     const record = await new RunStore(dirname(resolve(named))).read(basename(resolve(named)));
-    return { spec: record.spec, last: record.last, testAccuracy: record.last?.valAccuracy ?? null };
+    return { spec: record.spec, last: record.last, testAccuracy: record.last?.valAccuracy ?? null, name: record.name, testLimit: record.testLimit };
   }
   return readManifest(named);
 }

@@ -8,9 +8,9 @@ export interface History {
   epochs: EpochMetrics[];
 }
 
-/** The chart point of a batch: its global step and the epoch's running means. */
+/** The chart point of a batch: its global step, its place in its epoch and the epoch's running means. */
 export function batchPoint(p: BatchProgress): BatchPoint {
-  return { step: globalStep(p), loss: p.loss, accuracy: p.accuracy };
+  return { step: globalStep(p), batch: p.batch, loss: p.loss, accuracy: p.accuracy };
 }
 
 /**

@@ -15,8 +15,9 @@ import { NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
 /** The fewest of my digits a fine-tune takes, declared once for the engine and the window (shared/digits.ts). */
 export { MIN_FINETUNE_DIGITS } from '../../shared/digits.ts';
 import { MIN_FINETUNE_DIGITS } from '../../shared/digits.ts';
-/** The share of every batch that is my digits (the rest MNIST, so that it does not forget). */
-export const MINE_SHARE = 0.2;
+/** The share of every batch that is my digits, declared once for the engine and the window's estimate. */
+export { MINE_SHARE } from '../../shared/digits.ts';
+import { MINE_SHARE } from '../../shared/digits.ts';
 /** The folders of a fine-tune run that hold its digits. */
 export const MINE_FOLDER = 'mine';
 export const HELD_OUT_FOLDER = 'held-out';

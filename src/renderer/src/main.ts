@@ -3,6 +3,7 @@ import App from './App.svelte';
 import Failure from './components/Failure.svelte';
 import { connect } from './lib/api';
 import { StudioState } from './lib/studio.svelte';
+import { studioContext } from './lib/context';
 import './app.css';
 
 const target = document.getElementById('app')!;
@@ -15,6 +16,6 @@ connect((reason) => {
   .then(async (api) => {
     studio = new StudioState(api);
     await studio.load();
-    mount(App, { target, props: { studio } });
+    mount(App, { target, props: { studio }, context: studioContext(studio) });
   })
   .catch((err: unknown) => mount(Failure, { target, props: { message: err instanceof Error ? err.message : String(err) } }));

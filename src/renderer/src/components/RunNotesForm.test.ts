@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
 import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
+import { studioContext } from '../lib/context';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
 import RunsList from './RunsList.svelte';
@@ -43,10 +44,10 @@ async function setUp(runs: RunRecord[]) {
 describe('naming a run', () => {
   it('saves a name and notes with one runs:annotate, and the list shows them', async () => {
     const { api, studio, user } = await setUp([run('20261128-100000-aaaa')]);
-    render(RunsList, { studio });
+    render(RunsList, { context: studioContext(studio) });
     const row = screen.getByRole('row', { name: /relu/ });
     await user.click(within(row).getByRole('button', { name: /^Name and notes for run / }));
-    const form = screen.getByRole('form', { name: 'Name and notes for run 20261128-100000-aaaa' });
+    const form = screen.getByRole('form', { name: /^Name and notes for run / });
     expect(within(form).getByLabelText('Name')).toBe(document.activeElement);
     await user.type(within(form).getByLabelText('Name'), 'tanh try');
     await user.type(within(form).getByLabelText('Notes'), 'falls faster');
@@ -61,7 +62,7 @@ describe('naming a run', () => {
 
   it('Escape cancels: nothing is sent and the name stays as it was', async () => {
     const { api, studio, user } = await setUp([run('20261128-100000-aaaa', { name: 'kept' })]);
-    render(RunsList, { studio });
+    render(RunsList, { context: studioContext(studio) });
     await user.click(screen.getByRole('button', { name: 'Name and notes for run kept' }));
     await user.clear(screen.getByLabelText('Name'));
     await user.type(screen.getByLabelText('Name'), 'lost{Escape}');
@@ -70,17 +71,22 @@ describe('naming a run', () => {
     expect(screen.getByRole('button', { name: 'kept' })).toBeTruthy();
   });
 
-  it("shows the engine's message in the form and keeps it open", async () => {
+  it("names a name too long itself, without asking the engine; shows the engine's own message and keeps the form open", async () => {
     const { api, studio, user } = await setUp([run('20261128-100000-aaaa')]);
     api.handle('runs:annotate', () => {
-      throw new Error('runs:annotate: invalid payload (name: a run name has at most 80 characters)');
+      throw new Error('runs:annotate: the run folder is gone');
     });
-    render(RunsList, { studio });
+    render(RunsList, { context: studioContext(studio) });
     await user.click(screen.getByRole('button', { name: /^Name and notes for run / }));
     await user.type(screen.getByLabelText('Name'), 'n'.repeat(81));
     await user.click(screen.getByRole('button', { name: 'Save' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('runs:annotate: invalid payload (name: a run name has at most 80 characters)');
+    expect((await screen.findByRole('alert')).textContent).toBe('Name: a run name has at most 80 characters');
     expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(api.count('runs:annotate')).toBe(0);
+    await user.clear(screen.getByLabelText('Name'));
+    await user.type(screen.getByLabelText('Name'), 'short');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('runs:annotate: the run folder is gone'));
     expect(api.count('runs:annotate')).toBe(1);
   });
 

@@ -1,7 +1,6 @@
 // Which runs are side by side, and their curves: shared by the compare view and the queue of variants, which
 // ticks the runs it trained once it ends.
-import type { BatchPoint, EpochMetrics } from '../../../shared/contract';
-import type { StudioState } from './studio.svelte';
+import type { BatchPoint, EpochMetrics, StudioApi } from '../../../shared/contract';
 
 export type RunMetrics = { batches: BatchPoint[]; epochs: EpochMetrics[] };
 
@@ -11,7 +10,11 @@ export class CompareState {
   /** Each ticked run's curves, fetched once. */
   metrics = $state.raw<Record<string, RunMetrics>>({});
 
-  constructor(private readonly studio: StudioState) {}
+  constructor(
+    private readonly api: StudioApi,
+    /** Run an action, showing its error instead of losing it (StudioState.attempt). */
+    private readonly attempt: <T>(action: () => Promise<T>) => Promise<T | undefined>,
+  ) {}
 
   async toggle(id: string, on: boolean): Promise<void> {
     this.ids = on ? [...this.ids, id] : this.ids.filter((other) => other !== id);
@@ -27,7 +30,7 @@ export class CompareState {
   async #load(ids: string[]): Promise<void> {
     for (const id of ids) {
       if (this.metrics[id]) continue;
-      const reply = await this.studio.attempt(() => this.studio.api.invoke('runs:metrics', { id }));
+      const reply = await this.attempt(() => this.api.invoke('runs:metrics', { id }));
       if (reply) this.metrics = { ...this.metrics, [id]: reply };
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunRecord } from '../../../shared/contract';
 import { quickSpec } from '../../../shared/presets';
 import { defaultSpec } from '../../../shared/spec';
-import { differingFields, trainingSeconds } from './compare';
+import { differingFields, settingLabel, trainingSeconds } from './compare';
 
 const run = (id: string, changes: Partial<RunRecord> = {}): RunRecord => ({
   id,
@@ -55,5 +55,30 @@ describe('trainingSeconds', () => {
     const epoch = (seconds: number) => ({ seconds }) as EpochMetrics;
     expect(trainingSeconds([epoch(1.5), epoch(2), epoch(0.25)])).toBe(3.75);
     expect(trainingSeconds([])).toBe(0);
+  });
+});
+
+describe('settingLabel', () => {
+  it('names settings as people do, never by their code names (issue 18, item 8)', () => {
+    expect(
+      ['learningRate', 'conv.0.kernelSize', 'trainLimit', 'testLimit', 'conv layers', 'dense', 'schedule', 'augment.rotation'].map(settingLabel),
+    ).toEqual([
+      'Learning rate',
+      'Conv layer 1 · kernel size',
+      'Training samples',
+      'Validation samples',
+      'Conv layers',
+      'Dense layers',
+      'Learning-rate schedule',
+      'Augmentation · rotation (°)',
+    ]);
+  });
+
+  it('shows augmentation as on/off and its ranges, not [object Object]', () => {
+    const spec = { ...defaultSpec(), augment: { shift: 2, rotation: 12, scale: 0.12, shear: 10, thickness: 0.6, elastic: 2 } };
+    const rows = differingFields([run('a'), run('b', { spec })]);
+    expect(rows.find((r) => r.field === 'augment')?.values).toEqual(['off', 'on']);
+    expect(rows.find((r) => r.field === 'augment.rotation')?.values).toEqual(['—', '12']);
+    expect(rows.some((r) => r.values.some((v) => v.includes('object')))).toBe(false);
   });
 });

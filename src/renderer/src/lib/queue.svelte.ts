@@ -1,10 +1,24 @@
 // The notebook's variants as one queue of runs: which are chosen, the quick-comparison limits, and the queue's
 // progress as the engine reports it. When the queue ends, its runs are ticked in the compare view.
-import type { QueueStatus } from '../../../shared/contract';
+import type { QueueStatus, StudioApi } from '../../../shared/contract';
 import { presetQueue, QUICK_COMPARISON, VARIANTS } from '../../../shared/presets';
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { limitIssues } from './limits';
-import type { StudioState } from './studio.svelte';
+import type { CompareState } from './compare.svelte';
+import type { RunState } from './run.svelte';
+import { estimateSeconds, VALIDATION_COST, type Estimate } from './estimate';
+
+/** What the queue needs of the studio besides the engine and the current run. */
+export interface QueueNeeds {
+  /** Run an action, showing its error instead of losing it. */
+  attempt: <T>(action: () => Promise<T>) => Promise<T | undefined>;
+  /** Say what happened in the banner. */
+  tell: (text: string) => void;
+  /** The speed the studio's own estimate uses. */
+  samplesPerSecond: () => Pick<Estimate, 'samplesPerSecond' | 'measured'>;
+  /** The runs side by side, ticked when the queue ends. */
+  compare: Pick<CompareState, 'select'>;
+}
 
 export class QueueState {
   /** The variants ticked (the baseline always trains). */
@@ -22,13 +36,17 @@ export class QueueState {
     epochs: Number.isInteger(this.epochs) && this.epochs >= 1 && this.epochs <= 50 ? undefined : 'a whole number from 1 to 50',
   });
   readonly canStart = $derived(this.#canStart());
-  /** How long the whole queue would take at the speed the studio's own estimate uses. */
-  readonly seconds = $derived(this.#seconds());
+  /** How long the whole queue would take at the speed the studio's own estimate uses, each run's start-up included. */
+  readonly estimate = $derived(this.#estimate());
 
-  constructor(private readonly studio: StudioState) {
+  constructor(
+    private readonly api: StudioApi,
+    private readonly run: RunState,
+    private readonly needs: QueueNeeds,
+  ) {
     // Each run's end is where the queue may have ended too: the engine's status says.
-    studio.api.on('training:done', () => void this.#follow());
-    studio.api.on('training:error', () => void this.#follow());
+    api.on('training:done', () => void this.#follow());
+    api.on('training:error', () => void this.#follow());
   }
 
   /** The queue a reloaded window finds under way. */
@@ -40,45 +58,42 @@ export class QueueState {
   async start(): Promise<void> {
     if (!this.canStart) return;
     const items = this.items;
-    const reply = await this.studio.attempt(() =>
-      this.studio.api.invoke('training:queue', { items, trainLimit: this.trainLimit ?? undefined, testLimit: this.testLimit ?? undefined }),
+    const reply = await this.needs.attempt(() =>
+      this.api.invoke('training:queue', { items, trainLimit: this.trainLimit ?? undefined, testLimit: this.testLimit ?? undefined }),
     );
     if (!reply) return;
     this.status = { names: items.map((item) => item.name), current: 0, runIds: [], active: true, dropped: 0 };
-    this.studio.follow();
-    this.studio.notice = {
-      kind: 'info',
-      text: `Training ${items.length} runs one after another: ${items.map((item) => item.name).join(', ')}.`,
-    };
+    // The engine starts each run by itself: the charts wait for the first one's batches.
+    this.run.begin();
+    this.needs.tell(`Training ${items.length} runs one after another: ${items.map((item) => item.name).join(', ')}.`);
   }
 
   #canStart(): boolean {
-    return !this.studio.running && !this.issues.trainLimit && !this.issues.testLimit && !this.issues.epochs;
+    return !this.run.running && !this.issues.trainLimit && !this.issues.testLimit && !this.issues.epochs;
   }
 
-  #seconds(): number {
-    const samples = (this.trainLimit ?? SPLIT_COUNTS.train) * (Number.isFinite(this.epochs) ? this.epochs : 0);
-    return (this.items.length * samples) / this.studio.estimate.samplesPerSecond;
+  #estimate(): { seconds: number; low: number; high: number } {
+    const perEpoch = (this.trainLimit ?? SPLIT_COUNTS.train) + (this.testLimit ?? SPLIT_COUNTS.test) * VALIDATION_COST;
+    const samples = perEpoch * (Number.isFinite(this.epochs) ? this.epochs : 0);
+    const { samplesPerSecond, measured } = this.needs.samplesPerSecond();
+    return estimateSeconds(this.items.length, this.items.length * samples, samplesPerSecond, measured);
   }
 
   async #follow(): Promise<void> {
     if (!this.active) return;
-    const status = await this.studio.attempt(() => this.studio.api.invoke('training:status'));
+    const status = await this.needs.attempt(() => this.api.invoke('training:status'));
     if (!status?.queue) return;
     this.status = status.queue;
     if (status.queue.active) {
-      // Between two runs of the queue nothing trains, but the queue goes on: Start stays away.
-      this.studio.running = true;
+      this.run.continues();
       return;
     }
     const { runIds, dropped, names } = status.queue;
-    await this.studio.compare.select(runIds);
-    this.studio.notice = {
-      kind: 'info',
-      text:
-        dropped > 0
-          ? `Stopped the notebook's variants: ${runIds.length} of ${names.length} runs trained, ${dropped} dropped. Those trained are side by side in the Model place.`
-          : `The notebook's variants are done: ${runIds.length} runs side by side in the Model place.`,
-    };
+    await this.needs.compare.select(runIds);
+    this.needs.tell(
+      dropped > 0
+        ? `Stopped the notebook's variants: ${runIds.length} of ${names.length} runs trained, ${dropped} dropped. Those trained are side by side in the Model place.`
+        : `The notebook's variants are done: ${runIds.length} runs side by side in the Model place.`,
+    );
   }
 }

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
 import { defaultSpec } from '../../../shared/spec';
 import { duration, StudioState } from './studio.svelte';
+import { ROUGH_SAMPLES_PER_SECOND, STARTUP_SECONDS } from './estimate';
+import { when } from './runs';
+
+const lastEpoch = { epoch: 1, epochs: 1, loss: 0, accuracy: 0, valLoss: 0, valAccuracy: 0, seconds: 1, samplesPerSecond: 1000 };
 import { fakeEngine } from '../testing/fake-api';
 
 function run(id: string, extra: Partial<RunRecord> = {}): RunRecord {
@@ -60,8 +64,8 @@ describe('StudioState', () => {
   });
 
   it('a start the engine refuses leaves Start usable again, even after an earlier run', async () => {
-    const { api, studio } = await setUp();
-    studio.runId = 'earlier';
+    const { api, studio } = await setUp([], [run('20261128-100000-aaaa')]);
+    await studio.show(run('20261128-100000-aaaa'));
     api.handle('training:start', () => Promise.reject(new Error('training:start: the engine is busy')));
     await studio.start();
     expect(studio.running).toBe(false);
@@ -69,57 +73,67 @@ describe('StudioState', () => {
   });
 
   it('deleting a run asks first; declined, nothing is deleted', async () => {
-    const { api, studio, questions } = await setUp([false], [run('r1')]);
-    await studio.remove('r1');
+    const { api, studio, questions } = await setUp([false], [run('20261128-100000-aaaa')]);
+    await studio.remove('20261128-100000-aaaa');
     expect(questions).toHaveLength(1);
     expect(api.count('runs:delete')).toBe(0);
   });
 
   it('deleting the active run shown in the charts asks, says it is active, and clears the charts', async () => {
-    const { api, studio, questions } = await setUp([true], [run('r1')]);
-    studio.activeModel = { id: 'r1', label: 'run r1', testAccuracy: 0.98 };
-    await studio.show(run('r1'));
+    const id = '20261128-100000-aaaa';
+    const { api, studio, questions } = await setUp([true], [run(id, { name: 'tanh try' })]);
+    studio.activeModel = { id, label: 'tanh try', testAccuracy: 0.98 };
+    await studio.show(run(id, { name: 'tanh try' }));
     expect(studio.batches).toHaveLength(1);
-    await studio.remove('r1');
-    expect(questions[0]).toMatch(/active model/);
+    await studio.remove(id);
+    expect(questions[0]).toBe('Delete run “tanh try”? It is the active model: predictions go back to the bundled model. This cannot be undone.');
     expect(api.count('runs:delete')).toBe(1);
     expect(studio.batches).toEqual([]);
     expect(studio.runId).toBeNull();
   });
 
-  it('picking an older run asks before replacing unsaved edits, and keeps them when told to', async () => {
-    const older = run('r1', { spec: { ...defaultSpec(), epochs: 3 } });
-    const { studio, questions } = await setUp([false, true], [older]);
+  it('showing a past run puts its curves on the charts and leaves the Training form as the person left it', async () => {
+    const id = '20261128-100000-aaaa';
+    const older = run(id, { spec: { ...defaultSpec(), epochs: 3 }, trainLimit: 3000 });
+    const { studio, questions } = await setUp([], [older]);
     studio.spec.epochs = 7;
     await studio.show(older);
-    expect(questions).toHaveLength(1);
-    expect(studio.spec.epochs).toBe(7);
+    expect(questions).toHaveLength(0);
     expect(studio.batches).toHaveLength(1);
-    await studio.show(older);
-    expect(studio.spec.epochs).toBe(3);
+    expect(studio.runId).toBe(id);
+    expect([studio.spec.epochs, studio.trainLimit]).toEqual([7, null]);
   });
 
-  it('picking a run with no edits replaces the spec without asking', async () => {
-    const older = run('r1', { spec: { ...defaultSpec(), epochs: 3 }, trainLimit: 3000 });
-    const { studio, questions } = await setUp([], [older]);
-    await studio.show(older);
-    expect(questions).toHaveLength(0);
-    expect(studio.spec.epochs).toBe(3);
-    expect(studio.trainLimit).toBe(3000);
+  it('"use this run\'s settings" replaces the form on request and names every field that changed', async () => {
+    const base = defaultSpec();
+    const spec = { ...base, epochs: 3, conv: [{ ...base.conv[0], kernelSize: 3 }, base.conv[1]] };
+    const older = run('20261128-100000-aaaa', { name: 'kernels 3×3', spec, trainLimit: 3000 });
+    const { studio } = await setUp([], [older]);
+    studio.useSettingsOf(older);
+    expect([studio.spec.epochs, studio.spec.conv[0].kernelSize, studio.trainLimit]).toEqual([3, 3, 3000]);
+    expect(studio.notice?.text).toBe(
+      'The Training form now has the settings of run “kernels 3×3”: Epochs: 10 → 3; Conv layer 1 · kernel size: 5 → 3; Training samples: all → 3,000.',
+    );
+    studio.useSettingsOf(older);
+    expect(studio.notice?.text).toBe('The Training form already had the settings of run “kernels 3×3”: nothing changed.');
   });
 
   it('resume sends the run its own limits, not what the form holds', async () => {
-    const stopped = run('r1', { status: 'stopped', epochsDone: 2, trainLimit: 6000, testLimit: 500 });
+    const spec = { ...defaultSpec(), epochs: 4 };
+    const stopped = run('20261128-100000-aaaa', { status: 'stopped', epochsDone: 2, trainLimit: 6000, testLimit: 500, spec });
     const { api, studio } = await setUp([], [stopped]);
     studio.trainLimit = 100;
     await studio.resume(stopped);
     const request = api.calls.find((c) => c.channel === 'training:start')!.payload as { trainLimit: number; testLimit: number; resumeId: string };
-    expect(request).toMatchObject({ trainLimit: 6000, testLimit: 500, resumeId: 'r1' });
+    expect(request).toMatchObject({ trainLimit: 6000, testLimit: 500, resumeId: '20261128-100000-aaaa', spec });
+    // The form is the person's: a resume trains the run's own settings without writing them into it.
+    expect([studio.trainLimit, studio.spec.epochs]).toEqual([100, 10]);
   });
 
   it('a run stopped before its first epoch does not claim a saved model', async () => {
     const { api, studio } = await setUp();
-    api.emit('training:done', { run: run('r1', { status: 'stopped', epochsDone: 0 }), stopped: true });
+    api.emit('training:done', { run: run('r1', { status: 'stopped', epochsDone: 0, name: 'quick try' }), stopped: true });
+    expect(studio.notice?.text).toMatch(/^Run “quick try” stopped before/);
     expect(studio.notice?.text).toMatch(/no trained model to use yet/);
     expect(studio.notice?.text).not.toMatch(/saved/);
   });
@@ -127,20 +141,35 @@ describe('StudioState', () => {
   it('the header names a 1,000-sample figure as validation, not test', async () => {
     const { studio } = await setUp([], [run('r1', { testLimit: 1000 }), run('r2')]);
     studio.activeModel = { id: 'r1', label: 'run r1', testAccuracy: 0.97 };
-    expect(studio.accuracyBasis).toBe('validation, 1,000 samples');
+    expect(studio.accuracyBasis).toBe('validation on 1,000 digits');
     studio.activeModel = { id: 'r2', label: 'run r2', testAccuracy: 0.98 };
     expect(studio.accuracyBasis).toBe('test');
   });
 
-  it('estimates how long Start takes, from a rough figure until a run was measured', async () => {
+  it("estimates how long Start takes, with the training thread's start-up and a range, from a rough figure until a run was measured", async () => {
     const { studio } = await setUp();
-    expect(studio.estimate).toMatchObject({ samples: 60000, epochs: 10, measured: false });
-    expect(duration(studio.estimate.seconds)).toBe('2m 0s');
-    studio.trainLimit = 3000;
+    expect(studio.estimate).toMatchObject({ samples: 60000, epochs: 10, measured: false, measuredBy: null });
+    // 10 epochs × (60,000 training + 10,000 validation at a third) at 5,000 samples/s, and 6 s to start.
+    const work = (10 * (60000 + 10000 / 3)) / 5000;
+    expect(studio.estimate.seconds).toBeCloseTo(STARTUP_SECONDS.typical + work);
+    expect(studio.estimate.low).toBeCloseTo(STARTUP_SECONDS.low + work / 2);
+    expect(studio.estimate.high).toBeCloseTo(STARTUP_SECONDS.high + work * 3);
+    studio.trainLimit = 30000;
+    studio.testLimit = 3000;
+    studio.runs = [run('20261128-100000-aaaa', { trainLimit: 20000, last: { ...lastEpoch, samplesPerSecond: 1000 } })];
+    expect(studio.estimate).toMatchObject({ samples: 30000, measured: true, measuredBy: 'the run of ' + when('2026-11-28T10:00:00Z') });
+    expect(studio.estimate.seconds).toBeCloseTo(STARTUP_SECONDS.typical + (10 * 31000) / 1000);
+  });
+
+  it("a tiny run's slow speed does not halve the next estimate: the newest run of 10,000 samples or more gives it", async () => {
+    const { studio } = await setUp();
     studio.runs = [
-      run('r1', { last: { epoch: 1, epochs: 1, loss: 0, accuracy: 0, valLoss: 0, valAccuracy: 0, seconds: 1, samplesPerSecond: 1000 } }),
+      run('20261128-110000-bbbb', { name: 'tiny', trainLimit: 500, last: { ...lastEpoch, samplesPerSecond: 2000 } }),
+      run('20261128-100000-aaaa', { name: 'full', last: { ...lastEpoch, samplesPerSecond: 4000 } }),
     ];
-    expect(studio.estimate).toMatchObject({ samples: 3000, seconds: 30, measured: true });
+    expect(studio.estimate).toMatchObject({ samplesPerSecond: 4000, measuredBy: 'run “full”' });
+    studio.runs = [studio.runs[0]];
+    expect(studio.estimate).toMatchObject({ samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measured: false });
   });
 
   it('the window title carries the progress while training', async () => {

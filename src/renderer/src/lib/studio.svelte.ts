@@ -1,33 +1,24 @@
-// App-wide state: what the engine is, the active model, the training run and the list of runs.
-// It subscribes to the engine's events once, so training goes on being followed from any place.
-import type {
-  ActiveModel,
-  AppInfo,
-  BatchPoint,
-  BatchProgress,
-  DatasetInfo,
-  EpochMetrics,
-  ModelEvaluation,
-  ModelSpec,
-  RunListEntry,
-  RunRecord,
-  StudioApi,
-} from '../../../shared/contract';
+// App-wide state: what the engine is, the active model, the training form, the current run and the list of
+// runs. It subscribes to the engine's events once, so training goes on being followed from any place; the
+// current run has one owner (run.svelte.ts) and the form is the person's (form.svelte.ts).
+import type { ActiveModel, AppInfo, DatasetInfo, ModelEvaluation, ModelSpec, RunListEntry, RunRecord, StudioApi } from '../../../shared/contract';
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
-import { checkSpec, defaultSpec } from '../../../shared/spec';
+import { checkSpec } from '../../../shared/spec';
+import { TrainingForm, type FormStorage } from './form.svelte';
+import { RunState } from './run.svelte';
+import { runTitle } from './runs';
+import { estimateSeconds, MIN_MEASURED_SAMPLES, ROUGH_SAMPLES_PER_SECOND, VALIDATION_COST, type Estimate } from './estimate';
 import { limitIssues, type LimitIssues } from './limits';
 import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
+import { FinetuneState } from './finetune.svelte';
 import { MyDigitsState } from './digits.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
 /** A yes/no question put to the person (window.confirm in the app; a stub in tests). */
 export type Ask = (question: string) => boolean;
-
-/** Samples per second assumed for the time estimate before any run was measured (the wasm fallback on 2 cores). */
-export const ROUGH_SAMPLES_PER_SECOND = 5000;
 
 export class StudioState {
   place = $state<Place>('dataset');
@@ -37,19 +28,10 @@ export class StudioState {
   runs = $state.raw<RunListEntry[]>([]);
   /** The runs whose record could be read: the ones with a spec, limits and metrics. */
   readonly readableRuns = $derived(this.runs.filter(isReadable));
-  /** The spec being edited in the training panel: kept here so that it survives visits elsewhere. */
-  spec = $state<ModelSpec>(defaultSpec());
-  trainLimit = $state<number | null>(null);
-  testLimit = $state<number | null>(null);
-
-  runId = $state<string | null>(null);
-  running = $state(false);
-  stopping = $state(false);
-  progress = $state.raw<BatchProgress | null>(null);
-  batches = $state.raw<BatchPoint[]>([]);
-  epochs = $state.raw<EpochMetrics[]>([]);
-  /** How the last run shown ended. */
-  outcome = $state<'finished' | 'stopped' | 'failed' | null>(null);
+  /** The Training form: the person's, kept across reloads and tabs. */
+  readonly form: TrainingForm;
+  /** The run on screen (training, or shown from the list): its one owner. */
+  readonly run = new RunState();
   notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
   /** Why the link to the engine dropped, once it has. */
   disconnected = $state<string | null>(null);
@@ -68,53 +50,57 @@ export class StudioState {
   /** My digits: saved from the Draw place, shown in the Dataset place, counted for fine-tuning. */
   readonly digits: MyDigitsState;
 
-  /** The spec as last loaded, started or picked: edits since then are unsaved. */
-  #baseline = JSON.stringify(defaultSpec());
-
   /** The runs side by side in the Model place. */
   readonly compare: CompareState;
   /** The notebook's variants, queued as runs. */
   readonly queue: QueueState;
+  /** Fine-tuning the active model on my digits. */
+  readonly finetune: FinetuneState;
   /** The active model's evaluation, asked for once and shared by the places that show it. */
   #evaluation: Promise<ModelEvaluation> | null = null;
 
   constructor(
     readonly api: StudioApi,
     private readonly ask: Ask = (question) => window.confirm(question),
+    storage?: FormStorage | null,
   ) {
-    this.compare = new CompareState(this);
-    this.queue = new QueueState(this);
-    this.digits = new MyDigitsState(api, (question) => this.ask(question));
-    api.on('training:progress', ({ runId, progress, point }) => {
-      // Another run's first batch (the next of a queue): its curves start afresh.
-      if (runId !== this.runId) [this.batches, this.epochs] = [[], []];
-      this.runId = runId;
-      this.running = true;
-      this.progress = progress;
-      this.batches = [...this.batches, point];
+    this.form = new TrainingForm(storage);
+    this.compare = new CompareState(api, (action) => this.attempt(action));
+    this.queue = new QueueState(api, this.run, {
+      attempt: (action) => this.attempt(action),
+      tell: (text) => (this.notice = { kind: 'info', text }),
+      samplesPerSecond: () => this.estimate,
+      compare: this.compare,
     });
+    this.digits = new MyDigitsState(api, (question) => this.ask(question));
+    this.finetune = new FinetuneState(api, this.run, {
+      digits: this.digits,
+      attempt: (action) => this.attempt(action),
+      refreshRuns: () => this.refreshRuns(),
+      runs: () => this.readableRuns,
+      speed: () => this.estimate,
+      clearNotice: () => (this.notice = null),
+    });
+    api.on('training:progress', ({ runId, progress, point }) => this.run.batch(runId, progress, point));
     api.on('training:epoch', ({ metrics }) => {
-      this.epochs = [...this.epochs, metrics];
+      this.run.epoch(metrics);
       void this.refreshRuns();
     });
     api.on('training:done', ({ run, stopped }) => {
-      this.running = false;
-      this.outcome = stopped ? 'stopped' : 'finished';
-      this.stopping = false;
+      this.run.ended(stopped ? 'stopped' : 'finished');
+      const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
         kind: 'info',
         text: !stopped
-          ? `Run ${run.id} finished: ${pct(run.last?.valAccuracy)} validation accuracy.`
+          ? `${name} finished: ${pct(run.last?.valAccuracy)} validation accuracy.`
           : run.epochsDone === 0
-            ? `Run ${run.id} stopped before its first epoch ended: there is no trained model to use yet (Resume continues it).`
-            : `Run ${run.id} stopped after ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}; its model is saved.`,
+            ? `${name} stopped before its first epoch ended: there is no trained model to use yet (Resume continues it).`
+            : `${name} stopped after ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}; its model is saved.`,
       };
       void this.refreshRuns();
     });
     api.on('training:error', ({ message }) => {
-      this.running = false;
-      this.outcome = 'failed';
-      this.stopping = false;
+      this.run.ended('failed');
       this.notice = { kind: 'error', text: `Training failed: ${message}` };
       void this.refreshRuns();
     });
@@ -136,20 +122,57 @@ export class StudioState {
     this.info = info;
     this.activeModel = info.activeModel;
     this.dataset = dataset;
-    if (status.runId) {
-      this.runId = status.runId;
-      this.running = status.running;
-      // A finished or stopped run's last batch is history: its curves and its row in the list say the rest.
-      this.progress = status.running ? status.progress : null;
-      this.batches = status.batches;
-      this.epochs = status.epochs;
-      if (status.spec) this.#replaceSpec(status.spec);
-    }
+    // The run goes on the charts; the form stays the person's own (a queue's last variant is not theirs).
+    this.run.restore(status);
     this.queue.take(status.queue);
     await this.refreshRuns();
-    // After a reload mid-run, the form shows the limits the run trains with.
-    const run = this.readableRuns.find((r) => r.id === status.runId);
-    if (run) [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
+  }
+
+  /** The form's spec, limits and the current run, as the views read them. */
+  get spec(): ModelSpec {
+    return this.form.spec;
+  }
+  set spec(spec: ModelSpec) {
+    this.form.spec = spec;
+  }
+  get trainLimit(): number | null {
+    return this.form.trainLimit;
+  }
+  set trainLimit(limit: number | null) {
+    this.form.trainLimit = limit;
+  }
+  get testLimit(): number | null {
+    return this.form.testLimit;
+  }
+  set testLimit(limit: number | null) {
+    this.form.testLimit = limit;
+  }
+  get runId() {
+    return this.run.id;
+  }
+  get running() {
+    return this.run.running;
+  }
+  get stopping() {
+    return this.run.stopping;
+  }
+  get progress() {
+    return this.run.progress;
+  }
+  get batches() {
+    return this.run.batches;
+  }
+  get epochs() {
+    return this.run.epochs;
+  }
+  get outcome() {
+    return this.run.outcome;
+  }
+
+  /** A run's name as banners and dialogs say it, from its id (its name, else when it was made). */
+  nameOf(id: string): string {
+    const run = this.readableRuns.find((r) => r.id === id);
+    return run ? runName(run) : `run ${id}`;
   }
 
   async refreshRuns(): Promise<void> {
@@ -169,51 +192,32 @@ export class StudioState {
   /** Start a new run with the form's spec and limits. */
   async start(): Promise<void> {
     if (!this.canStart) return;
-    await this.#launch(undefined, this.trainLimit ?? undefined, this.testLimit ?? undefined);
+    await this.#launch($state.snapshot(this.spec), this.trainLimit ?? undefined, this.testLimit ?? undefined);
   }
 
-  /** Continue a stopped run from its checkpoint, with its own spec and limits. */
+  /** Continue a stopped run from its checkpoint, with its own spec and limits; the form stays as it is. */
   async resume(run: RunRecord): Promise<void> {
     if (this.running) return;
-    this.#replaceSpec(run.spec);
-    [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
-    await this.#launch(run.id, run.trainLimit, run.testLimit);
+    await this.#launch(run.spec, run.trainLimit, run.testLimit, run.id);
   }
 
-  async #launch(resumeId: string | undefined, trainLimit: number | undefined, testLimit: number | undefined): Promise<void> {
-    const spec = $state.snapshot(this.spec);
+  async #launch(spec: ModelSpec, trainLimit: number | undefined, testLimit: number | undefined, resumeId?: string): Promise<void> {
     this.notice = null;
-    this.#baseline = JSON.stringify(spec);
     const started = await this.attempt(async () => {
-      const metrics = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : { batches: [], epochs: [] };
-      this.runId = resumeId ?? null;
-      this.batches = metrics.batches;
-      this.epochs = metrics.epochs;
-      this.progress = null;
-      this.outcome = null;
-      this.running = true;
+      const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
+      this.run.begin(resumeId ?? null, curves);
       const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId });
-      this.runId = runId;
+      this.run.started(runId);
       return true;
     });
-    if (!started) this.running = false;
+    if (!started) this.run.refused();
     await this.attempt(() => this.refreshRuns());
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.run.stop();
     const reply = await this.attempt(() => this.api.invoke('training:stop'));
     if (reply?.dropped) this.notice = { kind: 'info', text: `Stopping this run; the ${reply.dropped} queued after it will not train.` };
-  }
-
-  /** Follow a run the engine starts by itself (the next of a queue): the charts wait for its first batch. */
-  follow(): void {
-    this.runId = null;
-    this.running = true;
-    this.batches = [];
-    this.epochs = [];
-    this.progress = null;
-    this.outcome = null;
   }
 
   /** The active model on the test split: one model:evaluate per model, whichever place asks (a failure is asked again). */
@@ -235,21 +239,23 @@ export class StudioState {
     return null;
   }
 
-  /** Show a past run's curves in the charts (when nothing is training), and its spec unless that would lose edits. */
+  /** Show a past run's curves in the charts (when nothing is training); the form stays the person's. */
   async show(run: RunRecord): Promise<void> {
     if (this.running) return;
-    const takeSpec = !this.#edited() || this.ask(`Replace your unsaved model edits with the settings of run ${run.id}?`);
     const metrics = await this.attempt(() => this.api.invoke('runs:metrics', { id: run.id }));
-    if (!metrics) return;
-    this.runId = run.id;
-    this.batches = metrics.batches;
-    this.epochs = metrics.epochs;
-    this.progress = null;
-    this.outcome = run.status === 'done' ? 'finished' : run.status === 'failed' ? 'failed' : 'stopped';
-    if (takeSpec) {
-      this.#replaceSpec(run.spec);
-      [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
-    }
+    if (metrics && !this.running) this.run.show(run, metrics);
+  }
+
+  /** Put a run's settings in the Training form, as the person asked, and name every field that changed. */
+  useSettingsOf(run: RunRecord): void {
+    if (this.running) return;
+    const changes = this.form.useSettingsOf(run);
+    this.notice = {
+      kind: 'info',
+      text: changes.length
+        ? `The Training form now has the settings of ${runName(run)}: ${changes.join('; ')}.`
+        : `The Training form already had the settings of ${runName(run)}: nothing changed.`,
+    };
   }
 
   async activate(id: string): Promise<void> {
@@ -260,41 +266,37 @@ export class StudioState {
   /** Delete a run after asking; its curves leave the charts if they were on them. */
   async remove(id: string): Promise<void> {
     const active = this.activeModel?.id === id;
+    const name = this.nameOf(id);
     const question = active
-      ? `Delete run ${id}? It is the active model: predictions go back to the bundled model. This cannot be undone.`
-      : `Delete run ${id} and its saved model? This cannot be undone.`;
+      ? `Delete ${name}? It is the active model: predictions go back to the bundled model. This cannot be undone.`
+      : `Delete ${name} and its saved model? This cannot be undone.`;
     if (!this.ask(question)) return;
     const done = await this.attempt(() => this.api.invoke('runs:delete', { id }));
-    if (done && this.runId === id && !this.running) {
-      this.runId = null;
-      this.batches = [];
-      this.epochs = [];
-      this.progress = null;
-      this.outcome = null;
-    }
+    if (done && this.runId === id && !this.running) this.run.clear();
     await this.attempt(() => this.refreshRuns());
-  }
-
-  #replaceSpec(spec: ModelSpec): void {
-    this.spec = spec;
-    this.#baseline = JSON.stringify(spec);
-  }
-
-  #edited(): boolean {
-    return JSON.stringify($state.snapshot(this.spec)) !== this.#baseline;
   }
 
   #canStart(): boolean {
     return this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running && !this.queue.active;
   }
 
-  #estimate(): { samples: number; epochs: number; seconds: number; samplesPerSecond: number; measured: boolean } {
+  #estimate(): Estimate {
     const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
-    // A whole epoch's speed is a better guide than the first batches of a run (which include warm-up).
-    const measured = this.readableRuns.find((r) => r.last)?.last?.samplesPerSecond ?? this.progress?.samplesPerSecond;
-    const samplesPerSecond = measured && measured > 0 ? measured : ROUGH_SAMPLES_PER_SECOND;
-    return { samples, epochs, seconds: (samples * epochs) / samplesPerSecond, samplesPerSecond, measured: Boolean(measured) };
+    const validation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
+    // The newest run whose whole epochs were long enough to measure more than their warm-up: a tiny run's slow
+    // first batches would otherwise halve the speed (and double the estimate) of the next one.
+    const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
+    const samplesPerSecond = by?.last?.samplesPerSecond ?? ROUGH_SAMPLES_PER_SECOND;
+    const measured = by !== undefined;
+    return {
+      samples,
+      epochs,
+      samplesPerSecond,
+      measuredBy: by ? runName(by) : null,
+      measured,
+      ...estimateSeconds(1, epochs * (samples + validation * VALIDATION_COST), samplesPerSecond, measured),
+    };
   }
 
   #windowTitle(): string {
@@ -306,9 +308,12 @@ export class StudioState {
   #accuracyBasis(): string {
     const id = this.activeModel?.id;
     const limit = this.readableRuns.find((r) => r.id === id)?.testLimit;
-    return limit && limit < SPLIT_COUNTS.test ? `validation, ${limit.toLocaleString('en-US')} samples` : 'test';
+    return limit && limit < SPLIT_COUNTS.test ? `validation on ${limit.toLocaleString('en-US')} digits` : 'test';
   }
 }
+
+/** A run as banners and dialogs name it: "run" and its name, or when it was made. */
+export const runName = (run: RunRecord) => (run.name ? `run “${run.name}”` : `the run of ${runTitle(run)}`);
 
 /** A fraction as a percentage, or `—` when unknown. */
 export const pct = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`);

@@ -1,10 +1,26 @@
-// A StudioApi for component tests: it counts every request, answers from per-channel handlers (which may
-// hold a reply back to test ordering), and lets a test push engine events.
-import type { EventChannel, EventPayloads, InvokeChannel, InvokeOutputs, StudioApi } from '../../../shared/contract';
+// A StudioApi for component tests: it counts every request, checks each payload with the contract's schema
+// (as the engine does), answers from per-channel handlers (which may hold a reply back to test ordering), and
+// lets a test push engine events. A malformed payload fails the test even where the window shows the error.
+import {
+  invokeSchemas,
+  type EventChannel,
+  type EventPayloads,
+  type InvokeChannel,
+  type InvokeOutputs,
+  type StudioApi,
+} from '../../../shared/contract';
 
 type Handler<C extends InvokeChannel> = (payload: unknown) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
 
 const STORM = 300;
+
+/** Payloads the contract refused since the last check (testing/setup.ts fails the test that sent them). */
+const malformed: string[] = [];
+
+/** The malformed payloads sent since the last call, emptied. */
+export function takeMalformed(): string[] {
+  return malformed.splice(0);
+}
 
 /** A reply the test releases when it chooses. */
 export interface Held<T> {
@@ -48,6 +64,12 @@ export class FakeApi implements StudioApi {
     (this.payloads[channel] ??= []).push(payload);
     // A request loop would otherwise starve the event loop and hang the test instead of failing it.
     if (this.calls.length > STORM) throw new Error(`more than ${STORM} requests: a request loop`);
+    const checked = invokeSchemas[channel].safeParse(payload);
+    if (!checked.success) {
+      const problem = `${channel}: ${checked.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`;
+      malformed.push(problem);
+      throw new Error(`malformed payload, ${problem}`);
+    }
     const handler = this.#handlers.get(channel);
     if (!handler) throw new Error(`${channel}: no fake reply`);
     return handler(payload);

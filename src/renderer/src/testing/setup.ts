@@ -1,8 +1,16 @@
-// jsdom has no canvas, ImageData or ResizeObserver: enough of each for components that paint and measure.
+// jsdom has no canvas, ImageData or ResizeObserver: enough of each for components that paint and measure; and
+// every test ends by checking that no payload the window sent broke the contract.
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/svelte';
+import { takeMalformed } from './fake-api';
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // The Training form is kept in localStorage: each test starts from the notebook's form.
+  localStorage.clear();
+  const malformed = takeMalformed();
+  if (malformed.length) throw new Error(`the window sent payloads the contract refuses:\n${malformed.join('\n')}`);
+});
 
 /** A 2D context that accepts every drawing call and draws nothing. */
 function fakeContext(): CanvasRenderingContext2D {

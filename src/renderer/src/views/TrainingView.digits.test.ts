@@ -10,6 +10,7 @@ import { PIXELS } from '../../../shared/mnist';
 import { defaultSpec } from '../../../shared/spec';
 import type { RunRecord } from '../../../shared/types';
 import { StudioState } from '../lib/studio.svelte';
+import { studioContext } from '../lib/context';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
 import TrainingView from './TrainingView.svelte';
@@ -31,7 +32,7 @@ function setUp(digits = 0) {
   api.handle('digits:list', () => ({ digits: myDigits(digits), pixels: btoa(String.fromCharCode(...new Uint8Array(digits * PIXELS))) }));
   api.handle('training:augmentPreview', (payload) => samples((payload as { count: number }).count));
   const studio = new StudioState(api);
-  render(TrainingView, { studio });
+  render(TrainingView, { context: studioContext(studio) });
   return { api, studio };
 }
 
@@ -140,7 +141,7 @@ describe('fine-tune on my digits', () => {
     expect(within(panel).getByRole('spinbutton', { name: 'Held-out share' })).toHaveProperty('value', '0.25');
     await userEvent.click(start);
     expect(api.count('training:finetune')).toBe(1);
-    expect(api.payloads['training:finetune']![0]).toEqual({ epochs: 3, learningRate: 0.0001, heldOut: 0.25 });
+    expect(api.payloads['training:finetune']![0]).toEqual({ epochs: 3, learningRate: 0.0001, heldOut: 0.25, trainLimit: 10_000 });
     expect(studio.running).toBe(true);
     expect(studio.runId).toBe('20261128-200000-abcd');
     expect(start.disabled).toBe(true);

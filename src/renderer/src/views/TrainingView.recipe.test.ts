@@ -8,6 +8,7 @@ import type { InvokeInput } from '../../../shared/contract';
 import { quickSpec } from '../../../shared/presets';
 import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
+import { studioContext } from '../lib/context';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
 import TrainingView from './TrainingView.svelte';
@@ -20,7 +21,7 @@ function setUp() {
   const api = fakeEngine();
   api.handle('training:start', () => ({ runId: '20261128-220000-abcd' }));
   const studio = new StudioState(api);
-  render(TrainingView, { studio });
+  render(TrainingView, { context: studioContext(studio) });
   return { api, studio, user: userEvent.setup() };
 }
 
