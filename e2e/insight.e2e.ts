@@ -80,7 +80,7 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
     await expect(thumb).toHaveAttribute('data-label', String(truth));
     await expect(thumb).toHaveAttribute('data-predicted', String(predicted));
   }
-  await expect(page.getByRole('group', { name: 'True digit filter' }).getByRole('button', { name: String(truth), exact: true })).toHaveAttribute(
+  await expect(page.getByRole('toolbar', { name: 'True digit filter' }).getByRole('button', { name: String(truth), exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',
   );
@@ -98,8 +98,8 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
   await page.screenshot({ path: join(ARTIFACTS, 'model.png') });
 
   // Time input → feature maps and saliency on screen, one digit after another.
-  await page.getByRole('group', { name: 'True digit filter' }).getByRole('button', { name: 'any' }).click();
-  await page.getByRole('group', { name: 'Model said filter' }).getByRole('button', { name: 'any' }).click();
+  await page.getByRole('toolbar', { name: 'True digit filter' }).getByRole('button', { name: 'any' }).click();
+  await page.getByRole('toolbar', { name: 'Model said filter' }).getByRole('button', { name: 'any' }).click();
   await expect(gallery).toHaveAttribute('data-count', String(total));
   const all = page.getByTestId('error-thumb');
   for (let k = 0; k < Math.min(12, await all.count()); k++) {

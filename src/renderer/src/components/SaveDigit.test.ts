@@ -2,6 +2,7 @@
 // failed save that keeps the drawing.
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { Drawing, MyDigit } from '../../../shared/digits';
 import { PIXELS } from '../../../shared/mnist';
@@ -28,8 +29,11 @@ function setUp(options: { strokes?: number; predicted?: number | null } = {}) {
   studio.place = 'draw';
   const pad = { undo: vi.fn(), clear: vi.fn(), snapshot: vi.fn(() => structuredClone(SNAPSHOT)) };
   const field = Float32Array.from({ length: PIXELS }, (_, i) => (i % 7) / 7);
-  render(SaveDigit, { studio, pad, field, predicted: options.predicted === undefined ? 7 : options.predicted, strokes: options.strokes ?? 2 });
-  return { api, studio, pad, field };
+  const predicted = options.predicted === undefined ? 7 : options.predicted;
+  const { rerender } = render(SaveDigit, { studio, pad, field, predicted, strokes: options.strokes ?? 2 });
+  /** The pad after a save: cleared, nothing on it. */
+  const emptied = () => rerender({ studio, pad, field, predicted, strokes: 0 });
+  return { api, studio, pad, field, emptied };
 }
 
 describe('SaveDigit', () => {
@@ -45,7 +49,7 @@ describe('SaveDigit', () => {
     expect(drawing.canvas).toEqual({ width: 400, height: 400 });
     expect(drawing.png).toBe(SNAPSHOT.png);
     expect(drawing.field).toEqual(Array.from(field));
-    expect(await screen.findByText('Saved as 4 to My digits.')).toBeTruthy();
+    expect(await screen.findByText(/^Saved as 4 to My digits — the model read 7\./)).toBeTruthy();
     expect(pad.clear).toHaveBeenCalledTimes(1);
   });
 
@@ -62,7 +66,7 @@ describe('SaveDigit', () => {
     expect(api.count('digits:save')).toBe(1);
     expect((api.payloads['digits:save']![0] as { label: number }).label).toBe(3);
     expect(screen.getByTestId('save-status').getAttribute('aria-live')).toBe('polite');
-    expect(await screen.findByText('Saved as 3 to My digits.')).toBeTruthy();
+    expect(await screen.findByText(/^Saved as 3 to My digits — the model read 7\./)).toBeTruthy();
   });
 
   it('Undo deletes the digit just saved, with one request', async () => {
@@ -116,5 +120,33 @@ describe('SaveDigit', () => {
     expect(document.querySelectorAll('button.predicted')).toHaveLength(0);
     await userEvent.click(screen.getByRole('button', { name: 'Save as 2' }));
     expect(api.count('digits:save')).toBe(1);
+  });
+
+  it('saving a digit the model was sure of as another says what the model read (issue 18, item 13)', async () => {
+    setUp({ predicted: 4 });
+    await userEvent.click(screen.getByRole('button', { name: 'Save as 9' }));
+    expect((await screen.findByTestId('save-status')).textContent).toMatch(/Saved as 9 to My digits — the model read 4\./);
+  });
+
+  it('Ctrl+Z on the emptied pad after a save undoes the save and says so (issue 18, item 13)', async () => {
+    const { api, emptied } = setUp();
+    await userEvent.click(screen.getByRole('button', { name: 'Save as 7 (predicted)' }));
+    await screen.findByText('Saved as 7 to My digits.');
+    await emptied();
+    document.body.focus();
+    await userEvent.keyboard('{Control>}z{/Control}');
+    expect(api.count('digits:delete')).toBe(1);
+    expect(await screen.findByText('Removed the 7 just saved from My digits.')).toBeTruthy();
+    // Nothing left to undo: a second Ctrl+Z sends nothing.
+    await userEvent.keyboard('{Control>}z{/Control}');
+    expect(api.count('digits:delete')).toBe(1);
+  });
+
+  it('with the engine out of reach the buttons are disabled and say why (issue 18, item 9)', () => {
+    const { studio } = setUp();
+    studio.disconnected = 'the studio’s engine stopped';
+    flushSync();
+    expect((screen.getByRole('button', { name: 'Save as 7 (predicted)' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(/Saving needs the studio's engine/)).toBeTruthy();
   });
 });

@@ -12,7 +12,7 @@ declare global {
 export async function connect(onClose: (reason: string) => void): Promise<StudioApi> {
   if (window.studio) return window.studio;
   const token = new URLSearchParams(location.search).get('token');
-  if (!token) throw new Error('This page needs the address that `npm run serve` printed: it carries the access token.');
+  if (!token) throw new Error('This page needs the address the studio printed when it started: it carries the access token.');
   const api = await connectWebSocket(token, onClose);
   window.studio = api;
   return api;

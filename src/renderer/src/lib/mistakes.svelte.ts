@@ -9,6 +9,9 @@ export class MistakeMarks {
   loading = $state(false);
   /** Test index → the digit the model read, for every digit it gets wrong; null until evaluated. */
   marks = $state.raw<Map<number, number> | null>(null);
+  /** Test index → its true label, for the same digits (for the label filter on mistakes only). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- $state.raw: replaced whole, never mutated
+  labels = $state.raw<ReadonlyMap<number, number>>(new Map());
   /** Drops the event subscription. */
   readonly dispose: () => void;
   #latest = new Latest();
@@ -32,7 +35,10 @@ export class MistakeMarks {
     const evaluation = await this.studio.attempt(() => this.studio.evaluateActive());
     if (!this.#latest.isCurrent(mine)) return;
     this.loading = false;
+    if (!evaluation) return;
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- $state.raw: replaced whole, never mutated
-    if (evaluation) this.marks = new Map(evaluation.errors.map((e) => [e.index, e.predicted]));
+    this.labels = new Map(evaluation.errors.map((e) => [e.index, e.label]));
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- $state.raw: replaced whole, never mutated
+    this.marks = new Map(evaluation.errors.map((e) => [e.index, e.predicted]));
   }
 }

@@ -15,14 +15,18 @@ export class SaveDigitState {
 
   constructor(private readonly studio: StudioState) {}
 
-  /** Save `drawing` as `label`; true when saved. A save already under way makes this a no-op (no double saves). */
-  async save(label: number, drawing: Drawing): Promise<boolean> {
+  /** Save `drawing` as `label`; true when saved. A save already under way makes this a no-op (no double saves).
+   *  `read` is the digit the model was sure of: saving it as another says so, in case the click was a slip. */
+  async save(label: number, drawing: Drawing, read: number | null = null): Promise<boolean> {
     if (this.saving) return false;
     this.saving = true;
     try {
       const digit = await this.studio.api.invoke('digits:save', { label, drawing });
       this.last = digit;
-      this.status = `Saved as ${digit.label} to My digits.`;
+      this.status =
+        read !== null && read !== digit.label
+          ? `Saved as ${digit.label} to My digits — the model read ${read}. Ctrl+Z undoes the save if that was a slip.`
+          : `Saved as ${digit.label} to My digits.`;
       this.error = null;
       void this.studio.digits.changed();
       return true;

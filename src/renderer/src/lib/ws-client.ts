@@ -2,6 +2,16 @@
 import type { EventChannel, EventPayloads, StudioApi } from '../../../shared/contract';
 import { tooLargeToSend, type WsRequest, type WsServerMessage } from '../../../shared/ws-messages';
 
+/** Why a request cannot be sent: whichever command started the studio, the person knows it as its engine. */
+export const NOT_CONNECTED = "the studio's engine is not reachable";
+
+/** Why the link closed, in the person's words: the engine stopped, or (after a restart) no longer takes this page's token. */
+export function closeReason(code: number): string {
+  return code === 1006
+    ? "the studio's engine stopped or refused this page. If you started it again, open the address it printed: each start has a new access token."
+    : `the connection to the studio's engine closed (code ${code}).`;
+}
+
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
 /** Connect to the browser-mode host that served this page; `onClose` hears when the link drops. */
@@ -30,7 +40,7 @@ export function connectWebSocket(token: string, onClose: (reason: string) => voi
     transport: 'websocket',
     invoke: ((channel: string, payload?: unknown) =>
       new Promise((resolve, reject) => {
-        if (socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected to the studio host'));
+        if (socket.readyState !== WebSocket.OPEN) return reject(new Error(NOT_CONNECTED));
         const id = nextId++;
         const request: WsRequest = { id, channel, payload };
         const text = JSON.stringify(request);
@@ -52,10 +62,7 @@ export function connectWebSocket(token: string, onClose: (reason: string) => voi
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(api), { once: true });
     socket.addEventListener('close', (event) => {
-      const reason =
-        event.code === 1006
-          ? 'the studio host refused or closed the connection (is `npm run serve` still running, and is the token right?)'
-          : `connection closed (${event.code})`;
+      const reason = closeReason(event.code);
       for (const waiting of pending.values()) waiting.reject(new Error(reason));
       pending.clear();
       reject(new Error(reason));

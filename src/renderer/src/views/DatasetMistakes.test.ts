@@ -8,7 +8,7 @@ import type { ModelEvaluation } from '../../../shared/contract';
 import { InsightState } from '../lib/insight.svelte';
 import { StudioState } from '../lib/studio.svelte';
 import { fakeCanvas } from '../testing/canvas';
-import { fakeEngine } from '../testing/fake-api';
+import { fakeEngine, held } from '../testing/fake-api';
 import DatasetView from './DatasetView.svelte';
 
 beforeAll(fakeCanvas);
@@ -90,5 +90,34 @@ describe("the model's mistakes in the Dataset grid", () => {
     await user.click(screen.getByRole('button', { name: /^Train/ }));
     expect(screen.getByRole('status').textContent).toMatch(/The evaluation covers the test split/);
     await waitFor(() => expect(grid().dataset.marked).toBe(''));
+  });
+
+  it('shows progress while evaluating and the count when done, then filters to the mistakes only (issue 18, item 10)', async () => {
+    const { api, user } = await setUp();
+    const reply = held<ModelEvaluation>();
+    api.handle('model:evaluate', () => reply.promise);
+    api.handle('dataset:samples', ({ indices }: { indices: number[] }) => ({ indices, labels: indices.map((i) => i % 10), pixels: '' }));
+    await user.click(screen.getByRole('button', { name: "Mark the model's mistakes" }));
+    const progress = await screen.findByTestId('mistakes-progress');
+    expect(progress.querySelector('progress')).toBeTruthy();
+    expect(progress.textContent).toMatch(/Evaluating the active model on the 10,000 test digits/);
+    reply.resolve(
+      evaluation([
+        [150, 6],
+        [3, 5],
+        [17, 1],
+      ]),
+    );
+    expect((await screen.findByTestId('mistakes-count')).textContent).toMatch(/^\s*3 test digits the model reads wrong, marked with a red corner/);
+    expect(screen.queryByTestId('mistakes-progress')).toBeNull();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Only mistakes' }));
+    await waitFor(() => expect(screen.getByTestId('grid-total').dataset.total).toBe('3'));
+    expect(api.payloads['dataset:samples']).toEqual([{ split: 'test', indices: [3, 17, 150] }]);
+    expect(screen.getByTestId('grid-total').textContent).toMatch(/3\s+mistakes/);
+    // With the label filter: the mistakes of that digit alone.
+    await user.click(screen.getByRole('button', { name: '7 only' }));
+    await waitFor(() => expect(screen.getByTestId('grid-total').dataset.total).toBe('1'));
+    expect(api.payloads['dataset:samples']!.at(-1)).toEqual({ split: 'test', indices: [17] });
   });
 });

@@ -11,6 +11,13 @@ import ModelView from './ModelView.svelte';
 
 beforeAll(fakeCanvas);
 afterEach(cleanup);
+/** jsdom lays nothing out and has no scrollIntoView: the elements asked to scroll into view, in order. */
+const scrolled: Element[] = [];
+beforeAll(() => {
+  Element.prototype.scrollIntoView = function (this: Element) {
+    scrolled.push(this);
+  };
+});
 
 const mistake = (index: number, label: number, predicted: number, probability: number): Misclassified => ({ index, label, predicted, probability });
 // Three 4s read as 9, two 7s read as 1 and one 5 read as 3, most confident first as the engine sends them.
@@ -80,12 +87,12 @@ describe('the Model place', () => {
     await waitFor(() => expect(thumbs()).toHaveLength(3));
     expect(thumbs().every((t) => t.dataset.label === '4' && t.dataset.predicted === '9')).toBe(true);
     expect(
-      within(screen.getByRole('group', { name: 'True digit filter' }))
+      within(screen.getByRole('toolbar', { name: 'True digit filter' }))
         .getByRole('button', { name: '4' })
         .getAttribute('aria-pressed'),
     ).toBe('true');
     expect(
-      within(screen.getByRole('group', { name: 'Model said filter' }))
+      within(screen.getByRole('toolbar', { name: 'Model said filter' }))
         .getByRole('button', { name: '9' })
         .getAttribute('aria-pressed'),
     ).toBe('true');
@@ -101,7 +108,7 @@ describe('the Model place', () => {
     const { user } = setUp();
     await user.click(screen.getByTestId('model-evaluate'));
     await waitFor(() => expect(thumbs()).toHaveLength(6));
-    const said = within(screen.getByRole('group', { name: 'Model said filter' }));
+    const said = within(screen.getByRole('toolbar', { name: 'Model said filter' }));
     await user.click(said.getByRole('button', { name: '1' }));
     await waitFor(() => expect(thumbs().map((t) => t.dataset.label)).toEqual(['7', '7']));
     await user.click(said.getByRole('button', { name: 'any' }));
@@ -117,5 +124,34 @@ describe('the Model place', () => {
     await waitFor(() => expect(screen.getByTestId('network-view').dataset.label).toBe('9'));
     expect(calls['dataset:sample']).toEqual([{ split: 'test', index: 30 }]);
     expect(calls['model:explain']).toHaveLength(1);
+  });
+
+  it('after Evaluate the focus is on the result, three Tabs from the first mistake (issue 18, item 4)', async () => {
+    const { user } = setUp();
+    await user.click(screen.getByTestId('model-evaluate'));
+    await waitFor(() => expect(thumbs()).toHaveLength(6));
+    expect(document.activeElement).toBe(screen.getByTestId('evaluation-summary'));
+    expect(document.activeElement!.textContent).toMatch(/6 mistakes/);
+    await user.tab();
+    expect(document.activeElement!.textContent).toBe('any');
+    // Within a filter row the arrow keys move; Tab leaves it.
+    await user.keyboard('{ArrowRight}');
+    expect(document.activeElement!.textContent).toBe('0');
+    await user.tab();
+    expect(document.activeElement!.closest('[role="toolbar"]')!.getAttribute('aria-label')).toBe('Model said filter');
+    await user.tab();
+    expect(document.activeElement).toBe(thumbs()[0]);
+  });
+
+  it('clicking a mistake puts its number in the field and scrolls the network view into sight (issue 18, item 18)', async () => {
+    scrolled.length = 0;
+    const { user } = setUp();
+    await user.click(screen.getByTestId('model-evaluate'));
+    await waitFor(() => expect(thumbs()).toHaveLength(6));
+    await user.click(thumbs()[3]);
+    await waitFor(() => expect(screen.getByTestId('model-sample-label').textContent).toBe('5'));
+    expect((screen.getByTestId('open-index') as HTMLInputElement).value).toBe('30');
+    expect(screen.getByText('Test digit #30')).toBeTruthy();
+    await waitFor(() => expect(scrolled).toContain(screen.getByTestId('model-sample').closest('.inside')));
   });
 });
