@@ -29,15 +29,15 @@ function misfits(page: Page) {
     const root = document.scrollingElement!;
     if (root.scrollWidth > root.clientWidth) {
       // Name the widest boxes that cause it: those past the edge whose children are not.
-      const past = [...document.body.querySelectorAll('*')].filter(
+      const past = Array.from(document.body.querySelectorAll('*')).filter(
         (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('[hidden]'),
       );
-      const causes = past.filter((e) => ![...e.children].some((c) => past.includes(c))).slice(0, 3);
+      const causes = past.filter((e) => !Array.from(e.children).some((c) => past.includes(c))).slice(0, 3);
       problems.push(
         `the page scrolls sideways by ${root.scrollWidth - root.clientWidth}px: ${causes.map((e) => `${name(e)} .${e.className}`).join('; ')}`,
       );
     }
-    const controls = document.querySelectorAll('button, input, select, textarea, a[href], [tabindex="0"], summary');
+    const controls = Array.from(document.querySelectorAll('button, input, select, textarea, a[href], [tabindex="0"], summary'));
     for (const control of controls) {
       const box = control.getBoundingClientRect();
       const style = getComputedStyle(control);

@@ -1,0 +1,51 @@
+// Runs side by side name their settings as people do (issue 18, item 8): "Learning rate", not learningRate.
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunRecord } from '../../../shared/contract';
+import { defaultSpec } from '../../../shared/spec';
+import { StudioState } from '../lib/studio.svelte';
+import { fakeCanvas } from '../testing/canvas';
+import { fakeEngine } from '../testing/fake-api';
+import RunCompare from './RunCompare.svelte';
+
+beforeAll(fakeCanvas);
+vi.mock('./LineChart.svelte', async () => ({ default: (await import('../testing/Empty.svelte')).default }));
+
+const run = (id: string, name: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+  id,
+  name,
+  createdAt: '2026-11-28T10:00:00Z',
+  spec: defaultSpec(),
+  dataDir: '/data',
+  backend: 'wasm',
+  status: 'done',
+  epochsDone: 10,
+  checkpoint: 'ckpt-0010-aaaa',
+  ...extra,
+});
+
+describe('runs side by side', () => {
+  it('names the settings that differ in plain words', async () => {
+    const base = defaultSpec();
+    const runs = [
+      run('20261128-100000-aaaa', 'baseline'),
+      run('20261128-110000-bbbb', 'small', {
+        spec: { ...base, learningRate: 0.01, conv: [{ ...base.conv[0], kernelSize: 3 }, base.conv[1]] },
+        trainLimit: 3000,
+      }),
+    ];
+    const api = fakeEngine();
+    api.handle('runs:list', () => runs);
+    api.handle('runs:metrics', () => ({ batches: [], epochs: [] }));
+    const studio = new StudioState(api);
+    await studio.load();
+    render(RunCompare, { studio });
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('baseline (aaaa)'));
+    await user.click(screen.getByLabelText('small (bbbb)'));
+    const rows = within(screen.getByTestId('compare-table')).getAllByRole('row');
+    const names = rows.filter((row) => row.classList.contains('differs')).map((row) => row.querySelector('th')!.textContent);
+    expect(names).toEqual(['Learning rate', 'Conv layer 1 · kernel size', 'Training samples']);
+  });
+});
