@@ -6,6 +6,7 @@ import { flushSync } from 'svelte';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeReason } from './lib/ws-client';
 import { StudioState } from './lib/studio.svelte';
+import { studioContext } from './lib/context';
 import { fakeCanvas } from './testing/canvas';
 import { fakeEngine } from './testing/fake-api';
 import App from './App.svelte';
@@ -29,7 +30,7 @@ async function setUp() {
   const api = fakeEngine();
   const studio = new StudioState(api, () => true);
   await studio.load();
-  render(App, { studio });
+  render(App, { props: { studio }, context: studioContext(studio) });
   return { api, studio, user: userEvent.setup() };
 }
 
@@ -45,7 +46,7 @@ describe('the window', () => {
     // A reload: a new window on the same address.
     const again = new StudioState(studio.api);
     await again.load();
-    render(App, { studio: again });
+    render(App, { props: { studio: again }, context: studioContext(again) });
     expect(again.place).toBe('model');
     expect(place('Model')).toBe(true);
     // No invitation on a return visit to a place.
@@ -92,7 +93,7 @@ describe('the window', () => {
     api.handle('dataset:page', () => Promise.reject(new Error("the studio's engine is not reachable")));
     const studio = new StudioState(api);
     await studio.load();
-    render(App, { studio });
+    render(App, { props: { studio }, context: studioContext(studio) });
     const total = screen.getAllByTestId('grid-total')[0];
     await waitFor(() => expect(total.textContent).toMatch(/The samples could not be fetched: the studio's engine is not reachable/));
     expect(total.textContent).not.toMatch(/0 samples/);
