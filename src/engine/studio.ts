@@ -14,7 +14,7 @@ import type {
   RunRecord,
   TrainingStatus,
 } from '../shared/contract.ts';
-import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { backendLabel, initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
@@ -171,7 +171,7 @@ export class Studio {
   readonly handlers: Handlers = {
     'app:info': async () => ({
       backend: this.backend,
-      backendLabel: BACKEND_LABELS[this.backend],
+      backendLabel: backendLabel(this.backend),
       activeModel: this.active,
       transport: this.options.transport,
       version: this.options.version,

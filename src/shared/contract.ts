@@ -108,7 +108,7 @@ export const invokeSchemas = {
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
 
-export type Backend = 'tensorflow' | 'wasm' | 'cpu';
+export type Backend = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface ActiveModel {
   id: string | 'bundled';
