@@ -14,7 +14,7 @@ import type {
   RunRecord,
   TrainingStatus,
 } from '../shared/contract.ts';
-import { backendLabel, initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
@@ -32,6 +32,7 @@ import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { startTraining, type TrainingHandle } from './training/trainer.ts';
+import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { isResumable } from '../shared/types.ts';
 import type { TrainingEvent, TrainingJob } from './training/training-messages.ts';
@@ -55,6 +56,8 @@ type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 export class Studio {
+  /** What training runs on: automatic, the person's choice, or the CPU after a GPU failed. */
+  private readonly backends = new TrainingBackends();
   private readonly store: RunStore;
   private readonly settings: SettingsFile;
   private readonly digits: DigitStore;
@@ -164,14 +167,15 @@ export class Studio {
     } else if (event.type === 'done') {
       this.emit('training:done', { run: event.run, stopped: event.stopped });
     } else {
+      if (event.gpu) this.backends.gpuFailed(event.message);
       this.emit('training:error', { runId: status.runId, message: event.message });
     }
   }
 
   readonly handlers: Handlers = {
     'app:info': async () => ({
-      backend: this.backend,
-      backendLabel: backendLabel(this.backend),
+      // What trains: the main thread itself predicts on the CPU.
+      ...(await this.backends.current()),
       activeModel: this.active,
       transport: this.options.transport,
       version: this.options.version,
@@ -309,6 +313,11 @@ export class Studio {
       return { ...preview, pixels: base64(preview.pixels) };
     },
     'training:finetune': async (request) => this.startFinetune(request),
+    'training:backends': async () => this.backends.report(),
+    'training:chooseBackend': async ({ backend }) => {
+      this.backends.choose(backend);
+      return this.backends.report();
+    },
   };
 
   /** Refuse a start while a run or a queue of runs trains. */
@@ -320,7 +329,7 @@ export class Studio {
   private begin(job: Omit<TrainingJob, 'runsRoot'>, status: TrainingStatus): { started: Promise<string>; finished: Promise<void> } {
     let finished!: Promise<void>;
     const started = new Promise<string>((resolve, reject) => {
-      const handle = startTraining({ ...job, runsRoot: this.store.root }, (event) => {
+      const handle = startTraining({ ...job, backend: this.backends.next(), runsRoot: this.store.root }, (event) => {
         this.onTraining(event);
         if (event.type === 'started') resolve(event.run.id);
         if (event.type === 'error') reject(new UserError(event.message));
@@ -408,7 +417,7 @@ export class Studio {
     if (this.training) throw new UserError('a training run is already in progress; stop it first');
     const status: TrainingStatus = { runId: null, running: true, spec, progress: null, batches: [], epochs: [] };
     const starting = new Promise<string>((resolve, reject) => {
-      const handle = startTraining({ spec, trainLimit, testLimit, runsRoot: this.store.root, finetune }, (event) => {
+      const handle = startTraining({ spec, trainLimit, testLimit, runsRoot: this.store.root, finetune, backend: this.backends.next() }, (event) => {
         this.onTraining(event);
         if (event.type === 'started') resolve(event.run.id);
         if (event.type === 'error') reject(new UserError(event.message));

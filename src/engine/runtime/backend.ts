@@ -133,7 +133,8 @@ async function choose(want: BackendName | undefined, allowGpu: boolean): Promise
   }
   let gpuSkipped: string | undefined;
   if (want === 'webgpu' || (want === undefined && allowGpu)) {
-    const started = await tryWebGpu(want === 'webgpu');
+    // A software adapter (SwiftShader) is slower than the CPU: used only when $DIGIT_STUDIO_BACKEND names webgpu.
+    const started = await tryWebGpu(requested() === 'webgpu');
     if (typeof started !== 'string') return started;
     if (want === 'webgpu') throw new GpuUnavailable(started);
     gpuSkipped = started;

@@ -1,6 +1,6 @@
 // Worker-thread entry: runs one training job off the caller's event loop and reports every event.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../runtime/backend.ts';
+import { GpuLost, GpuUnavailable, initBackend } from '../runtime/backend.ts';
 import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
@@ -30,7 +30,7 @@ function serial<T>(write: () => Promise<T>): Promise<T> {
 }
 
 async function run(): Promise<void> {
-  const backend = await initBackend();
+  const backend = await initBackend(job.backend ?? { gpu: true });
   const store = new RunStore(job.runsRoot, fileOpsFromEnv());
   const resumed = job.resumeId ? await store.read(job.resumeId) : null;
   // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
@@ -132,5 +132,11 @@ function messageOf(err: unknown): string {
 }
 
 run().catch((err: unknown) =>
-  post({ type: 'error', runId: null, message: err instanceof Error ? err.message : String(err), user: err instanceof UserError }),
+  post({
+    type: 'error',
+    runId: null,
+    message: err instanceof Error ? err.message : String(err),
+    user: err instanceof UserError,
+    ...((err instanceof GpuLost || err instanceof GpuUnavailable) && { gpu: true }),
+  }),
 );
