@@ -3,6 +3,7 @@
 import type {
   ActiveModel,
   AppInfo,
+  TrainingBackend,
   BatchPoint,
   BatchProgress,
   DatasetInfo,
@@ -117,6 +118,11 @@ export class StudioState {
       this.stopping = false;
       this.notice = { kind: 'error', text: `Training failed: ${message}` };
       void this.refreshRuns();
+      // A run that failed on the GPU sends the next one to the CPU: the header says so.
+      void this.api.invoke('app:info').then(
+        (info) => (this.info = info),
+        () => undefined,
+      );
     });
     api.on('model:changed', (model) => {
       this.#evaluation = null;
@@ -150,6 +156,11 @@ export class StudioState {
     // After a reload mid-run, the form shows the limits the run trains with.
     const run = this.readableRuns.find((r) => r.id === status.runId);
     if (run) [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
+  }
+
+  /** What the next run trains on, as the backend choice reports it (the header shows it). */
+  showBackend(shown: TrainingBackend): void {
+    if (this.info) this.info = { ...this.info, backend: shown.backend, backendLabel: shown.backendLabel };
   }
 
   async refreshRuns(): Promise<void> {
