@@ -14,6 +14,8 @@ const indices = Uint32Array.from({ length: 8 }, (_, i) => i);
 
 beforeAll(async () => {
   useSwiftShader();
+  // SwiftShader is a software adapter: used only when asked for by name.
+  process.env.DIGIT_STUDIO_BACKEND = 'webgpu';
   const info = await initBackendInfo({ want: 'webgpu', gpu: true });
   expect(info.name, 'WebGPU did not start on SwiftShader').toBe('webgpu');
   expect(info.adapter).toMatch(/SwiftShader/);
