@@ -22,7 +22,7 @@ async function go(page: Page, place: 'Dataset' | 'Training' | 'Draw') {
 }
 
 test('browse and filter the dataset, open a sample', async ({ page }) => {
-  await expect(page.getByTestId('backend')).toHaveText(/wasm fallback|native TensorFlow/);
+  await expect(page.getByTestId('backend')).toHaveText(/CPU \(WebAssembly\)|CPU \(TensorFlow\)|GPU: /);
   await expect(page.getByTestId('grid-total')).toHaveAttribute('data-total', '60000');
   await page.getByRole('button', { name: '7 only' }).click();
   await expect(page.getByTestId('grid-total')).toHaveAttribute('data-total', '6265');

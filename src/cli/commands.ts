@@ -37,7 +37,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   } as const);
   const dir = await resolveModelDir(values.model);
   const dataset = await loadDataset(values.data);
-  const backend = await initBackend();
+  const backend = await initBackend({ gpu: true });
   const model = await readModel(dir);
   const result = await evaluate(model, limitSplit(dataset.test, limit('test-limit', values['test-limit'])));
   if (values.json) {

@@ -2,7 +2,7 @@
 // and the browser-mode host. Transport-free: handlers take validated payloads and return plain data.
 import { join, sep } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs, ModelEvaluation } from '../shared/contract.ts';
-import { BACKEND_LABELS, initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
@@ -19,7 +19,8 @@ import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { type Prepared, TrainingSession } from './training/session.ts';
-import type { startTraining } from './training/trainer.ts';
+import { startTraining } from './training/trainer.ts';
+import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { readFolderFiles, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
 
@@ -43,6 +44,8 @@ type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 export class Studio {
+  /** What training runs on: automatic, the person's choice, or the CPU after a GPU failed. */
+  private readonly backends = new TrainingBackends();
   private readonly store: RunStore;
   private readonly settings: SettingsFile;
   private readonly digits: DigitStore;
@@ -66,7 +69,14 @@ export class Studio {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
-    this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), options.train);
+    const train = options.train ?? startTraining;
+    // Each run trains on the backend chosen for it; a GPU that failed sends the next runs to the CPU.
+    const onBackend: typeof startTraining = (job, onEvent) =>
+      train({ ...job, backend: this.backends.next() }, (event) => {
+        if (event.type === 'error' && event.gpu) this.backends.gpuFailed(event.message);
+        onEvent(event);
+      });
+    this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), onBackend);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -136,8 +146,8 @@ export class Studio {
 
   readonly handlers: Handlers = {
     'app:info': async () => ({
-      backend: this.backend,
-      backendLabel: BACKEND_LABELS[this.backend],
+      // What trains: the main thread itself predicts on the CPU.
+      ...(await this.backends.current()),
       activeModel: this.active,
       transport: this.options.transport,
       version: this.options.version,
@@ -235,6 +245,11 @@ export class Studio {
       return { ...preview, pixels: base64(preview.pixels) };
     },
     'training:finetune': async (request) => ({ runId: await this.session.start(() => this.finetuneJob(request)) }),
+    'training:backends': async () => this.backends.report(),
+    'training:chooseBackend': async ({ backend }) => {
+      this.backends.choose(backend);
+      return this.backends.report();
+    },
   };
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */

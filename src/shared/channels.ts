@@ -28,6 +28,8 @@ export const invokeChannels = [
   'digits:import',
   'training:augmentPreview',
   'training:finetune',
+  'training:backends',
+  'training:chooseBackend',
 ] as const;
 
 export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;

@@ -97,6 +97,8 @@ export const invokeSchemas = {
     count: z.number().int().min(1).max(64),
   }),
   /** Fine-tune the active model on MNIST plus my digits. */
+  'training:backends': z.undefined(),
+  'training:chooseBackend': z.object({ backend: z.enum(['tensorflow', 'webgpu', 'wasm']).nullable() }),
   'training:finetune': z.object({
     epochs: z.number().int().min(1).max(50),
     learningRate: z.number().gt(0).max(1),
@@ -108,7 +110,7 @@ export const invokeSchemas = {
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
 
-export type Backend = 'tensorflow' | 'wasm' | 'cpu';
+export type Backend = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface ActiveModel {
   id: string | 'bundled';
@@ -116,9 +118,32 @@ export interface ActiveModel {
   testAccuracy: number | null;
 }
 
-export interface AppInfo {
+/** What training runs on: the backend and its label ("GPU: <adapter>", "CPU (TensorFlow)", "CPU (WebAssembly)"). */
+export interface TrainingBackend {
   backend: Backend;
   backendLabel: string;
+  /** Why the GPU is passed over since a run failed on it (the next runs train on the CPU). */
+  gpuFailure?: string;
+}
+
+/** One backend a person may train on, with its speed measured on this machine. */
+export interface BackendOption {
+  name: Backend;
+  label: string;
+  adapter?: string;
+  /** Samples per second training the notebook's model; null where it could not start. */
+  samplesPerSecond: number | null;
+  /** Why it cannot be used, where it cannot. */
+  problem?: string;
+}
+
+export interface TrainingBackendsReport extends TrainingBackend {
+  options: BackendOption[];
+  /** The person's choice; null: automatic (native TensorFlow, else a self-checked GPU, else WebAssembly). */
+  chosen: Backend | null;
+}
+
+export interface AppInfo extends TrainingBackend {
   activeModel: ActiveModel;
   transport: 'electron' | 'websocket';
   version: string;
@@ -243,6 +268,8 @@ export interface InvokeOutputs {
   'digits:import': { added: number };
   'training:augmentPreview': DatasetSamples;
   'training:finetune': { runId: string };
+  'training:backends': TrainingBackendsReport;
+  'training:chooseBackend': TrainingBackendsReport;
 }
 
 /** Events pushed to the window. */

@@ -1,5 +1,6 @@
 // Worker-thread entry: evaluates one saved model on a dataset's test split, off the caller's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from '../runtime/backend.ts';
 import { bundledMnistDir, loadSplit } from '../data/dataset.ts';
 import { evaluate } from './evaluate.ts';
 import { readModel } from './model-io.ts';
@@ -8,7 +9,9 @@ import { messageOf } from '../../shared/message.ts';
 const { modelDir, dataDir } = workerData as { modelDir: string; dataDir?: string };
 
 // Only the test split: reading and unpacking the 60,000 training images here would be wasted.
-Promise.all([readModel(modelDir), loadSplit(dataDir ?? bundledMnistDir(), 'test')])
+// An evaluation thread may run on a self-checked GPU, as a training thread does.
+initBackend({ gpu: true })
+  .then(() => Promise.all([readModel(modelDir), loadSplit(dataDir ?? bundledMnistDir(), 'test')]))
   .then(([model, test]) => evaluate(model, test))
   .then(
     (result) => parentPort!.postMessage({ result }),

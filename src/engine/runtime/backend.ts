@@ -1,4 +1,5 @@
-// Chooses the engine's tfjs backend: native TensorFlow when it loads, else wasm with our own kernels.
+// Chooses the engine's tfjs backend: native TensorFlow when it loads, else WebGPU on a GPU that passes its
+// self-check (training and evaluation threads only), else wasm with our own kernels.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
@@ -11,18 +12,31 @@ import { fastCast, fastIdentity } from './kernels/copy-free.ts';
 import { fastMaxPoolGrad } from './kernels/max-pool-grad.ts';
 import { simdConv2dBackpropFilter } from './kernels/simd-filter-grad.ts';
 import { type FastPath, withFastPath } from './kernels/runner.ts';
+import { type GpuDevice, GpuUnavailable, startWebGpu } from './webgpu.ts';
 
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** What the user sees: `native TensorFlow`, `wasm fallback`, `cpu (slow reference)`. */
-export const BACKEND_LABELS: Record<BackendName, string> = {
-  tensorflow: 'native TensorFlow',
-  wasm: 'wasm fallback',
-  cpu: 'cpu (slow reference)',
-};
+/** What the user sees: `GPU: <adapter>`, `CPU (TensorFlow)`, `CPU (WebAssembly)`, `CPU (slow reference)`. */
+export function backendLabel(name: BackendName, adapter?: string): string {
+  if (name === 'webgpu') return adapter ? `GPU: ${adapter}` : 'GPU';
+  return { tensorflow: 'CPU (TensorFlow)', wasm: 'CPU (WebAssembly)', cpu: 'CPU (slow reference)' }[name];
+}
 
-let chosen: Promise<BackendName> | undefined;
+/** A training step on a GPU whose device was lost: the run fails, resumable, and the next one runs on the CPU. */
+export class GpuLost extends Error {}
+
+export { GpuUnavailable };
+
+/** What this thread runs on: the backend, the GPU's adapter, and why WebGPU was passed over (when it was). */
+export interface BackendInfo {
+  name: BackendName;
+  adapter?: string;
+  gpuSkipped?: string;
+}
+
+let chosen: Promise<BackendInfo> | undefined;
+let gpu: GpuDevice | null = null;
 
 async function tryNative(): Promise<boolean> {
   try {
@@ -82,8 +96,7 @@ async function useWasm(): Promise<boolean> {
   return tf.setBackend('wasm');
 }
 
-function requested(): BackendName | undefined {
-  const value = process.env.DIGIT_STUDIO_BACKEND;
+function requested(value = process.env.DIGIT_STUDIO_BACKEND): BackendName | undefined {
   if (!value) return undefined;
   if (!(BACKENDS as readonly string[]).includes(value)) {
     throw new Error(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}`);
@@ -91,27 +104,78 @@ function requested(): BackendName | undefined {
   return value as BackendName;
 }
 
-async function choose(): Promise<BackendName> {
+/** WebGPU on the first adapter Dawn offers; a software one (SwiftShader) only when asked for by name. */
+async function tryWebGpu(asked: boolean): Promise<BackendInfo | string> {
+  try {
+    const device = await startWebGpu(tf, { allowSoftware: asked });
+    gpu = device;
+    return { name: 'webgpu', adapter: device.adapter };
+  } catch (err) {
+    if (!(err instanceof GpuUnavailable)) throw err;
+    // Whatever WebGPU left behind, the thread goes on from the CPU's backend.
+    await tf.setBackend('cpu');
+    return err.message;
+  }
+}
+
+async function choose(want: BackendName | undefined, allowGpu: boolean): Promise<BackendInfo> {
   // PROD silences tfjs's console nags ("install our node backend"); the backend is reported instead.
   tf.env().set('PROD', true);
-  const want = requested();
   if (want === 'cpu') {
     await tf.setBackend('cpu');
-    return 'cpu';
+    return { name: 'cpu' };
   }
-  if (want !== 'wasm' && (await tryNative())) return 'tensorflow';
-  if (want === 'tensorflow') throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
-  if (await useWasm()) return 'wasm';
+  if (want === 'webgpu' && !allowGpu) want = undefined;
+  if (want === undefined && (await tryNative())) return { name: 'tensorflow' };
+  if (want === 'tensorflow') {
+    if (await tryNative()) return { name: 'tensorflow' };
+    throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+  }
+  let gpuSkipped: string | undefined;
+  if (want === 'webgpu' || (want === undefined && allowGpu)) {
+    // A software adapter (SwiftShader) is slower than the CPU: used only when $DIGIT_STUDIO_BACKEND names webgpu.
+    const started = await tryWebGpu(requested() === 'webgpu');
+    if (typeof started !== 'string') return started;
+    if (want === 'webgpu') throw new GpuUnavailable(started);
+    gpuSkipped = started;
+  }
+  if (await useWasm()) return { name: 'wasm', ...(gpuSkipped && { gpuSkipped }) };
   throw new Error('no tfjs backend could start (tried tensorflow and wasm)');
 }
 
-/** Initialise the backend once per thread and say which one runs. */
-export function initBackend(): Promise<BackendName> {
-  chosen ??= choose().then(async (name) => {
+export interface BackendOptions {
+  /** The backend asked for: $DIGIT_STUDIO_BACKEND when not given; automatic when neither. */
+  want?: BackendName;
+  /**
+   * Whether WebGPU may be chosen (training and evaluation threads). The main thread predicts while the person
+   * draws: one small batch at a time, which the CPU answers sooner than a round trip to the GPU.
+   */
+  gpu?: boolean;
+}
+
+/** Initialise the backend once per thread and say which one runs (with its adapter, for a GPU). */
+export function initBackendInfo({ want = requested(), gpu: allowGpu = false }: BackendOptions = {}): Promise<BackendInfo> {
+  chosen ??= choose(want, allowGpu).then(async (info) => {
     await tf.ready();
-    return name;
+    return info;
   });
   return chosen;
+}
+
+/** Initialise the backend once per thread and say which one runs. */
+export async function initBackend(options?: BackendOptions): Promise<BackendName> {
+  return (await initBackendInfo(options)).name;
+}
+
+/** After a training step: on a GPU whose device was lost since, fail with a clear message. */
+export function checkDevice(): void {
+  if (!gpu) return;
+  gpu.stepped();
+  const lost = gpu.lost();
+  if (lost)
+    throw new GpuLost(
+      `the GPU (${gpu.adapter}) was lost during training: ${lost}. The run keeps its last checkpoint and can be resumed; the next run trains on the CPU.`,
+    );
 }
 
 export { tf };

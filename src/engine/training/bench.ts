@@ -1,5 +1,5 @@
 // Steady-state training throughput of a spec, measured through the real training loop.
-import { initBackend, type BackendName } from '../runtime/backend.ts';
+import { initBackendInfo, type BackendName } from '../runtime/backend.ts';
 import { limitSplit, type Dataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { SPLIT_COUNTS } from '../../shared/mnist.ts';
@@ -10,6 +10,8 @@ import { defaultAugment } from '../../shared/augment.ts';
 
 export interface BenchResult {
   backend: BackendName;
+  /** The GPU's adapter, on webgpu. */
+  adapter?: string;
   /** Threads the step runs on (data-parallel replicas plus this one). */
   threads: number;
   batchSize: number;
@@ -30,7 +32,8 @@ export async function benchAugment(dataset: Dataset, spec: ModelSpec, options: {
 
 /** Time `batches` batches after `warmup` batches (excluded: compilation, first allocations). */
 export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup = 20, batches = 100 } = {}): Promise<BenchResult> {
-  const backend = await initBackend();
+  // As a training thread: a GPU that passes its self-check may be chosen.
+  const { name: backend, adapter } = await initBackendInfo({ gpu: true });
   const model = createModel(spec);
   const optimizer = createOptimizer(spec);
   const samples = spec.batchSize * (warmup + batches);
@@ -54,6 +57,7 @@ export async function benchTraining(dataset: Dataset, spec: ModelSpec, { warmup 
   const samplesPerSecond = (batches * spec.batchSize) / ((endedAt - startedAt) / 1000);
   return {
     backend,
+    ...(adapter && { adapter }),
     threads: trainingThreads(backend),
     batchSize: spec.batchSize,
     samplesPerSecond,

@@ -21,7 +21,7 @@ export interface ToAccuracyResult {
 
 /** Train `spec` until its test accuracy is at least `target`; stops after the epoch that gets there. */
 export async function trainToAccuracy(dataset: Dataset, spec: ModelSpec, target: number): Promise<ToAccuracyResult> {
-  const backend = await initBackend();
+  const backend = await initBackend({ gpu: true });
   const model = createModel(spec);
   const optimizer = createOptimizer(spec);
   const signal = { aborted: false };

@@ -1,6 +1,6 @@
 // Worker-thread entry: runs one training job off the caller's event loop and reports every event.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend, type tf } from '../runtime/backend.ts';
+import { GpuLost, GpuUnavailable, initBackend, type tf } from '../runtime/backend.ts';
 import { limitSplit, loadDataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
@@ -47,7 +47,7 @@ interface Prepared {
 
 /** Load the data and the model (a resumed run's checkpoint, a fine-tune's base, or fresh weights) and write the run's record. */
 async function prepare(): Promise<Prepared> {
-  const backend = await initBackend();
+  const backend = await initBackend(job.backend ?? { gpu: true });
   const store = new RunStore(job.runsRoot, fileOpsFromEnv());
   const resumed = job.resumeId ? await store.read(job.resumeId) : null;
   // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
@@ -160,4 +160,12 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((err: unknown) => post({ type: 'error', runId: null, message: messageOf(err), user: err instanceof UserError }));
+run().catch((err: unknown) =>
+  post({
+    type: 'error',
+    runId: null,
+    message: messageOf(err),
+    user: err instanceof UserError,
+    ...((err instanceof GpuLost || err instanceof GpuUnavailable) && { gpu: true }),
+  }),
+);

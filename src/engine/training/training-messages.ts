@@ -1,4 +1,5 @@
 // What the training worker and the thread that started it say to each other.
+import type { BackendOptions } from '../runtime/backend.ts';
 import type { RunRecord } from '../store/runs.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
 import type { FinetuneJob } from './finetune.ts';
@@ -19,6 +20,8 @@ export interface TrainingJob {
   fromDir?: string;
   /** Start a fine-tune run (MNIST plus these digits, from this model's weights) instead of a new model. */
   finetune?: FinetuneJob;
+  /** The backend to train on; automatic (a self-checked GPU allowed) when absent. */
+  backend?: BackendOptions;
 }
 
 /** Asks the worker to write a name and notes into the run it trains (it alone writes that run.json meanwhile). */
@@ -37,8 +40,8 @@ export type TrainingEvent =
   | { type: 'batch'; runId: string; progress: BatchProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics; run: RunRecord }
   | { type: 'done'; run: RunRecord; stopped: boolean }
-  /** `user`: the user can fix it (a bad file, a full disk), so the command line exits with 2, not 1. */
-  | { type: 'error'; runId: string | null; message: string; user?: boolean };
+  /** `user`: the user can fix it (a bad file, a full disk), so the command line exits with 2, not 1; `gpu`: the GPU failed. */
+  | { type: 'error'; runId: string | null; message: string; user?: boolean; gpu?: boolean };
 
 export interface WorkerInput {
   job: TrainingJob;

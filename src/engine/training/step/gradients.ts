@@ -17,8 +17,15 @@ export interface ShareGradients {
 /** The variables a step updates, in a fixed order. */
 export const trainableVariables = (model: tf.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable);
 
-/** Gradients of the mean loss on `indices` of `split`, augmented if asked (tensors the caller disposes). */
-export function shareGradients(model: tf.LayersModel, split: Split, indices: ArrayLike<number>, augment?: BatchAugment): ShareGradients {
+/** A step's tensors before anything is read back: gradients, mean loss and correct count (the caller disposes them). */
+export interface StepTensors {
+  grads: tf.Tensor[];
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/** The step's tensors on `indices` of `split`, augmented if asked; nothing is read back, so a GPU keeps on working. */
+export function stepTensors(model: tf.LayersModel, split: Split, indices: ArrayLike<number>, augment?: BatchAugment): StepTensors {
   const batch = makeBatch(split, indices, augment);
   const variables = trainableVariables(model);
   let correct: tf.Scalar | undefined;
@@ -27,8 +34,15 @@ export function shareGradients(model: tf.LayersModel, split: Split, indices: Arr
     correct = tf.keep(probs.argMax(1).equal(batch.ys.argMax(1)).sum() as tf.Scalar);
     return crossEntropy(batch.ys, probs);
   }, variables);
-  const result = { grads: variables.map((v) => grads[v.name]), loss: value.dataSync()[0], correct: correct!.dataSync()[0], count: indices.length };
-  tf.dispose([batch.xs, batch.ys, value, correct!]);
+  tf.dispose([batch.xs, batch.ys]);
+  return { grads: variables.map((v) => grads[v.name]), loss: value, correct: correct! };
+}
+
+/** Gradients of the mean loss on `indices` of `split`, augmented if asked (tensors the caller disposes). */
+export function shareGradients(model: tf.LayersModel, split: Split, indices: ArrayLike<number>, augment?: BatchAugment): ShareGradients {
+  const { grads, loss, correct } = stepTensors(model, split, indices, augment);
+  const result = { grads, loss: loss.dataSync()[0], correct: correct.dataSync()[0], count: indices.length };
+  tf.dispose([loss, correct]);
   return result;
 }
 

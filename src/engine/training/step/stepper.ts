@@ -4,10 +4,10 @@
 // — the full batch's gradient, up to floating-point summation order.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { tf } from '../../runtime/backend.ts';
+import { checkDevice, tf } from '../../runtime/backend.ts';
 import type { Split } from '../../data/dataset.ts';
 import { onWorkerFailure, spawnWorker } from '../../runtime/workers.ts';
-import { flatten, type ShareGradients, shareGradients, trainableVariables, unflatten } from './gradients.ts';
+import { flatten, type ShareGradients, shareGradients, stepTensors, trainableVariables, unflatten } from './gradients.ts';
 import type { Augmentation, ReplicaInput, ReplicaReply, ReplicaRequest } from './replica-messages.ts';
 import { Augmenter } from '../../data/augment.ts';
 
@@ -67,10 +67,15 @@ export function localStepper(model: tf.LayersModel, optimizer: tf.Optimizer, spl
   const augmenter = augment ? new Augmenter(augment.spec, augment.seed) : null;
   return {
     // The gradients stay tensors: no round trip through plain arrays (which native TensorFlow would pay too).
+    // Only the loss and the correct count are read back, after the update is queued, and without blocking
+    // (a GPU backend cannot read synchronously).
     step: async (indices, epoch = 0) => {
-      const { grads, loss, correct } = shareGradients(model, split, indices, augmenter ? { augmenter, epoch } : undefined);
+      const { grads, loss, correct } = stepTensors(model, split, indices, augmenter ? { augmenter, epoch } : undefined);
       applyAndFree(optimizer, variables, grads);
-      return [loss, correct];
+      const [lossValue, correctValue] = await Promise.all([loss.data(), correct.data()]);
+      tf.dispose([loss, correct]);
+      checkDevice();
+      return [lossValue[0], correctValue[0]];
     },
     dispose: async () => undefined,
   };

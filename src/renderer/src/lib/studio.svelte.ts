@@ -1,7 +1,17 @@
 // App-wide state: what the engine is, the active model, the training form, the current run and the list of
 // runs. It subscribes to the engine's events once, so training goes on being followed from any place; the
 // current run has one owner (run.svelte.ts) and the form is the person's (form.svelte.ts).
-import type { ActiveModel, AppInfo, DatasetInfo, ModelEvaluation, ModelSpec, RunListEntry, RunRecord, StudioApi } from '../../../shared/contract';
+import type {
+  ActiveModel,
+  AppInfo,
+  TrainingBackend,
+  DatasetInfo,
+  ModelEvaluation,
+  ModelSpec,
+  RunListEntry,
+  RunRecord,
+  StudioApi,
+} from '../../../shared/contract';
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec } from '../../../shared/spec';
@@ -103,6 +113,11 @@ export class StudioState {
       this.run.ended('failed');
       this.notice = { kind: 'error', text: `Training failed: ${message}` };
       void this.refreshRuns();
+      // A run that failed on the GPU sends the next one to the CPU: the header says so.
+      void this.api.invoke('app:info').then(
+        (info) => (this.info = info),
+        () => undefined,
+      );
     });
     api.on('model:changed', (model) => {
       this.#evaluation = null;
@@ -173,6 +188,11 @@ export class StudioState {
   nameOf(id: string): string {
     const run = this.readableRuns.find((r) => r.id === id);
     return run ? runName(run) : `run ${id}`;
+  }
+
+  /** What the next run trains on, as the backend choice reports it (the header shows it). */
+  showBackend(shown: TrainingBackend): void {
+    if (this.info) this.info = { ...this.info, backend: shown.backend, backendLabel: shown.backendLabel };
   }
 
   async refreshRuns(): Promise<void> {

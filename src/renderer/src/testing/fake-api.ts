@@ -106,7 +106,7 @@ export const sureOf = (digit: number) => ({
 /** A fake engine already answering start-up and paging; tests add or replace handlers. */
 export function fakeEngine(): FakeApi {
   return new FakeApi({
-    'app:info': () => ({ backend: 'wasm', backendLabel: 'wasm fallback', activeModel: ACTIVE, transport: 'websocket', version: 'test' }),
+    'app:info': () => ({ backend: 'wasm', backendLabel: 'CPU (WebAssembly)', activeModel: ACTIVE, transport: 'websocket', version: 'test' }),
     'dataset:info': () => ({
       name: 'MNIST',
       counts: { train: 60000, test: 10000 },
