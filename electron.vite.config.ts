@@ -24,6 +24,7 @@ export default defineConfig({
           'train-worker': resolve('src/engine/training/train-worker.ts'),
           'replica-worker': resolve('src/engine/training/step/replica-worker.ts'),
           'evaluate-worker': resolve('src/engine/model/evaluate-worker.ts'),
+          'neighbours-worker': resolve('src/engine/model/neighbours-worker.ts'),
         },
         // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
         output: { chunkFileNames: '[name]-[hash].js' },

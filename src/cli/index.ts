@@ -26,7 +26,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
            [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
-  predict  [--model DIR] [--explain] IMAGE.png... [--json]
+  predict  [--model DIR] [--explain] [--neighbours K] [--history RUN_DIR] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
   bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
          --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;

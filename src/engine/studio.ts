@@ -20,6 +20,9 @@ import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, t
 import { evaluateInWorker } from './model/evaluator.ts';
 import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
+import { nearestTo } from './model/neighbours.ts';
+import { ActiveIndex } from './model/neighbours-index.ts';
+import { EpochModels } from './model/epochs.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
@@ -70,6 +73,10 @@ export class Studio {
   private lastStatus: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
   /** The queue of runs training now, or the last one. */
   private queue: QueueStatus | null = null;
+  /** The active model's nearest-training-digits index (built in a worker on first ask). */
+  private readonly neighbours: ActiveIndex;
+  /** The epochs' models of the run last asked about (the drawing's history). */
+  private readonly epochModels = new EpochModels();
 
   private constructor(
     private readonly options: StudioOptions,
@@ -81,6 +88,7 @@ export class Studio {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
+    this.neighbours = new ActiveIndex(dataset.train);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -146,6 +154,7 @@ export class Studio {
     this.model = model;
     this.active = active;
     this.activeDir = dir;
+    this.neighbours.drop();
   }
 
   private onTraining(event: TrainingEvent): void {
@@ -309,6 +318,15 @@ export class Studio {
       return { ...preview, pixels: base64(preview.pixels) };
     },
     'training:finetune': async (request) => this.startFinetune(request),
+    'model:neighbours': async ({ field, count }) => {
+      const dir = this.activeDir;
+      const index = await this.neighbours.of(dir);
+      // The index is of the model active when asked: one swapped in meanwhile has its own, built on the next ask.
+      if (dir !== this.activeDir) throw new UserError('the active model changed meanwhile; ask again');
+      return nearestTo(this.model, index, field, count);
+    },
+    'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
+    'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
   };
 
   /** Refuse a start while a run or a queue of runs trains. */
@@ -447,6 +465,7 @@ export class Studio {
   async close(): Promise<void> {
     // A queue goes no further: nothing starts after the run stopped here.
     if (this.queue?.active) Object.assign(this.queue, { active: false, dropped: this.queue.names.length - this.queue.current - 1 });
+    this.epochModels.dispose();
     const training = this.training;
     if (!training) return;
     training.handle.stop();

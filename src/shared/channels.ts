@@ -28,6 +28,9 @@ export const invokeChannels = [
   'digits:import',
   'training:augmentPreview',
   'training:finetune',
+  'model:neighbours',
+  'runs:epochHistory',
+  'runs:epochExplain',
 ] as const;
 
 export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;
