@@ -77,6 +77,8 @@ export class StudioState {
   readonly queue: QueueState;
   /** The active model's evaluation, asked for once and shared by the places that show it. */
   #evaluation: Promise<ModelEvaluation> | null = null;
+  /** Who opens a sample when another place asks (the Dataset place). */
+  #sampleOpeners: ((split: 'train' | 'test', index: number) => void)[] = [];
 
   constructor(
     readonly api: StudioApi,
@@ -150,6 +152,18 @@ export class StudioState {
     // After a reload mid-run, the form shows the limits the run trains with.
     const run = this.readableRuns.find((r) => r.id === status.runId);
     if (run) [this.trainLimit, this.testLimit] = [run.trainLimit ?? null, run.testLimit ?? null];
+  }
+
+  /** Go to the Dataset place and open sample `index` of `split` there (a nearest training digit, a mistake). */
+  openSample(split: 'train' | 'test', index: number): void {
+    this.place = 'dataset';
+    for (const open of this.#sampleOpeners) open(split, index);
+  }
+
+  /** Be told when a place asks for a sample to be opened; returns the unsubscribe function. */
+  onOpenSample(open: (split: 'train' | 'test', index: number) => void): () => void {
+    this.#sampleOpeners = [...this.#sampleOpeners, open];
+    return () => (this.#sampleOpeners = this.#sampleOpeners.filter((o) => o !== open));
   }
 
   async refreshRuns(): Promise<void> {
