@@ -11,6 +11,8 @@ export type { Neighbour };
 export const DEFAULT_NEIGHBOURS = 8;
 /** Images per forward pass while embedding a split: about 1,000 × 6 × 28 × 28 floats of activations at most. */
 const EMBED_BATCH = 1000;
+/** Values summed between two checks of a row's partial distance against the worst neighbour kept so far. */
+const SEARCH_BLOCK = 12;
 
 /**
  * The last hidden layer's output, found by structure rather than by name (imported models name layers as they
@@ -88,15 +90,19 @@ export class NeighbourIndex {
     const { embeddings, width } = this;
     if (query.length !== width) throw new UserError(`expected an embedding of ${width} values, got ${query.length}`);
     const take = Math.min(k, this.count);
+    const q = Float32Array.from(query);
     // The best `take` so far, sorted by squared distance: a new row goes in by insertion.
     const best = new Float64Array(take).fill(Infinity);
     const rows = new Int32Array(take).fill(-1);
     for (let row = 0, at = 0; row < this.count; row++, at += width) {
+      // Squared distance in blocks of SEARCH_BLOCK values, given up once past the worst kept so far.
       let d = 0;
-      for (let j = 0; j < width; j++) {
-        const diff = embeddings[at + j] - query[j];
-        d += diff * diff;
-        if (d >= best[take - 1]) break;
+      for (let j = 0; j < width && d < best[take - 1];) {
+        const end = Math.min(width, j + SEARCH_BLOCK);
+        for (; j < end; j++) {
+          const diff = embeddings[at + j] - q[j];
+          d += diff * diff;
+        }
       }
       if (d >= best[take - 1]) continue;
       let i = take - 1;
