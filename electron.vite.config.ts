@@ -25,6 +25,7 @@ export default defineConfig({
           'replica-worker': resolve('src/engine/training/step/replica-worker.ts'),
           'evaluate-worker': resolve('src/engine/model/evaluate-worker.ts'),
           'backend-probe-worker': resolve('src/engine/training/backend-probe-worker.ts'),
+          'neighbours-worker': resolve('src/engine/model/neighbours-worker.ts'),
         },
         // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
         output: { chunkFileNames: '[name]-[hash].js' },

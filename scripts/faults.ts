@@ -2,7 +2,8 @@
 // Tiny training runs of the real command line are killed with SIGKILL at random moments (during batches and
 // saves), trained onto a full disk, opened from a read-only home, and have their files corrupted; after each
 // the store is opened again, recovered and checked, and every run that can go on is resumed to its end.
-// It prints what it tried, what came back, and what was lost (checkpoints, epochs whose metrics line is gone).
+// It prints what it tried, what came back, and what was lost (runs, checkpoints, epochs whose metrics line is gone).
+// A corrupted run.json or checkpoint falls back to the checkpoint before (or run.json's copy in it): one epoch lost.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,14 +50,14 @@ interface Row {
   tried: number;
   /** Usable again with nothing lost: resumed to the end, done, or (killed before any save) cleanly discardable. */
   recovered: number;
-  /** Damage reported in one line and the run deletable, but something was lost with the corrupted file. */
-  detected: number;
+  /** Neither readable nor loadable any more: listed with the reason and deletable, but lost. */
+  lost: number;
   checkpointsLost: number;
   metricsLost: number;
 }
 const rows: Row[] = [];
 const row = (fault: string): Row => {
-  const r = { fault, tried: 0, recovered: 0, detected: 0, checkpointsLost: 0, metricsLost: 0 };
+  const r = { fault, tried: 0, recovered: 0, lost: 0, checkpointsLost: 0, metricsLost: 0 };
   rows.push(r);
   return r;
 };
@@ -104,15 +105,21 @@ async function check(root: string, reported: number, r: Row, resume = true): Pro
   }
   for (const run of runs) {
     if (run.status === 'unreadable') {
+      console.log(`    unreadable: ${run.error.replace(work, '…')}`);
       r.checkpointsLost += Math.max(reported, 1);
+      r.lost++;
       continue;
     }
     r.checkpointsLost += Math.max(0, reported - run.epochsDone);
     const saved = new Set((await store.readMetrics(run.id)).flatMap((m) => (m.event === 'epoch' ? [m.epoch] : [])));
     for (let epoch = 1; epoch <= run.epochsDone; epoch++) if (!saved.has(epoch)) r.metricsLost++;
     if (run.status === 'done') {
-      await store.loadModel(run.id);
-      r.recovered++;
+      const loads = await store.loadModel(run.id).then(
+        () => true,
+        (err: Error) => (console.log(`    model does not load: ${err.message.replace(work, '…')}`), false),
+      );
+      if (loads) r.recovered++;
+      else r.lost++;
     } else if (resume && isResumable(run)) {
       const job = { spec: run.spec, trainLimit: run.trainLimit, testLimit: run.testLimit, dataDir: run.dataDir, runsRoot: root, resumeId: run.id };
       const end = await startTraining(job, () => undefined).done.catch((err: Error) => (console.log(`    resume failed: ${err.message}`), null));
@@ -169,7 +176,7 @@ function mountTmpfs(dir: string, bytes: number, readOnly = false): boolean {
 
 async function fullDisk(checkpointBytes: number): Promise<void> {
   const disk = join(work, 'full');
-  // Room for one checkpoint and its record, not for the second checkpoint beside it.
+  // Room for one checkpoint (with its epoch's weights) and its record, not for the second checkpoint beside it.
   const size = Math.ceil((checkpointBytes * 1.5) / 4096) * 4096;
   const mounted = mountTmpfs(disk, size);
   const env = mounted ? process.env : { ...process.env, DIGIT_STUDIO_INJECT_ENOSPC: 'ckpt-0002' };
@@ -216,7 +223,8 @@ async function readOnlyHome(source: string): Promise<void> {
 
 async function corruptFiles(source: string): Promise<void> {
   const r = row('corrupt files');
-  const root = join(work, 'corrupt');
+  const epochs = JSON.parse(readFileSync(join(source, 'run.json'), 'utf8')).epochsDone as number;
+  const checkpoint = JSON.parse(readFileSync(join(source, 'run.json'), 'utf8')).checkpoint as string;
   const damage: [string, (dir: string) => void][] = [
     ['run.json cut in half', (dir) => truncateSync(join(dir, 'run.json'), statSync(join(dir, 'run.json')).size >> 1)],
     [
@@ -232,43 +240,24 @@ async function corruptFiles(source: string): Promise<void> {
         writeFileSync(join(dir, 'metrics.jsonl'), `${garbled.join('\n')}\n${last.slice(0, last.length >> 1)}`);
       },
     ],
+    ['weights.bin of the current checkpoint cut short', (dir) => truncateSync(join(dir, checkpoint, 'weights.bin'), 1000)],
     [
-      'weights.bin cut short',
+      "run.json garbage and the current checkpoint's weights.bin cut short",
       (dir) => {
-        const ckpt = readdirSync(dir).find((name) => name.startsWith('ckpt-'))!;
-        truncateSync(join(dir, ckpt, 'weights.bin'), 1000);
+        writeFileSync(join(dir, 'run.json'), 'garbage');
+        truncateSync(join(dir, checkpoint, 'weights.bin'), 1000);
       },
     ],
   ];
-  for (const [what, harm] of damage) {
+  for (const [i, [what, harm]] of damage.entries()) {
+    const root = join(work, `corrupt-${i + 1}`);
     const dir = join(root, newRunId());
     cpSync(source, dir, { recursive: true });
     harm(dir);
-    const store = new RunStore(root);
-    await store.recover();
-    const run = (await store.list()).find((e) => dir.endsWith(e.id))!;
-    r.tried++;
-    let outcome: string;
-    if (run.status === 'unreadable') {
-      await store.remove(run.id);
-      r.detected++;
-      r.checkpointsLost++;
-      outcome = `listed as unreadable (${run.error.replace(root, '…')}), deleted`;
-    } else {
-      const model = await store.loadModel(run.id).catch((err: Error) => err);
-      const epochs = new Set((await store.readMetrics(run.id)).flatMap((m) => (m.event === 'epoch' ? [m.epoch] : [])));
-      const missing = run.epochsDone - epochs.size;
-      r.metricsLost += missing;
-      if (model instanceof Error) {
-        r.detected++;
-        r.checkpointsLost++;
-        outcome = `readable; using it says: ${model.message.replace(root, '…')}`;
-      } else {
-        if (missing === 0) r.recovered++;
-        outcome = `readable, model loads, ${epochs.size}/${run.epochsDone} epoch lines`;
-      }
-    }
-    console.log(`  ${what}: ${outcome}`);
+    // check() recovers the store, counts what was lost and resumes a run that fell back to its end.
+    const [run] = await check(root, epochs, r);
+    const found = run.status === 'unreadable' ? 'unreadable' : `${run.status}, ${run.epochsDone} epoch(s) saved`;
+    console.log(`  ${what}: found ${found}`);
   }
 }
 
@@ -287,8 +276,8 @@ async function main(): Promise<void> {
           .filter((dir) => readFileSync(join(dir, 'run.json'), 'utf8').includes('"status": "done"'));
       });
     if (done.length === 0) throw new Error('no kill round produced a finished run to copy');
-    const ckpt = readdirSync(done[0]).find((name) => name.startsWith('ckpt-'))!;
-    await fullDisk(dirBytes(join(done[0], ckpt)));
+    const ckpt = JSON.parse(readFileSync(join(done[0], 'run.json'), 'utf8')).checkpoint as string;
+    await fullDisk(dirBytes(join(done[0], ckpt)) + dirBytes(join(done[0], 'epoch-0001')));
     await readOnlyHome(done[0]);
     await corruptFiles(done[0]);
   } finally {
@@ -297,12 +286,12 @@ async function main(): Promise<void> {
   }
   const total = (key: keyof Omit<Row, 'fault'>) => rows.reduce((n, r) => n + r[key], 0);
   console.log('');
-  console.log('| fault | runs tried | recovered | detected, run lost | checkpoints lost | epochs missing metrics |');
+  console.log('| fault | runs tried | recovered | lost | checkpoints lost | epochs missing metrics |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(`| ${r.fault} | ${r.tried} | ${r.recovered} | ${r.detected} | ${r.checkpointsLost} | ${r.metricsLost} |`);
+  for (const r of rows) console.log(`| ${r.fault} | ${r.tried} | ${r.recovered} | ${r.lost} | ${r.checkpointsLost} | ${r.metricsLost} |`);
   console.log('');
   console.log(
-    `runs tried ${total('tried')}, runs recovered ${total('recovered')}, corrupted and reported ${total('detected')}; ` +
+    `runs tried ${total('tried')}, runs recovered ${total('recovered')}, runs lost ${total('lost')}; ` +
       `data lost: ${total('checkpointsLost')} checkpoint(s), ${total('metricsLost')} epoch(s) whose metrics are missing ` +
       `(${((Date.now() - began) / 1000).toFixed(0)} s, seed ${SEED})`,
   );

@@ -1,4 +1,6 @@
 // `summary`, `evaluate`, `predict`, `export` and `bench`.
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { initBackend } from '../engine/runtime/backend.ts';
 import { benchAugment, benchTraining } from '../engine/training/bench.ts';
 import { trainToAccuracy } from '../engine/training/to-accuracy.ts';
@@ -6,6 +8,10 @@ import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
 import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
 import { readModel } from '../engine/model/model-io.ts';
+import { buildIndex, nearestTo } from '../engine/model/neighbours.ts';
+import { epochHistory } from '../engine/model/epochs.ts';
+import { RUN_JSON, RunStore } from '../engine/store/runs.ts';
+import { RUN_ID_PATTERN } from '../shared/types.ts';
 import { readPng } from '../engine/data/png.ts';
 import { predictDrawing } from '../engine/model/predict.ts';
 import { explain, type LayerActivation } from '../engine/model/explain.ts';
@@ -64,16 +70,45 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   );
 }
 
+/** The most nearest training digits `predict --neighbours` lists. */
+const MAX_NEIGHBOURS = 100;
+
+/** `--history RUN_DIR`: the run store holding the run, and the run's id (its folder's name). */
+function historyRun(dir: string): { store: RunStore; id: string } {
+  if (!existsSync(join(dir, RUN_JSON)))
+    throw new UsageError(`--history: ${dir} is not a run folder (no ${RUN_JSON}); name one that train --out DIR made under DIR`);
+  const id = basename(resolve(dir));
+  if (!RUN_ID_PATTERN.test(id)) throw new UsageError(`--history: ${dir} is not named like a run (such as 20261127-203000-1a2b)`);
+  return { store: new RunStore(dirname(resolve(dir))), id };
+}
+
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, explain: { type: 'boolean' } } as const, true);
+  const { values, positionals } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+      explain: { type: 'boolean' },
+      neighbours: { type: 'string' },
+      history: { type: 'string' },
+    } as const,
+    true,
+  );
   if (positionals.length === 0) throw new UsageError('predict: name at least one PNG file');
+  const k = limit('neighbours', values.neighbours);
+  if (k !== undefined && k > MAX_NEIGHBOURS) throw new UsageError(`--neighbours: at most ${MAX_NEIGHBOURS}, got ${k}`);
+  const run = values.history === undefined ? null : historyRun(values.history);
   const dir = await resolveModelDir(values.model);
   const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
   const backend = await initBackend();
   const model = await readModel(dir);
+  if (run) await run.store.read(run.id);
+  const index = k === undefined ? null : await buildIndex(model, (await loadDataset()).train);
   if (!values.json) console.log(`model ${dir} (backend: ${backend})`);
   for (const { file, image } of images) {
     const prediction = await predictDrawing(model, image);
+    const neighbours = index && prediction ? await nearestTo(model, index, prediction.input, k) : null;
+    const history = run && prediction ? (await epochHistory(run.store, run.id, prediction.input)).epochs : null;
     if (values.json) {
       console.log(
         JSON.stringify(
@@ -85,6 +120,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
                 confident: prediction.confident,
                 ...(prediction.confident ? {} : { reason: prediction.reason }),
                 ...(values.explain ? await insideOf(model, prediction.input) : {}),
+                ...(neighbours ? { neighbours } : {}),
+                ...(history ? { history } : {}),
               }
             : { file, label: null, error: 'no ink in the image' },
         ),
@@ -105,6 +142,11 @@ export async function predictCommand(argv: string[]): Promise<void> {
         const strongest = saliency.reduce((best, v, i) => (v > saliency[best] ? i : best), 0);
         console.log(`  saliency (gradient × input): strongest pixel at row ${Math.floor(strongest / IMAGE_SIZE)}, column ${strongest % IMAGE_SIZE}`);
       }
+      if (neighbours)
+        console.log(`  nearest training digits: ${neighbours.map((n) => `${n.label} (#${n.index}, ${n.distance.toFixed(2)})`).join(', ')}`);
+      if (history?.length === 0) console.log(`  run ${run?.id} kept no per-epoch weights (trained before they were kept)`);
+      for (const { epoch, label, probabilities } of history ?? [])
+        console.log(`  after epoch ${epoch}: ${label} (${(probabilities[label] * 100).toFixed(1)}%)`);
     }
   }
 }

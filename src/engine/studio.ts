@@ -8,6 +8,9 @@ import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, t
 import { evaluateInWorker } from './model/evaluator.ts';
 import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
+import { nearestTo } from './model/neighbours.ts';
+import { ActiveIndex } from './model/neighbours-index.ts';
+import { EpochModels } from './model/epochs.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
@@ -58,6 +61,10 @@ export class Studio {
   private readonly evaluations = new Map<string, Promise<ModelEvaluation>>();
   /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
   private evaluationQueue: Promise<unknown> = Promise.resolve();
+  /** The active model's nearest-training-digits index (built in a worker on first ask). */
+  private readonly neighbours: ActiveIndex;
+  /** The epochs' models of the run last asked about (the drawing's history). */
+  private readonly epochModels = new EpochModels();
 
   private constructor(
     private readonly options: StudioOptions,
@@ -77,6 +84,7 @@ export class Studio {
         onEvent(event);
       });
     this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), onBackend);
+    this.neighbours = new ActiveIndex(dataset.train);
   }
 
   /** Start the engine: backend, dataset, and the active model (the bundled one unless another was chosen). */
@@ -142,6 +150,7 @@ export class Studio {
     this.model = model;
     this.active = active;
     this.activeDir = dir;
+    this.neighbours.drop();
   }
 
   readonly handlers: Handlers = {
@@ -250,6 +259,15 @@ export class Studio {
       this.backends.choose(backend);
       return this.backends.report();
     },
+    'model:neighbours': async ({ field, count }) => {
+      const dir = this.activeDir;
+      const index = await this.neighbours.of(dir);
+      // The index is of the model active when asked: one swapped in meanwhile has its own, built on the next ask.
+      if (dir !== this.activeDir) throw new UserError('the active model changed meanwhile; ask again');
+      return nearestTo(this.model, index, field, count);
+    },
+    'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
+    'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
   };
 
   /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
@@ -318,6 +336,7 @@ export class Studio {
 
   /** Stop any training and wait for it to save. */
   close(): Promise<void> {
+    this.epochModels.dispose();
     return this.session.close();
   }
 }

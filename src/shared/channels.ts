@@ -30,6 +30,9 @@ export const invokeChannels = [
   'training:finetune',
   'training:backends',
   'training:chooseBackend',
+  'model:neighbours',
+  'runs:epochHistory',
+  'runs:epochExplain',
 ] as const;
 
 export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;

@@ -99,6 +99,15 @@ export const invokeSchemas = {
   /** Fine-tune the active model on MNIST plus my digits. */
   'training:backends': z.undefined(),
   'training:chooseBackend': z.object({ backend: z.enum(['tensorflow', 'webgpu', 'wasm']).nullable() }),
+  /** The training digits nearest to `field` under the active model (its last hidden layer), nearest first. */
+  'model:neighbours': z.object({
+    field: z.array(z.number().min(0).max(1)).length(PIXELS),
+    count: z.number().int().min(1).max(32).optional(),
+  }),
+  /** What each kept epoch of run `id` answers for `field`. */
+  'runs:epochHistory': z.object({ id: RunId, field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
+  /** Inside the network for `field` as run `id` was after epoch `epoch`. */
+  'runs:epochExplain': z.object({ id: RunId, epoch: z.number().int().min(1), field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
   'training:finetune': z.object({
     epochs: z.number().int().min(1).max(50),
     learningRate: z.number().gt(0).max(1),
@@ -179,6 +188,26 @@ export interface Prediction {
   /** False when the model is unsure or the ink too little to mean anything; `reason` then says which. */
   confident: boolean;
   reason?: string;
+}
+
+/** A training digit near an input: its index in the training split, its label, and the distance between embeddings. */
+export interface Neighbour {
+  index: number;
+  label: number;
+  distance: number;
+}
+
+/** What a run's model answered for one input after one epoch. */
+export interface EpochAnswer {
+  epoch: number;
+  label: number;
+  probabilities: number[];
+}
+
+/** A run's kept epochs' answers for one input; `epochs` is empty for a run from before epochs were kept. */
+export interface EpochHistory {
+  epochsDone: number;
+  epochs: EpochAnswer[];
 }
 
 /** A model folder's files, for browser mode's download. */
@@ -270,6 +299,9 @@ export interface InvokeOutputs {
   'training:finetune': { runId: string };
   'training:backends': TrainingBackendsReport;
   'training:chooseBackend': TrainingBackendsReport;
+  'model:neighbours': Neighbour[];
+  'runs:epochHistory': EpochHistory;
+  'runs:epochExplain': ModelExplanation;
 }
 
 /** Events pushed to the window. */

@@ -57,6 +57,8 @@ export interface RunRecord {
   epochsDone: number;
   /** Folder name of the current checkpoint inside the run, or null before the first one. */
   checkpoint: string | null;
+  /** The checkpoint before the current one, kept so that a damaged current one falls back to it (one epoch lost). */
+  previousCheckpoint?: string;
   last?: EpochMetrics;
   error?: string;
   /** The process training it, while status is 'running'. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { type FileOps, realFileOps } from './atomic.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { DIED_BEFORE_CHECKPOINT, RunStore } from './runs.ts';
+import { readModel } from '../model/model-io.ts';
 import { defaultSpec } from '../../shared/spec.ts';
+import { isResumable } from '../../shared/types.ts';
 
 // Small enough that each of the many simulated kills saves in milliseconds.
 const spec = {
@@ -102,8 +104,14 @@ describe('recovery on open', () => {
         // Every epoch whose checkpoint was saved has its metrics line, rebuilt from run.json if the kill lost it.
         expect(history.epochs.map((e) => e.epoch)).toEqual([1, 2].slice(0, run.epochsDone));
         expect(
-          readdirSync(store.dir(run.id)).filter((name) => name.startsWith('.') || (name.startsWith('ckpt-') && name !== run.checkpoint)),
+          readdirSync(store.dir(run.id)).filter(
+            (name) => name.startsWith('.') || (name.startsWith('ckpt-') && name !== run.checkpoint && name !== run.previousCheckpoint),
+          ),
         ).toEqual([]);
+        // Every finished epoch keeps its weights, and no epoch past the record's does.
+        expect(await store.keptEpochs(run.id)).toEqual([1, 2].slice(0, run.epochsDone));
+        expect(readdirSync(store.dir(run.id)).filter((name) => name.startsWith('epoch-'))).toHaveLength(run.epochsDone);
+        for (const epoch of await store.keptEpochs(run.id)) await expect(readModel(store.epochDir(run.id, epoch))).resolves.toBeDefined();
         if (run.checkpoint) {
           await expect(store.loadModel(run.id)).resolves.toBeDefined();
           // Killed with every epoch saved is done; before that, stopped and resumable.
@@ -161,5 +169,45 @@ describe('recovery on open', () => {
     await store.remove(torn.id);
     await store.remove(wrong.id);
     expect((await store.list()).map((r) => r.id)).toEqual([good.id]);
+  });
+
+  it('falls back to the checkpoint before when the current one is damaged, losing one epoch, and the run resumes from there', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runs-'));
+    const store = new RunStore(root);
+    await trainTwoEpochs(store);
+    const [before] = await store.list();
+    if (before.status === 'unreadable') throw new Error(before.error);
+    expect(before).toMatchObject({ status: 'done', epochsDone: 2, previousCheckpoint: expect.stringMatching(/^ckpt-0001-/) });
+    truncateSync(join(store.dir(before.id), before.checkpoint!, 'weights.bin'), 1000);
+    await store.recover(LATER());
+    const after = await store.read(before.id);
+    expect(after).toMatchObject({ status: 'stopped', interrupted: true, epochsDone: 1, checkpoint: before.previousCheckpoint, last: metrics(1) });
+    expect(isResumable(after)).toBe(true);
+    await expect(store.loadModel(before.id)).resolves.toBeDefined();
+    // The damaged checkpoint and the weights of the epoch it held are gone: resuming trains that epoch again.
+    expect(readdirSync(store.dir(before.id)).sort()).toEqual([before.previousCheckpoint, 'epoch-0001', 'metrics.jsonl', 'run.json']);
+    expect((await store.history(before.id)).epochs.map((e) => e.epoch)).toEqual([1]);
+  });
+
+  it('rebuilds a damaged run.json from the copy kept in its newest whole checkpoint', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runs-'));
+    const store = new RunStore(root);
+    await trainTwoEpochs(store);
+    const [before] = await store.list();
+    if (before.status === 'unreadable') throw new Error(before.error);
+    writeFileSync(join(store.dir(before.id), 'run.json'), '{"id": "x", "spec": {');
+    // The copies name a process that is still alive (this one): the damaged run.json is rebuilt all the same.
+    for (const name of [before.checkpoint!, before.previousCheckpoint!]) {
+      const copy = join(store.dir(before.id), name, 'record.json');
+      writeFileSync(copy, JSON.stringify({ ...JSON.parse(readFileSync(copy, 'utf8')), pid: process.pid }));
+    }
+    await store.recover(LATER());
+    expect(await store.read(before.id)).toMatchObject({ status: 'done', epochsDone: 2, checkpoint: before.checkpoint });
+    // Both damaged: the checkpoint before answers.
+    writeFileSync(join(store.dir(before.id), 'run.json'), 'garbage');
+    truncateSync(join(store.dir(before.id), before.checkpoint!, 'weights.bin'), 10);
+    await store.recover(LATER());
+    expect(await store.read(before.id)).toMatchObject({ status: 'stopped', epochsDone: 1, checkpoint: before.previousCheckpoint });
+    await expect(store.loadModel(before.id)).resolves.toBeDefined();
   });
 });

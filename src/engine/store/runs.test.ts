@@ -103,8 +103,8 @@ describe('run store', () => {
       expect(reread.checkpoint).toBe(record.checkpoint);
       expect(await predictions(await good.loadModel(record.id))).toEqual(before);
     }
-    // No temporary leftovers: only run.json and the one checkpoint.
-    expect(readdirSync(good.dir(record.id)).sort()).toEqual([record.checkpoint, 'run.json'].sort());
+    // No temporary leftovers: only run.json, the one checkpoint and its epoch's weights.
+    expect(readdirSync(good.dir(record.id)).sort()).toEqual([record.checkpoint, 'epoch-0001', 'run.json'].sort());
   });
 
   it('skips a torn last metrics line and refuses bad run ids and bad model folders', async () => {
@@ -229,7 +229,7 @@ describe('a full disk', () => {
     expect((error as Error).message).toBe(`${store.dir(run.id)}: the disk is full`);
     const after = await store.read(run.id);
     expect(after).toMatchObject({ epochsDone: 1, checkpoint: first.checkpoint });
-    expect(readdirSync(store.dir(run.id)).sort()).toEqual([first.checkpoint, 'run.json'].sort());
+    expect(readdirSync(store.dir(run.id)).sort()).toEqual([first.checkpoint, 'epoch-0001', 'run.json'].sort());
     expect(isResumable({ ...after, status: 'failed', error: (error as Error).message })).toBe(true);
     expect(isResumable({ ...after, status: 'done' })).toBe(false);
     await expect(store.loadModel(run.id)).resolves.toBeDefined();

@@ -1,7 +1,9 @@
 // The run store: one folder per run with its spec, its metrics (JSON lines) and its latest checkpoint.
 //   runs/<id>/run.json          what the run is and which checkpoint is current (replaced atomically)
 //   runs/<id>/metrics.jsonl     one JSON object per event
-//   runs/<id>/ckpt-0003-9f2c/   model.json + weights.bin (TF.js Layers) + optimizer state
+//   runs/<id>/ckpt-0003-9f2c/   model.json + weights.bin (TF.js Layers) + optimizer state + record.json (run.json's copy)
+//   runs/<id>/ckpt-0002-41aa/   the checkpoint before, kept until the next save: a damaged current one falls back to it
+//   runs/<id>/epoch-0001/ …     the model after each finished epoch (model.json + weights.bin, no optimizer state)
 // The folder's name is the run's id; every path is built from names checked against the store's own shapes.
 import { existsSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
@@ -12,8 +14,9 @@ import type { tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps, writeDirAtomic, writeFileAtomic } from './atomic.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
 import { readModel, writeModel, writeOptimizer } from '../model/model-io.ts';
-import { RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
+import { CHECKPOINT_PATTERN, RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
 import { inside } from './paths.ts';
+import { EPOCH_PATTERN, epochName, epochOf, RECORD_COPY, savedModelProblem } from './checkpoints.ts';
 import { describeIssues, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
 import { cleanHistory, type History } from './history.ts';
 import { messageOf } from '../../shared/message.ts';
@@ -161,42 +164,91 @@ export class RunStore {
   }
 
   /**
-   * Save a checkpoint: a complete new folder, then run.json pointing at it, then the old folder removed.
-   * A crash or a full disk at any point leaves run.json naming a complete checkpoint.
+   * Save a checkpoint: the finished epoch's weights (when training saves at an epoch's end), a complete new
+   * folder holding a copy of the record that names it, then run.json pointing at it, then the checkpoint before
+   * the previous one removed. A crash or a full disk at any point leaves run.json naming a complete checkpoint,
+   * the one before it, and every finished epoch's weights. Imports (no optimizer) keep no epoch weights: they
+   * trained no epoch here.
    */
   async saveCheckpoint(record: RunRecord, model: tf.LayersModel, optimizer: tf.Optimizer | null): Promise<RunRecord> {
     // Checked before anything is written: a record whose checkpoint leads out of the run deletes nothing.
-    const previous = record.checkpoint && this.path(record.id, record.checkpoint);
+    if (record.checkpoint) this.path(record.id, record.checkpoint);
+    const older = record.previousCheckpoint && this.path(record.id, record.previousCheckpoint);
     await this.sweep(record);
+    // A stop mid-epoch saves with the epoch count of the checkpoint before: its weights are no finished epoch's.
+    const finished = optimizer !== null && record.epochsDone > 0 && !(record.checkpoint && epochOf(record.checkpoint) >= record.epochsDone);
+    if (finished) await this.saveEpoch(record.id, record.epochsDone, model);
     const name = `ckpt-${String(record.epochsDone).padStart(4, '0')}-${randomBytes(2).toString('hex')}`;
     const dir = this.path(record.id, name);
+    const next: RunRecord = { ...record, checkpoint: name, previousCheckpoint: record.checkpoint ?? undefined };
+    if (!next.previousCheckpoint) delete next.previousCheckpoint;
     try {
       await writeDirAtomic(
         dir,
         async (tmp) => {
           await writeModel(tmp, model, this.fs);
           if (optimizer) await writeOptimizer(tmp, optimizer, this.fs);
+          await this.fs.writeFile(join(tmp, RECORD_COPY), serialize(next));
         },
         this.fs,
       );
     } catch (err) {
+      if (finished) await this.dropEpoch(record.id, record.epochsDone);
       throw explainFsError(err, this.dir(record.id));
     }
-    const next = { ...record, checkpoint: name };
     try {
       await this.writeRecord(next);
     } catch (err) {
       await this.fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      if (finished) await this.dropEpoch(record.id, record.epochsDone);
       throw err;
     }
-    if (previous) await this.fs.rm(previous, { recursive: true, force: true }).catch(() => undefined);
+    if (older) await this.fs.rm(older, { recursive: true, force: true }).catch(() => undefined);
     return next;
   }
 
-  /** Remove what an earlier crash may have left in a run: temporary files and checkpoints run.json does not name. */
+  /** Keep the model after epoch `epoch` (replacing an earlier try at that epoch, from before a fallback). */
+  private async saveEpoch(id: string, epoch: number, model: tf.LayersModel): Promise<void> {
+    const dir = this.path(id, epochName(epoch));
+    try {
+      await this.fs.rm(dir, { recursive: true, force: true });
+      await writeDirAtomic(dir, (tmp) => writeModel(tmp, model, this.fs), this.fs);
+    } catch (err) {
+      throw explainFsError(err, this.dir(id));
+    }
+  }
+
+  /** Remove epoch `epoch`'s weights after its checkpoint failed (best effort: recovery sweeps what is left). */
+  private async dropEpoch(id: string, epoch: number): Promise<void> {
+    await this.fs.rm(this.path(id, epochName(epoch)), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** The epochs whose weights run `id` kept, in order (none for a run from before they were kept). */
+  async keptEpochs(id: string): Promise<number[]> {
+    const record = await this.read(id);
+    const names = await readdir(this.dir(id)).catch(() => []);
+    return names
+      .filter((name) => EPOCH_PATTERN.test(name))
+      .map(epochOf)
+      .filter((epoch) => epoch <= record.epochsDone)
+      .sort((a, b) => a - b);
+  }
+
+  /** The folder of epoch `epoch`'s weights in run `id`. */
+  epochDir(id: string, epoch: number): string {
+    return this.path(id, epochName(epoch));
+  }
+
+  /**
+   * Remove what an earlier crash may have left in a run: temporary files, checkpoints run.json does not name,
+   * and weights of epochs past the record's (saved just before a kill, or beyond a fallback).
+   */
   private async sweep(record: RunRecord): Promise<string[]> {
     const entries = await readdir(this.dir(record.id));
-    const stale = entries.filter((name) => isTempName(name) || (name.startsWith('ckpt-') && name !== record.checkpoint));
+    const named = new Set([record.checkpoint, record.previousCheckpoint]);
+    const stale = entries.filter(
+      (name) => isTempName(name) || (name.startsWith('ckpt-') && !named.has(name)) || (EPOCH_PATTERN.test(name) && epochOf(name) > record.epochsDone),
+    );
     await Promise.all(stale.map((name) => this.fs.rm(this.path(record.id, name), { recursive: true, force: true })));
     return stale;
   }
@@ -297,7 +349,8 @@ export class RunStore {
           await this.fs.rm(path, { recursive: true, force: true });
           done.swept.push(entry.name);
         } else if (entry.isDirectory() && RUN_ID_PATTERN.test(entry.name)) {
-          if (!existsSync(join(path, RUN_JSON)) && (await readdir(path)).every((name) => isTempName(name) || name.startsWith('ckpt-'))) {
+          const leftovers = (name: string) => isTempName(name) || name.startsWith('ckpt-') || EPOCH_PATTERN.test(name);
+          if (!existsSync(join(path, RUN_JSON)) && (await readdir(path)).every(leftovers)) {
             // Made by an older version between mkdir and run.json: nothing in it can be read back.
             await this.fs.rm(path, { recursive: true, force: true });
             done.swept.push(entry.name);
@@ -312,12 +365,55 @@ export class RunStore {
     return done;
   }
 
-  /** Repair one run that no process is training; true when something was written. */
+  /** The record kept in checkpoint `name` of run `id`, naming it, when that checkpoint is whole; null otherwise. */
+  private async wholeCopy(id: string, name: string): Promise<RunRecord | null> {
+    const dir = this.path(id, name);
+    if (await savedModelProblem(dir)) return null;
+    try {
+      const copy = RunRecordSchema.parse(JSON.parse(await readFile(join(dir, RECORD_COPY), 'utf8')));
+      return copy.checkpoint === name ? { ...copy, id } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The record kept in the newest whole checkpoint of run `id`, or null when none has one. */
+  private async newestWholeCopy(id: string): Promise<RunRecord | null> {
+    const names = (await readdir(this.dir(id))).filter((name) => CHECKPOINT_PATTERN.test(name));
+    const copies = (await Promise.all(names.map((name) => this.wholeCopy(id, name)))).filter((c): c is RunRecord => c !== null);
+    // The newest names the other as its previous checkpoint (two may share an epoch: a stop mid-epoch saves again).
+    const newest = copies.find((c) => !copies.some((other) => other.previousCheckpoint === c.checkpoint));
+    return newest ?? copies.sort((a, b) => b.epochsDone - a.epochsDone)[0] ?? null;
+  }
+
+  /**
+   * Repair one run that no process is training; true when something was written. A damaged run.json is
+   * rebuilt from the newest whole checkpoint's copy of it; a damaged current checkpoint falls back to the one
+   * before (the run then resumes from that epoch).
+   */
   private async repair(id: string): Promise<boolean> {
-    const stored = await this.stored(id);
-    const record = interpret(stored);
+    let rebuilt = false;
+    const stored = await this.stored(id).catch(async (err: unknown) => {
+      const copy = await this.newestWholeCopy(id);
+      if (!copy) throw err;
+      rebuilt = true;
+      // The copy names the process that saved it; a damaged run.json is no sign that one still trains it.
+      return { ...copy, pid: undefined };
+    });
+    let record = interpret(stored);
     if (record.status === 'running') return false;
-    let changed = (await this.sweep(record)).length > 0;
+    if (record.checkpoint && (await savedModelProblem(this.path(id, record.checkpoint)))) {
+      const previous = record.previousCheckpoint ? await this.wholeCopy(id, record.previousCheckpoint) : null;
+      if (previous) {
+        // Named and noted as the person last left it; trained as far as the checkpoint it falls back to.
+        record = interpret({ ...previous, name: record.name, notes: record.notes, status: 'running', pid: undefined });
+        if (!record.name) delete record.name;
+        if (!record.notes) delete record.notes;
+        rebuilt = true;
+      }
+    }
+    if (rebuilt) await this.writeRecord(record);
+    let changed = (await this.sweep(record)).length > 0 || rebuilt;
     // Written down, so that the run reads the same even if its old process id is ever reused.
     if (stored.status !== record.status) {
       await this.writeRecord(record);

@@ -62,6 +62,7 @@ export const RunRecordSchema = z.object({
   epochsDone: whole(0),
   // A folder inside the run, by name only: never a path that could lead out of it.
   checkpoint: z.string().regex(CHECKPOINT_PATTERN).nullable(),
+  previousCheckpoint: z.string().regex(CHECKPOINT_PATTERN).optional(),
   last: EpochMetricsSchema.optional(),
   error: z.string().optional(),
   pid: whole(1).optional(),

@@ -23,9 +23,16 @@ export class DatasetState {
 
   constructor(private readonly studio: StudioState) {
     // The active model's opinion changes with the model: ask again, once, for the sample on screen.
-    this.dispose = studio.api.on('model:changed', () => {
+    const changed = studio.api.on('model:changed', () => {
       if (this.sample) void this.open(this.sample.index, this.sample.split);
     });
+    // Another place (the Draw place's nearest digits) opens a sample here.
+    const asked = studio.onOpenSample((split, index) => {
+      if (split !== this.split) void this.setSplit(split);
+      this.label = null;
+      void this.open(index, split);
+    });
+    this.dispose = () => (changed(), asked());
   }
 
   /** Show one sample with the active model's prediction. */

@@ -68,6 +68,8 @@ export class StudioState {
   readonly finetune: FinetuneState;
   /** The active model's evaluation, asked for once and shared by the places that show it. */
   #evaluation: Promise<ModelEvaluation> | null = null;
+  /** Who opens a sample when another place asks (the Dataset place). */
+  #sampleOpeners: ((split: 'train' | 'test', index: number) => void)[] = [];
 
   constructor(
     readonly api: StudioApi,
@@ -193,6 +195,18 @@ export class StudioState {
   /** What the next run trains on, as the backend choice reports it (the header shows it). */
   showBackend(shown: TrainingBackend): void {
     if (this.info) this.info = { ...this.info, backend: shown.backend, backendLabel: shown.backendLabel };
+  }
+
+  /** Go to the Dataset place and open sample `index` of `split` there (a nearest training digit, a mistake). */
+  openSample(split: 'train' | 'test', index: number): void {
+    this.place = 'dataset';
+    for (const open of this.#sampleOpeners) open(split, index);
+  }
+
+  /** Be told when a place asks for a sample to be opened; returns the unsubscribe function. */
+  onOpenSample(open: (split: 'train' | 'test', index: number) => void): () => void {
+    this.#sampleOpeners = [...this.#sampleOpeners, open];
+    return () => (this.#sampleOpeners = this.#sampleOpeners.filter((o) => o !== open));
   }
 
   async refreshRuns(): Promise<void> {

@@ -1,0 +1,56 @@
+// What a run keeps besides its current checkpoint, and how the store tells a whole checkpoint from a damaged one.
+//   runs/<id>/ckpt-0003-9f2c/record.json   the run's record as it was when this checkpoint became current
+//   runs/<id>/epoch-0003/                  the model after epoch 3 (model.json + weights.bin, no optimizer state)
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MODEL_JSON, OPTIMIZER_BIN, OPTIMIZER_JSON, WEIGHTS_BIN } from '../model/model-io.ts';
+import { errnoOf } from '../errors.ts';
+
+/** The copy of run.json inside each checkpoint: run.json is rebuilt from it when run.json itself is damaged. */
+export const RECORD_COPY = 'record.json';
+
+/** The shape of a kept epoch's folder, such as `epoch-0003`. */
+export const EPOCH_PATTERN = /^epoch-\d{4}$/;
+
+/** The folder name of epoch `epoch`'s weights. */
+export function epochName(epoch: number): string {
+  return `epoch-${String(epoch).padStart(4, '0')}`;
+}
+
+/** The epoch a checkpoint (`ckpt-0003-9f2c`) or kept epoch (`epoch-0003`) was saved after. */
+export function epochOf(name: string): number {
+  return Number(/^(?:ckpt|epoch)-(\d{4})/.exec(name)?.[1] ?? NaN);
+}
+
+const WeightSpecs = z.array(z.object({ shape: z.array(z.number().int().nonnegative()) }));
+const ModelJson = z.object({ modelTopology: z.record(z.string(), z.unknown()), weightsManifest: z.array(z.object({ weights: WeightSpecs })) });
+const OptimizerJson = z.object({ specs: WeightSpecs });
+
+const bytesOf = (specs: z.infer<typeof WeightSpecs>) => specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+
+/**
+ * What is wrong with the saved model (and optimizer state, when there is one) in `dir`, or null when every file
+ * is there, parses, and is as long as its manifest says. Cheap: nothing is loaded into tfjs.
+ */
+export async function savedModelProblem(dir: string): Promise<string | null> {
+  try {
+    const model = ModelJson.safeParse(JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')));
+    if (!model.success) return `${MODEL_JSON} is not a TF.js Layers model`;
+    const weights = (await stat(join(dir, WEIGHTS_BIN))).size;
+    const expected = bytesOf(model.data.weightsManifest.flatMap((group) => group.weights));
+    if (weights !== expected) return `${WEIGHTS_BIN} has ${weights} bytes, the model needs ${expected}`;
+    const optimizerText = await readFile(join(dir, OPTIMIZER_JSON), 'utf8').catch((err: unknown) => {
+      if (errnoOf(err) === 'ENOENT') return null;
+      throw err;
+    });
+    if (optimizerText === null) return null;
+    const optimizer = OptimizerJson.safeParse(JSON.parse(optimizerText));
+    if (!optimizer.success) return `${OPTIMIZER_JSON} is not the optimizer state the studio writes`;
+    const state = (await stat(join(dir, OPTIMIZER_BIN))).size;
+    if (state !== bytesOf(optimizer.data.specs)) return `${OPTIMIZER_BIN} has ${state} bytes, the state needs ${bytesOf(optimizer.data.specs)}`;
+    return null;
+  } catch (err) {
+    return err instanceof SyntaxError ? 'a file is not valid JSON' : err instanceof Error ? err.message : String(err);
+  }
+}
