@@ -2,6 +2,7 @@
 import { explainFsError, UserError } from '../engine/errors.ts';
 import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
 import { UsageError } from './errors.ts';
+import { exitFlushed, quietOnClosedPipe } from './exit.ts';
 import { trainCommand } from './train.ts';
 import { finetuneCommand } from './finetune.ts';
 
@@ -42,18 +43,19 @@ async function main(argv: string[]): Promise<void> {
   await command(rest);
 }
 
+quietOnClosedPipe();
 main(process.argv.slice(2)).then(
-  () => process.exit(),
+  () => exitFlushed(typeof process.exitCode === 'number' ? process.exitCode : 0),
   (thrown: unknown) => {
     // A file-system error that no command explained still names its file and is the user's to fix.
     const path = (thrown as NodeJS.ErrnoException | null)?.path;
     const err = typeof path === 'string' ? explainFsError(thrown, path) : thrown;
     if (err instanceof UsageError || err instanceof UserError) {
       console.error(`error: ${err.message}`);
-      process.exit(2);
+      return exitFlushed(2);
     }
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.DIGIT_STUDIO_DEBUG) console.error(thrown);
-    process.exit(1);
+    return exitFlushed(1);
   },
 );
