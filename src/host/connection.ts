@@ -57,9 +57,14 @@ export class Connection {
       logFailure(`serialising the reply to ${channel}`, err);
       text = '';
     }
-    if (!text || text.length > MAX_REPLY_BYTES) {
-      const size = text ? `${megabytes(text.length)}, over` : 'too large for';
-      text = JSON.stringify({ id, ok: false, error: `${channel}: the reply is ${size} browser mode's ${megabytes(MAX_REPLY_BYTES)} limit` });
+    if (!text) {
+      text = JSON.stringify({ id, ok: false, error: `${channel}: the reply could not be sent (it cannot be serialised)` });
+    } else if (text.length > MAX_REPLY_BYTES) {
+      text = JSON.stringify({
+        id,
+        ok: false,
+        error: `${channel}: the reply is ${megabytes(text.length)}, over browser mode's ${megabytes(MAX_REPLY_BYTES)} limit`,
+      });
     }
     this.sendText(text);
   }
