@@ -17,6 +17,8 @@ import { readBundledManifest } from './bundled.ts';
 import { readModel, writeModel } from './model-io.ts';
 
 export const EXCHANGE_MANIFEST = 'manifest.json';
+/** The name an imported run carries until its import is done. */
+export const IMPORTING = 'interrupted import of';
 
 /** manifest.json beside an exported model; every field optional, so other tools' manifests still import. */
 export const ExchangeManifestSchema = z.object({
@@ -85,9 +87,15 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
   try {
     checkShapes(model, dir);
     // dataDir records where the model came from: an imported run is never trained on here.
-    created = await store.create({ spec: manifest.spec ?? defaultSpec(), dataDir: source, backend });
+    // Named as an import until it is done: one a kill interrupts reads as an interrupted import, not a failed training.
+    created = await store.create({
+      spec: manifest.spec ?? defaultSpec(),
+      dataDir: source,
+      backend,
+      name: `${IMPORTING} ${basename(source)}`.slice(0, 80),
+    });
     const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
-    const done: RunRecord = { ...saved, status: 'done', pid: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
+    const done: RunRecord = { ...saved, status: 'done', pid: undefined, name: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
     await store.writeRecord(done);
     return done;
   } catch (err) {

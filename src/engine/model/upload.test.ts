@@ -1,5 +1,6 @@
 // Models over the contract (browser mode's download and upload): export → import gives the same predictions,
 // and a malformed upload gets one clear line and leaves the store, the active model and the user folder as they were.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,5 +110,14 @@ describe('temporary folders', () => {
     expect(readdirSync(dir).sort()).toEqual(['.exchange-a1b2', '.exchange-c3d4', 'runs']);
     await sweepTempDirs(dir, Date.now() + 61_000);
     expect(readdirSync(dir).sort()).toEqual(['runs']);
+  });
+
+  it('sweeps at once the temporary folder of a process that is gone (issue 19, finding 10: quick restarts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'user-'));
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    mkdirSync(join(dir, `.exchange-${gone}-a1b2`));
+    mkdirSync(join(dir, `.exchange-${process.pid}-c3d4`));
+    await sweepTempDirs(dir);
+    expect(readdirSync(dir)).toEqual([`.exchange-${process.pid}-c3d4`]);
   });
 });
