@@ -1,6 +1,6 @@
 // The one user-facing error type, and the one way to turn a file-system failure into a message that names
 // the file. Transports turn a UserError into `{ ok: false, error }`; the command line into exit code 2.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 /** Something the user can fix (a bad file, a bad value, a full disk): its message is shown as it is. */
 export class UserError extends Error {
@@ -36,16 +36,28 @@ export function explainFsError(err: unknown, path: string): unknown {
   return new UserError(`${path}: ${ERRNO_MESSAGES[code] ?? `cannot be used (${code})`}`);
 }
 
-/** Read a whole file; errno becomes a UserError naming it. */
-export async function readUserFile(path: string): Promise<Uint8Array> {
+/** The largest file read whole unless a caller allows more: far above any PNG, spec, manifest or model.json. */
+export const MAX_USER_FILE_BYTES = 64 * 1024 ** 2;
+
+const megabytes = (bytes: number) => `${Number((bytes / 1024 ** 2).toFixed(1)).toLocaleString('en-US')} MB`;
+
+/**
+ * Read a whole file; errno becomes a UserError naming it. Only a regular file of at most `maxBytes` is read,
+ * checked by stat before it is opened: a FIFO would block the read for ever and /dev/zero never ends.
+ */
+export async function readUserFile(path: string, maxBytes = MAX_USER_FILE_BYTES): Promise<Uint8Array> {
   try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new UserError(`${path}: ${ERRNO_MESSAGES.EISDIR}`);
+    if (!info.isFile()) throw new UserError(`${path}: not a regular file (a device, pipe or socket); the studio reads files only`);
+    if (info.size > maxBytes) throw new UserError(`${path}: ${megabytes(info.size)}; the studio reads files of at most ${megabytes(maxBytes)} here`);
     return new Uint8Array(await readFile(path));
   } catch (err) {
     throw explainFsError(err, path);
   }
 }
 
-/** Read a text file; errno becomes a UserError naming it. */
-export async function readUserText(path: string): Promise<string> {
-  return new TextDecoder().decode(await readUserFile(path));
+/** Read a text file of at most `maxBytes`; errno becomes a UserError naming it. */
+export async function readUserText(path: string, maxBytes = MAX_USER_FILE_BYTES): Promise<string> {
+  return new TextDecoder().decode(await readUserFile(path, maxBytes));
 }

@@ -1,18 +1,20 @@
 // The contract's implementation over the engine: one Studio per app, shared by Electron's main process
 // and the browser-mode host. Transport-free: handlers take validated payloads and return plain data.
+import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs, ModelEvaluation } from '../shared/contract.ts';
 import { initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import { evaluateInWorker } from './model/evaluator.ts';
-import { type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
+import { EXCHANGE_MANIFEST, type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
 import { nearestTo } from './model/neighbours.ts';
 import { ActiveIndex } from './model/neighbours-index.ts';
 import { EpochModels } from './model/epochs.ts';
-import { UserError } from './errors.ts';
-import { readModel } from './model/model-io.ts';
+import { explainFsError, readUserFile, UserError } from './errors.ts';
+import { MAX_WEIGHTS_BYTES } from './model/check.ts';
+import { MODEL_JSON, readModel, WEIGHTS_BIN } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
 import { RunStore } from './store/runs.ts';
@@ -25,7 +27,7 @@ import { type Prepared, TrainingSession } from './training/session.ts';
 import { startTraining } from './training/trainer.ts';
 import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
-import { readFolderFiles, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
+import { type ModelFile, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -43,6 +45,9 @@ export interface StudioOptions {
 
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
 type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
+
+/** Where a model uploaded through the window is recorded as coming from. */
+const UPLOADED_MODEL = 'uploaded model';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
@@ -65,6 +70,8 @@ export class Studio {
   private readonly neighbours: ActiveIndex;
   /** The epochs' models of the run last asked about (the drawing's history). */
   private readonly epochModels = new EpochModels();
+  /** Whether a model import is under way (one at a time). */
+  private importing = false;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -96,6 +103,7 @@ export class Studio {
     // What kills and crashes left is repaired before anything lists or resumes a run.
     await studio.store.recover();
     await sweepTempDirs(options.userDir);
+    await studio.digits.sweep();
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -205,6 +213,8 @@ export class Studio {
     'runs:delete': async ({ id }) => {
       if (this.session.runId === id) throw new UserError('that run is training; stop it before deleting it');
       // Checked before the active model changes: a refused delete leaves everything as it was.
+      // Nothing there, nothing deleted: the reply says so instead of a success.
+      if (!existsSync(this.store.dir(id))) return { deleted: false };
       await this.store.checkRemovable(id);
       if (this.active.id === id) await this.activate('bundled');
       await this.store.remove(id);
@@ -217,27 +227,35 @@ export class Studio {
       if (this.active.id === id) this.active = { ...this.active, label: run.name ?? `run ${id}` };
       return run;
     },
-    'model:export': async () => {
-      const files = await withTempDir(this.options.userDir, async (dir) => {
-        const folder = join(dir, 'model');
-        await this.exportModel(folder);
-        return readFolderFiles(folder);
-      });
-      return { folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`, files };
+    'model:export': async () => ({
+      folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`,
+      files: await this.exportFiles(),
+    }),
+    'model:import': async ({ files }) => {
+      // One at a time: each holds its files (up to 64 MB apiece) in memory and on disk until it is done.
+      if (this.importing) throw new UserError('another model import is under way; import this one when it has finished');
+      this.importing = true;
+      try {
+        return await withTempDir(this.options.userDir, async (dir) => {
+          try {
+            await writeUpload(files, dir);
+            const run = await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL);
+            return await this.activate(run.id);
+          } catch (err) {
+            // The temporary folder means nothing to the person: the message names the upload instead.
+            const explained = explainFsError(err, this.options.userDir);
+            throw explained instanceof UserError
+              ? new UserError(explained.message.replaceAll(dir + sep, 'the uploaded ').replaceAll(dir, 'the uploaded model'))
+              : explained;
+          }
+        });
+      } catch (err) {
+        // Making or removing the temporary folder (a read-only or full home) names the user folder.
+        throw explainFsError(err, this.options.userDir);
+      } finally {
+        this.importing = false;
+      }
     },
-    'model:import': async ({ files }) =>
-      withTempDir(this.options.userDir, async (dir) => {
-        try {
-          await writeUpload(files, dir);
-          const run = await importModelFolder(this.store, dir, this.backend, 'uploaded model');
-          return await this.activate(run.id);
-        } catch (err) {
-          // The temporary folder means nothing to the person: the message names the upload instead.
-          throw err instanceof UserError
-            ? new UserError(err.message.replaceAll(dir + sep, 'the uploaded ').replaceAll(dir, 'the uploaded model'))
-            : err;
-        }
-      }),
     'digits:list': async () => {
       const { digits, unreadable } = await this.digits.readAll();
       const pixels = new Uint8Array(digits.length * PIXELS);
@@ -248,7 +266,7 @@ export class Studio {
     'digits:relabel': async ({ id, label }) => listEntry(await this.digits.relabel(id, label)),
     'digits:delete': async ({ id }) => ({ deleted: await this.digits.remove(id) }),
     'digits:export': async () => toIdxPair(await this.collection()),
-    'digits:import': async (pair) => ({ added: await this.digits.append(fromIdxPair(pair)) }),
+    'digits:import': async (pair) => this.digits.append(fromIdxPair(pair)),
     'training:augmentPreview': async ({ augment, seed, count }) => {
       const preview = augmentPreview(this.dataset.train, augment, seed, count);
       return { ...preview, pixels: base64(preview.pixels) };
@@ -300,8 +318,33 @@ export class Studio {
 
   /** Import the model folder `dir` as a finished run and make it the active model. */
   async importModel(dir: string): Promise<ActiveModel> {
-    const run = await importModelFolder(this.store, dir, this.backend, 'uploaded model');
-    return this.activate(run.id);
+    if (this.importing) throw new UserError('another model import is under way; import this one when it has finished');
+    this.importing = true;
+    try {
+      const run = await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL);
+      return await this.activate(run.id);
+    } finally {
+      this.importing = false;
+    }
+  }
+
+  /** The active model's files for a download, read straight from its folder: nothing is staged in the user folder. */
+  private async exportFiles(): Promise<ModelFile[]> {
+    const dir = this.activeDir;
+    const record = this.active.id === 'bundled' ? null : await this.store.read(this.active.id);
+    const manifest: ExchangeManifest = {
+      exportedAt: new Date().toISOString(),
+      source: this.active.label,
+      spec: record?.spec ?? defaultSpec(),
+      testAccuracy: this.active.testAccuracy,
+      last: record?.last,
+    };
+    const base64 = async (name: string) => Buffer.from(await readUserFile(join(dir, name), MAX_WEIGHTS_BYTES)).toString('base64');
+    return [
+      { name: MODEL_JSON, base64: await base64(MODEL_JSON) },
+      { name: WEIGHTS_BIN, base64: await base64(WEIGHTS_BIN) },
+      { name: EXCHANGE_MANIFEST, base64: Buffer.from(JSON.stringify(manifest, null, 2)).toString('base64') },
+    ];
   }
 
   /** A fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts), read once the session is claimed. */
@@ -329,9 +372,9 @@ export class Studio {
     return split.count;
   }
 
-  /** Add the digits of the IDX training pair in folder `dir` to my digits; returns how many. */
+  /** Add the digits of the IDX training pair in folder `dir` to my digits; returns how many (those it already had are skipped). */
   async importDigits(dir: string): Promise<number> {
-    return this.digits.append(await readPairFolder(dir));
+    return (await this.digits.append(await readPairFolder(dir))).added;
   }
 
   /** Stop any training and wait for it to save. */

@@ -12,6 +12,11 @@ export const MAX_IN_FLIGHT = 32;
 /** Bytes queued for one connection beyond which it is taken to have stopped reading, and is dropped. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
+/** The largest reply sent: a larger one (or one that cannot be serialised) is answered with an error instead. */
+export const MAX_REPLY_BYTES = MAX_BUFFERED_BYTES;
+
+const megabytes = (chars: number) => `${Math.ceil(chars / 1024 ** 2)} MB`;
+
 const RequestId = WsRequestSchema.pick({ id: true });
 
 /** A connected window: answers its requests and carries events to it. */
@@ -40,8 +45,33 @@ export class Connection {
 
   /** Send one message; a client whose queue outgrows MAX_BUFFERED_BYTES is not reading, and is dropped. */
   send(message: WsServerMessage): void {
+    this.sendText(JSON.stringify(message));
+  }
+
+  /** Send the reply to request `id`: one too large or that cannot be serialised becomes an error reply naming the channel. */
+  private reply(id: number | null, channel: string, reply: { ok: true; value: unknown } | { ok: false; error: string }): void {
+    let text: string;
+    try {
+      text = JSON.stringify({ id, ...reply });
+    } catch (err) {
+      logFailure(`serialising the reply to ${channel}`, err);
+      text = '';
+    }
+    if (!text) {
+      text = JSON.stringify({ id, ok: false, error: `${channel}: the reply could not be sent (it cannot be serialised)` });
+    } else if (text.length > MAX_REPLY_BYTES) {
+      text = JSON.stringify({
+        id,
+        ok: false,
+        error: `${channel}: the reply is ${megabytes(text.length)}, over browser mode's ${megabytes(MAX_REPLY_BYTES)} limit`,
+      });
+    }
+    this.sendText(text);
+  }
+
+  private sendText(text: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(message));
+    this.ws.send(text);
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.terminate();
       this.onDrop();
@@ -73,7 +103,7 @@ export class Connection {
       })
       .then((reply) => {
         this.inFlight--;
-        this.send({ id, ...reply });
+        this.reply(id, channel, reply);
       })
       .catch((err: unknown) => logFailure(`replying to ${channel}`, err));
   }

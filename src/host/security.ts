@@ -11,6 +11,20 @@ export function tokenMatches(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Whether a request's Host header names this host: 127.0.0.1, localhost or [::1] with its port. A page on
+ * another name that resolves here (DNS rebinding) sends its own name, and is refused.
+ */
+export function hostAllowed(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+}
+
+/** The one token a request target carries, or null when it has none or more than one. */
+export function tokenOf(url: URL): string | null {
+  const tokens = url.searchParams.getAll('token');
+  return tokens.length === 1 ? tokens[0] : null;
+}
+
 /** Only pages served by this host may open its socket. */
 export function originAllowed(origin: string | undefined, port: number): boolean {
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;

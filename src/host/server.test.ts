@@ -11,7 +11,8 @@ import { Studio } from '../engine/studio.ts';
 import { contentSecurityPolicy } from '../shared/csp.ts';
 import { defaultSpec } from '../shared/spec.ts';
 import { MAX_BUFFERED_BYTES, MAX_IN_FLIGHT } from './connection.ts';
-import { type Host, startHost } from './server.ts';
+import { MAX_PAYLOAD_VALUES, MAX_REPORTED_ISSUES } from '../engine/dispatch.ts';
+import { type Host, MAX_CONNECTIONS, startHost } from './server.ts';
 
 let host: Host;
 let studio: Studio;
@@ -83,7 +84,7 @@ const statusLine = (answer: string) => answer.split('\r\n')[0];
 
 /** A WebSocket upgrade request for `target`, from this host's own origin. */
 const upgrade = (target: string) =>
-  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n` +
+  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n` +
   `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: ${origin()}\r\n\r\n`;
 
 async function stillServes(): Promise<void> {
@@ -104,7 +105,9 @@ describe('browser-mode host: the renderer files', () => {
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(script.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${origin()}/..%2f..%2fetc/passwd`)).status).toBe(404);
-    expect(statusLine(await raw('GET /../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toBe('HTTP/1.1 404 Not Found');
+    expect(statusLine(await raw(`GET /../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`))).toBe(
+      'HTTP/1.1 404 Not Found',
+    );
     const head = await fetch(`${origin()}/`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-security-policy')).toBe(res.headers.get('content-security-policy'));
@@ -126,14 +129,14 @@ describe('browser-mode host: the renderer files', () => {
 
   it('answers malformed request targets with 400 and keeps serving', async () => {
     for (const target of ['/%', '/assets/%E0%A4%A', 'http://[', '//evil.example/']) {
-      const answer = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const answer = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`);
       expect(statusLine(answer), target).toBe('HTTP/1.1 400 Bad Request');
       await stillServes();
     }
   });
 
   it('ignores a reversed byte range instead of failing on it', async () => {
-    const answer = await raw('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=9-1\r\nConnection: close\r\n\r\n');
+    const answer = await raw(`GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nRange: bytes=9-1\r\nConnection: close\r\n\r\n`);
     expect(statusLine(answer)).toBe('HTTP/1.1 200 OK');
     expect(answer).toMatch(/<title>Digit Studio<\/title>$/);
     await stillServes();
@@ -339,6 +342,66 @@ describe('browser-mode host: the WebSocket', () => {
       id: 2,
       ok: false,
       error: `run ${runId} is done; there is nothing left to train`,
+    });
+    ws.close();
+  });
+});
+
+describe('browser-mode host: issue 19, findings 6, 9, 13', () => {
+  const withHost = (name: string, target = '/') => `GET ${target} HTTP/1.1\r\nHost: ${name}\r\nConnection: close\r\n\r\n`;
+
+  it('serves only requests whose Host is 127.0.0.1, localhost or [::1] with its port (DNS rebinding)', async () => {
+    expect(statusLine(await raw(withHost('rebound.example')))).toBe('HTTP/1.1 421 Misdirected Request');
+    expect(statusLine(await raw(withHost(`rebound.example:${host.port}`)))).toBe('HTTP/1.1 421 Misdirected Request');
+    expect(statusLine(await raw(withHost('127.0.0.1')))).toBe('HTTP/1.1 421 Misdirected Request');
+    for (const name of [`127.0.0.1:${host.port}`, `localhost:${host.port}`, `[::1]:${host.port}`]) {
+      expect(statusLine(await raw(withHost(name)))).toBe('HTTP/1.1 200 OK');
+    }
+    const foreignUpgrade = upgrade(`/ws?token=${host.token}`).replace(`Host: 127.0.0.1:${host.port}`, `Host: rebound.example:${host.port}`);
+    expect(statusLine(await raw(foreignUpgrade))).toBe('HTTP/1.1 421 Misdirected Request');
+  });
+
+  it('refuses a duplicated token parameter, right one first or not', async () => {
+    await expect(open(`?token=${host.token}&token=bad`)).rejects.toThrow('HTTP 400');
+    await expect(open(`?token=bad&token=${host.token}`)).rejects.toThrow('HTTP 400');
+    (await open(`?token=${host.token}`)).close();
+  });
+
+  it(`accepts at most ${MAX_CONNECTIONS} connections at once, and more once some close`, async () => {
+    const sockets: WebSocket[] = [];
+    while (host.stats().connections.length < MAX_CONNECTIONS) sockets.push(await open(`?token=${host.token}`));
+    await expect(open(`?token=${host.token}`)).rejects.toThrow('HTTP 503');
+    await stillServes();
+    for (const ws of sockets) ws.close();
+    await Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? null : once(ws, 'close'))));
+    while (host.stats().connections.length >= MAX_CONNECTIONS) await new Promise((resolve) => setImmediate(resolve));
+    (await open(`?token=${host.token}`)).close();
+  });
+
+  it('names the first few problems of an invalid payload, and refuses an oversized one before checking it', async () => {
+    const ws = await open(`?token=${host.token}`);
+    const points = Array.from({ length: 200_000 }, () => ['x', 'y']);
+    const huge = await call(ws, { id: 1, channel: 'digits:save', payload: { label: 3, drawing: { strokes: [{ width: 1, points }] } } });
+    expect(huge).toEqual({
+      id: 1,
+      ok: false,
+      error: `digits:save: invalid payload (more than ${MAX_PAYLOAD_VALUES.toLocaleString('en-US')} values)`,
+    });
+    const wrong = Array.from({ length: 2_000 }, () => ['x', 'y']);
+    const many = await call(ws, { id: 2, channel: 'digits:save', payload: { label: 3, drawing: { strokes: [{ width: 1, points: wrong }] } } });
+    expect(many.ok).toBe(false);
+    expect(many.error!.split('; ')).toHaveLength(MAX_REPORTED_ISSUES + 1);
+    expect(many.error).toMatch(/; [\d,]+ more\)$/);
+    expect((await call(ws, { id: 3, channel: 'app:info' })).ok).toBe(true);
+    ws.close();
+  });
+
+  it('answers runs:delete of a run that does not exist with deleted: false', async () => {
+    const ws = await open(`?token=${host.token}`);
+    expect(await call(ws, { id: 1, channel: 'runs:delete', payload: { id: '20260101-000000-dead' } })).toEqual({
+      id: 1,
+      ok: true,
+      value: { deleted: false },
     });
     ws.close();
   });

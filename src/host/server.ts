@@ -8,10 +8,11 @@ import { contentSecurityPolicy } from '../shared/csp.ts';
 import { MAX_WS_MESSAGE_BYTES, type WsEvent } from '../shared/ws-messages.ts';
 import { Connection } from './connection.ts';
 import { logFailure } from './log.ts';
-import { newToken, originAllowed, parseTarget, tokenMatches } from './security.ts';
-import { serveRenderer } from './static.ts';
+import { hostAllowed, newToken, originAllowed, parseTarget, tokenMatches, tokenOf } from './security.ts';
+import { replyText, serveRenderer } from './static.ts';
 
-/** Largest message a client may send: a predict payload is ~20 KB. */
+/** Windows connected at once: far more than anyone opens, far fewer than the host's file descriptors. */
+export const MAX_CONNECTIONS = 64;
 
 export interface HostOptions {
   studio: Studio;
@@ -53,7 +54,11 @@ function refuse(socket: Socket, status: number, reason: string): void {
 /** Start serving; `port` 0 picks a free one. */
 export async function startHost({ studio, rendererDir, port = 0, token = newToken() }: HostOptions): Promise<Host> {
   let actualPort = port;
-  const server = createServer(serveRenderer(rendererDir, () => securityHeaders(actualPort)));
+  const serve = serveRenderer(rendererDir, () => securityHeaders(actualPort));
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, actualPort)) return replyText(res, 421, 'Misdirected Request: unknown Host');
+    return serve(req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   const connections = new Set<Connection>();
   let dropped = 0;
@@ -64,9 +69,13 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
       const url = parseTarget(req.url);
       if (!url) return refuse(socket, 400, 'Bad Request');
       if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
-      if (!url.searchParams.get('token')) return refuse(socket, 401, 'Missing token');
-      if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(socket, 403, 'Bad token');
+      if (!hostAllowed(req.headers.host, actualPort)) return refuse(socket, 421, 'Misdirected Request');
+      const tokens = url.searchParams.getAll('token');
+      if (tokens.length === 0 || !tokens[0]) return refuse(socket, 401, 'Missing token');
+      if (tokens.length > 1) return refuse(socket, 400, 'Bad Request');
+      if (!tokenMatches(token, tokenOf(url))) return refuse(socket, 403, 'Bad token');
       if (!originAllowed(req.headers.origin, actualPort)) return refuse(socket, 403, 'Foreign origin');
+      if (connections.size >= MAX_CONNECTIONS) return refuse(socket, 503, 'Service Unavailable');
       wss.handleUpgrade(req, socket, head, (ws) => {
         const connection: Connection = new Connection(ws, studio, () => {
           dropped++;

@@ -24,9 +24,26 @@ const Base64 = (maxBytes: number, what: string) =>
     .string()
     .max(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${what} must be base64`);
+// Control characters (NUL, ESC…) and the bidirectional overrides (RLO…) that make a name read as another.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROLS_AND_BREAKS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` without control or direction-override characters; line breaks and tabs are kept only when `multiline`. */
+export function withoutControls(text: string, multiline = false): string {
+  return text.replace(multiline ? CONTROLS : CONTROLS_AND_BREAKS, '');
+}
+
 /** A person's name for a run, and their notes on it (run.json holds them under the same limits). */
-export const RunNameSchema = z.string().trim().max(80, 'a run name has at most 80 characters');
-export const RunNotesSchema = z.string().max(2000, 'notes have at most 2,000 characters');
+export const RunNameSchema = z
+  .string()
+  .transform((name) => withoutControls(name))
+  .pipe(z.string().trim().max(80, 'a run name has at most 80 characters'));
+export const RunNotesSchema = z
+  .string()
+  .transform((notes) => withoutControls(notes, true))
+  .pipe(z.string().max(2000, 'notes have at most 2,000 characters'));
 const RunName = RunNameSchema;
 /** A file of a model folder crossing the contract (browser mode's upload and download). */
 const ModelFile = z.object({
@@ -294,7 +311,8 @@ export interface InvokeOutputs {
   'digits:relabel': MyDigit;
   'digits:delete': { deleted: boolean };
   'digits:export': IdxPair;
-  'digits:import': { added: number };
+  /** `skipped`: digits the collection already held (same label, same field). */
+  'digits:import': { added: number; skipped: number };
   'training:augmentPreview': DatasetSamples;
   'training:finetune': { runId: string };
   'training:backends': TrainingBackendsReport;

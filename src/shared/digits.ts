@@ -15,9 +15,22 @@ export const StrokeSchema = z.object({
 });
 export type Stroke = z.infer<typeof StrokeSchema>;
 
+/** The most points a drawing may hold in all its strokes: a carefully drawn digit has a few hundred. */
+export const MAX_DRAWING_POINTS = 20_000;
+/** The most digits my digits hold: the whole list (5,000 × 784 bytes) stays a few MB on the wire. */
+export const MAX_DIGITS = 5_000;
+
+/** Strokes within MAX_DRAWING_POINTS in all. */
+export const StrokesSchema = z
+  .array(StrokeSchema)
+  .max(500)
+  .refine((strokes) => strokes.reduce((n, s) => n + s.points.length, 0) <= MAX_DRAWING_POINTS, {
+    error: `a drawing holds at most ${MAX_DRAWING_POINTS.toLocaleString('en-US')} points`,
+  });
+
 /** What a saved drawing holds: its vectors (so it can be re-rendered), the canvas image, the 28×28 the model saw. */
 export const DrawingSchema = z.object({
-  strokes: z.array(StrokeSchema).max(500),
+  strokes: StrokesSchema,
   /** The pad's size when drawn, in its pixels. */
   canvas: z.object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096) }),
   /** The canvas as a PNG, base64 without a data: prefix; at most 4 MB. */

@@ -86,7 +86,7 @@ export const MAX_PARAMETERS = 5_000_000;
 export const MAX_ACTIVATION_BYTES = 1024 ** 3;
 // Training keeps every layer's output for the backward pass, which adds its gradient and scratch space of
 // about the same size: roughly three float32 copies of each activation per sample.
-const ACTIVATION_BYTES_PER_VALUE = 4 * 3;
+export const ACTIVATION_BYTES_PER_VALUE = 4 * 3;
 
 const FIELD_LABELS: Record<string, string> = {
   activation: 'Activation',

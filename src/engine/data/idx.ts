@@ -82,7 +82,7 @@ export async function readIdxFile(path: string): Promise<Uint8Array> {
     throw explainFsError(err, path);
   }
   if (size > MAX_IDX_BYTES) throw new UserError(`${path}: ${megabytes(size)}; the studio reads IDX files of at most ${megabytes(MAX_IDX_BYTES)}`);
-  return readUserFile(path);
+  return readUserFile(path, MAX_IDX_BYTES);
 }
 
 /** Parse an IDX3 image file (magic 2051), plain or gzipped. */

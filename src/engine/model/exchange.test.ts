@@ -7,7 +7,8 @@ import { initBackend, tf } from '../runtime/backend.ts';
 import { RunStore } from '../store/runs.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { bundledModelDir } from './bundled.ts';
-import { exportModelFolder, importedName, importModelFolder } from './exchange.ts';
+import { exportModelFolder, importedName, IMPORTING, importModelFolder } from './exchange.ts';
+import { type FileOps, realFileOps } from '../store/atomic.ts';
 import { readModel, writeModel } from './model-io.ts';
 
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `exchange-${name}-`));
@@ -105,5 +106,27 @@ describe('model export and import', () => {
       await expect(importModelFolder(store, dir, 'wasm')).rejects.toThrow(message);
       expect(await store.list()).toEqual([]);
     });
+  });
+});
+
+describe('an import killed part-way (issue 19, finding 10)', () => {
+  it('reads as an interrupted import, not as a failed training run', async () => {
+    const dir = join(temp('out'), 'lenet');
+    await exportModelFolder(model, dir, { spec: defaultSpec() });
+    // What a kill leaves: the run's record written, its weights never, and nothing cleaned up after.
+    const killed: FileOps = {
+      ...realFileOps,
+      writeFile: async (path, data) => {
+        if (path.includes('weights.bin')) throw new Error('killed');
+        return realFileOps.writeFile(path, data);
+      },
+      rm: async () => {
+        throw new Error('killed');
+      },
+    };
+    const root = temp('runs');
+    await expect(importModelFolder(new RunStore(root, killed), dir, 'wasm')).rejects.toThrow();
+    const [left] = await new RunStore(root).list();
+    expect(left).toMatchObject({ name: `${IMPORTING} lenet` });
   });
 });

@@ -18,6 +18,8 @@ import { readBundledManifest } from './bundled.ts';
 import { readModel, writeModel } from './model-io.ts';
 
 export const EXCHANGE_MANIFEST = 'manifest.json';
+/** The name an imported run carries until its import is done. */
+export const IMPORTING = 'interrupted import of';
 
 /** manifest.json beside an exported model; every field optional, so other tools' manifests still import. */
 export const ExchangeManifestSchema = z.object({
@@ -98,15 +100,16 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
     checkShapes(model, dir);
     // dataDir records where the model came from: an imported run is never trained on here.
     const name = importedName(manifest);
+    // Named as an import until it is done: one a kill interrupts reads as an interrupted import, not a failed training.
     created = await store.create({
       spec: manifest.spec ?? defaultSpec(),
       dataDir: source,
       backend,
-      ...(name ? { name } : {}),
+      name: `${IMPORTING} ${basename(source)}`.slice(0, 80),
       ...(manifest.testLimit ? { testLimit: manifest.testLimit } : {}),
     });
     const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
-    const done: RunRecord = { ...saved, status: 'done', pid: undefined, ...(manifest.last ? { last: manifest.last } : {}) };
+    const done: RunRecord = { ...saved, status: 'done', pid: undefined, name: name || undefined, ...(manifest.last ? { last: manifest.last } : {}) };
     await store.writeRecord(done);
     return done;
   } catch (err) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { initBackend, tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps } from '../store/atomic.ts';
 import { readUserFile, UserError } from '../errors.ts';
+import { checkBuiltModel, checkTopology, MAX_LAYERS, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from './check.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -45,37 +46,60 @@ function byteLength(specs: { shape: number[] }[]): number {
   return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
 }
 
-async function readOrFail(path: string, what: string): Promise<Uint8Array> {
+async function readOrFail(path: string, what: string, maxBytes?: number): Promise<Uint8Array> {
   if (!existsSync(path)) throw new UserError(`${path}: missing (${what})`);
-  return readUserFile(path);
+  return readUserFile(path, maxBytes);
 }
 
-/** Load a Layers model from a folder holding model.json + weights.bin. */
+// What a weightsManifest entry must say: plain float32 or int32 values (4 bytes each), of whole-number shapes.
+const WeightSpecSchema = z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().nonnegative()).max(8),
+  dtype: z.enum(['float32', 'int32']),
+});
+const WeightsManifestSchema = z.array(z.object({ weights: z.array(WeightSpecSchema).max(4 * MAX_LAYERS) })).length(1);
+
+/**
+ * Load a Layers model from a folder holding model.json + weights.bin. The model is checked before tfjs builds it
+ * and tried once built (see check.ts): a model that fails is refused in one line naming the folder.
+ */
 export async function readModel(dir: string): Promise<tf.LayersModel> {
   await initBackend();
-  const json = await readOrFail(join(dir, MODEL_JSON), 'not a saved model folder');
-  let parsed: { modelTopology?: unknown; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const jsonPath = join(dir, MODEL_JSON);
+  const json = await readOrFail(jsonPath, 'not a saved model folder', MAX_MODEL_JSON_BYTES);
+  let parsed: { modelTopology?: unknown; weightsManifest?: unknown };
   try {
     parsed = JSON.parse(new TextDecoder().decode(json));
   } catch {
-    throw new UserError(`${join(dir, MODEL_JSON)}: not valid JSON`);
+    throw new UserError(`${jsonPath}: not valid JSON`);
   }
   if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) {
-    throw new UserError(`${join(dir, MODEL_JSON)}: not a TF.js Layers model (no modelTopology or weightsManifest)`);
+    throw new UserError(`${jsonPath}: not a TF.js Layers model (no modelTopology or weightsManifest)`);
   }
-  const weights = await readOrFail(join(dir, WEIGHTS_BIN), 'the model weights');
-  const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
+  const manifest = WeightsManifestSchema.safeParse(parsed.weightsManifest);
+  if (!manifest.success) throw new UserError(`${jsonPath}: its weightsManifest is not one group of float32 weights`);
+  const weightSpecs = manifest.data[0].weights as tf.io.WeightsManifestEntry[];
+  const facts = checkTopology(parsed.modelTopology, byteLength(weightSpecs) / 4, jsonPath);
+  const weights = await readOrFail(join(dir, WEIGHTS_BIN), 'the model weights', MAX_WEIGHTS_BYTES);
   const expected = byteLength(weightSpecs);
   if (weights.byteLength !== expected) {
     throw new UserError(`${join(dir, WEIGHTS_BIN)}: ${weights.byteLength} bytes, the model needs ${expected}`);
   }
+  let model: tf.LayersModel;
   try {
-    return await tf.loadLayersModel(
+    model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: parsed.modelTopology as object, weightSpecs, weightData: weights.slice().buffer }),
     );
   } catch (err) {
     throw new UserError(`${dir}: cannot load the model (${(err as Error).message})`);
   }
+  try {
+    await checkBuiltModel(model, facts, dir);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
 }
 
 /** Write the optimizer's state (Adam's moments, step count…) so that training can resume exactly. */

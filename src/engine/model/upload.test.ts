@@ -1,5 +1,6 @@
 // Models over the contract (browser mode's download and upload): export → import gives the same predictions,
 // and a malformed upload gets one clear line and leaves the store, the active model and the user folder as they were.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,9 +73,9 @@ describe('a model over the contract', () => {
     [
       'wrong input shape',
       () => modelOfShape([28, 28, 3], 10),
-      "the uploaded model: the model's input is [any,28,28,3], the studio needs [any,28,28,1]",
+      "the uploaded model.json: the model's input is [any,28,28,3], the studio needs [any,28,28,1]",
     ],
-    ['wrong output count', () => modelOfShape([28, 28, 1], 5), "the uploaded model: the model's output is [any,5], the studio needs [any,10]"],
+    ['wrong output count', () => modelOfShape([28, 28, 1], 5), "the uploaded model.json: the model's output is [any,5], the studio needs [any,10]"],
     [
       'a file over 64 MB',
       () => [file('model.json'), { name: 'weights.bin', base64: 'A'.repeat(Math.ceil((64 * 1024 ** 2) / 3) * 4 + 4) }],
@@ -109,5 +110,14 @@ describe('temporary folders', () => {
     expect(readdirSync(dir).sort()).toEqual(['.exchange-a1b2', '.exchange-c3d4', 'runs']);
     await sweepTempDirs(dir, Date.now() + 61_000);
     expect(readdirSync(dir).sort()).toEqual(['runs']);
+  });
+
+  it('sweeps at once the temporary folder of a process that is gone (issue 19, finding 10: quick restarts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'user-'));
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    mkdirSync(join(dir, `.exchange-${gone}-a1b2`));
+    mkdirSync(join(dir, `.exchange-${process.pid}-c3d4`));
+    await sweepTempDirs(dir);
+    expect(readdirSync(dir)).toEqual([`.exchange-${process.pid}-c3d4`]);
   });
 });

@@ -57,7 +57,8 @@ const TEMP_PREFIX = '.exchange-';
 /** Make a temporary folder inside `parent`, hand it to `use`, and remove it whatever happens. */
 export async function withTempDir<T>(parent: string, use: (dir: string) => Promise<T>): Promise<T> {
   await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, TEMP_PREFIX));
+  // The owner's pid in the name: a folder whose process is gone is swept at once, not after the grace period.
+  const dir = await mkdtemp(join(parent, `${TEMP_PREFIX}${process.pid}-`));
   try {
     return await use(dir);
   } finally {
@@ -68,7 +69,22 @@ export async function withTempDir<T>(parent: string, use: (dir: string) => Promi
 // A younger one may be another studio's export or import in progress (browser mode beside the app).
 const TEMP_GRACE_MS = 60_000;
 
-/** Remove the temporary folders a kill left in `parent` (called once, when the studio opens). Best effort. */
+/** Whether the process that made temporary folder `name` (`.exchange-<pid>-…`) is gone; false when it cannot tell. */
+function ownerGone(name: string): boolean {
+  const pid = Number(/^\.exchange-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Remove the temporary folders a kill left in `parent` (called once, when the studio opens): at once when their
+ * process is gone, after a minute otherwise. Best effort.
+ */
 export async function sweepTempDirs(parent: string, now = Date.now()): Promise<void> {
   const names = (await readdir(parent).catch(() => [] as string[])).filter((name) => name.startsWith(TEMP_PREFIX));
   await Promise.all(
@@ -76,7 +92,7 @@ export async function sweepTempDirs(parent: string, now = Date.now()): Promise<v
       .map(async (name) => {
         const path = join(parent, name);
         const { mtimeMs } = await stat(path);
-        if (now - mtimeMs >= TEMP_GRACE_MS) await rm(path, { recursive: true, force: true });
+        if (ownerGone(name) || now - mtimeMs >= TEMP_GRACE_MS) await rm(path, { recursive: true, force: true });
       })
       .map((done) => done.catch(() => undefined)),
   );

@@ -4,9 +4,10 @@
 // A file's name is its id (DIGIT_ID_PATTERN); every path goes through `inside`. A file that cannot be read
 // is reported beside the list, never fatal, and never deleted by the store.
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { DIGIT_ID_PATTERN, type Drawing, StrokeSchema, type MyDigit } from '../../shared/digits.ts';
+import { DIGIT_ID_PATTERN, type Drawing, MAX_DIGITS, type MyDigit, StrokesSchema } from '../../shared/digits.ts';
 import { IMAGE_SIZE, PIXELS } from '../../shared/mnist.ts';
 import type { Split } from '../data/dataset.ts';
 import { encodePng } from '../data/png.ts';
@@ -17,6 +18,18 @@ import { describeIssues } from './schemas.ts';
 import { messageOf } from '../../shared/message.ts';
 
 const FILE_SUFFIX = '.json';
+/** The largest digit file read: one of MAX_DRAWING_POINTS points and a 4 MB canvas PNG is under 7 MB. */
+export const MAX_DIGIT_FILE_BYTES = 8 * 1024 ** 2;
+// An import is written into a staging folder `.import-<random>`, renamed `<that>.ready` once complete, then its
+// files are moved into place: a kill leaves either a staging folder (dropped at open) or a ready one (finished).
+const IMPORT_PREFIX = '.import-';
+const READY_SUFFIX = '.ready';
+// A temporary file of writeFileAtomic younger than this may belong to a save in progress (another window).
+const TEMP_GRACE_MS = 60_000;
+const isTempName = (name: string) => name.startsWith('.') && /\.tmp-[0-9a-f]{8}$/.test(name);
+
+/** What makes two digits the same: their label and their 28×28 field. */
+const contentKey = (label: number, pixels: Uint8Array) => `${label}:${Buffer.from(pixels).toString('base64')}`;
 const base64Bytes = (length?: number) =>
   z
     .string()
@@ -28,7 +41,7 @@ const base64Bytes = (length?: number) =>
 const DigitFileSchema = z.object({
   label: z.number().int().min(0).max(9),
   createdAt: z.iso.datetime(),
-  strokes: z.array(StrokeSchema).max(500),
+  strokes: StrokesSchema,
   canvas: z.object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096) }),
   /** The 28×28 field as bytes (0 = background, 255 = full ink), base64. */
   field: base64Bytes(PIXELS),
@@ -110,6 +123,8 @@ export class DigitStore {
     const path = this.path(id);
     let json: unknown;
     try {
+      const { size } = await stat(path);
+      if (size > MAX_DIGIT_FILE_BYTES) throw new UserError(`${path}: ${(size / 1024 ** 2).toFixed(1)} MB; a digit's file holds at most 8 MB`);
       json = JSON.parse(await readFile(path, 'utf8'));
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') throw new UserError(`there is no digit ${id}`);
@@ -122,12 +137,24 @@ export class DigitStore {
     return { id, ...rest, pixels: field };
   }
 
+  /** Refuse to grow the collection past MAX_DIGITS by `adding` more. */
+  private async checkRoom(adding: number): Promise<number> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const held = names.filter((n) => n.endsWith(FILE_SUFFIX) && DIGIT_ID_PATTERN.test(n.slice(0, -FILE_SUFFIX.length))).length;
+    if (held + adding > MAX_DIGITS) {
+      const count = (n: number) => n.toLocaleString('en-US');
+      throw new UserError(`my digits hold at most ${count(MAX_DIGITS)}; there are ${count(held)}, and this would add ${count(adding)}`);
+    }
+    return held;
+  }
+
   /** Save a new digit; written whole or not at all. */
   async add(
     label: number,
     drawing: Omit<Drawing, 'field'> & { field: ArrayLike<number> | Uint8Array },
     createdAt = saveTime(),
   ): Promise<StoredDigit> {
+    await this.checkRoom(1);
     const pixels = drawing.field instanceof Uint8Array ? drawing.field : fieldBytes(drawing.field);
     const digit: StoredDigit = {
       id: newDigitId(),
@@ -171,34 +198,109 @@ export class DigitStore {
     return digitsSplit((await this.readAll()).digits);
   }
 
-  /** Append a split's digits (an imported IDX pair), keeping its order as newest first; returns how many. */
-  async append(split: Split, now = Date.now()): Promise<number> {
+  /**
+   * Append a split's digits (an imported IDX pair), keeping its order as newest first. A digit the collection
+   * (or the split itself) already holds, same label and same field, is skipped. All or nothing: the files are
+   * staged and moved into place only once every one is written (see `sweep` for a kill part-way).
+   */
+  async append(split: Split, now = Date.now()): Promise<{ added: number; skipped: number }> {
+    const seen = new Set((await this.readAll()).digits.map((d) => contentKey(d.label, d.pixels)));
+    const fresh: StoredDigit[] = [];
     for (let k = 0; k < split.count; k++) {
       const pixels = split.pixels.slice(k * PIXELS, (k + 1) * PIXELS);
+      const key = contentKey(split.labels[k], pixels);
+      if (seen.has(key)) continue;
+      seen.add(key);
       const png = Buffer.from(encodePng(inkImage(pixels))).toString('base64');
       // One millisecond apart, the first the newest: a collection exported, imported and exported again is the same.
-      await this.add(split.labels[k], { strokes: [], canvas: { width: IMAGE_SIZE, height: IMAGE_SIZE }, png, field: pixels }, new Date(now - k));
+      const createdAt = new Date(now - k).toISOString();
+      fresh.push({
+        id: newDigitId(),
+        label: split.labels[k],
+        createdAt,
+        strokes: [],
+        canvas: { width: IMAGE_SIZE, height: IMAGE_SIZE },
+        png,
+        pixels,
+      });
     }
-    return split.count;
+    const skipped = split.count - fresh.length;
+    if (fresh.length === 0) return { added: 0, skipped };
+    await this.checkRoom(fresh.length);
+    const staging = join(this.root, `${IMPORT_PREFIX}${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(staging, { recursive: true });
+      for (const digit of fresh) await writeFile(join(staging, `${digit.id}${FILE_SUFFIX}`), JSON.stringify(fileOf(digit)));
+      await rename(staging, staging + READY_SUFFIX);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      throw explainFsError(err, this.root);
+    }
+    await this.finishImport(staging + READY_SUFFIX);
+    return { added: fresh.length, skipped };
+  }
+
+  /** Move a complete import's files into the collection, then remove its folder. */
+  private async finishImport(ready: string): Promise<void> {
+    try {
+      for (const name of await readdir(ready)) {
+        if (name.endsWith(FILE_SUFFIX) && DIGIT_ID_PATTERN.test(name.slice(0, -FILE_SUFFIX.length)))
+          await rename(join(ready, name), join(this.root, name));
+      }
+      await rm(ready, { recursive: true, force: true });
+    } catch (err) {
+      throw explainFsError(err, ready);
+    }
+  }
+
+  /**
+   * Repair what a kill left (called once, when the studio opens): an import that was complete is finished, one
+   * still being written is dropped, and temporary files of interrupted saves are removed. Returns what it did.
+   */
+  async sweep(now = Date.now()): Promise<{ finished: number; dropped: number; temporary: number }> {
+    const done = { finished: 0, dropped: 0, temporary: 0 };
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.root, name);
+      try {
+        if (name.startsWith(IMPORT_PREFIX) && name.endsWith(READY_SUFFIX)) {
+          await this.finishImport(path);
+          done.finished++;
+        } else if (name.startsWith(IMPORT_PREFIX)) {
+          await rm(path, { recursive: true, force: true });
+          done.dropped++;
+        } else if (isTempName(name) && now - (await stat(path)).mtimeMs >= TEMP_GRACE_MS) {
+          await rm(path, { force: true });
+          done.temporary++;
+        }
+      } catch {
+        // Best effort: a read-only home keeps what it holds, and the collection still reads without it.
+      }
+    }
+    return done;
   }
 
   private async write(digit: StoredDigit): Promise<void> {
     const path = this.path(digit.id);
-    const file = {
-      label: digit.label,
-      createdAt: digit.createdAt,
-      strokes: digit.strokes,
-      canvas: digit.canvas,
-      field: Buffer.from(digit.pixels).toString('base64'),
-      png: digit.png,
-    } satisfies z.input<typeof DigitFileSchema>;
     try {
       await this.fs.mkdir(this.root, { recursive: true });
-      await writeFileAtomic(path, JSON.stringify(file), this.fs);
+      await writeFileAtomic(path, JSON.stringify(fileOf(digit)), this.fs);
     } catch (err) {
       throw explainFsError(err, path);
     }
   }
+}
+
+/** What a digit's file holds. */
+function fileOf(digit: StoredDigit): z.input<typeof DigitFileSchema> {
+  return {
+    label: digit.label,
+    createdAt: digit.createdAt,
+    strokes: digit.strokes,
+    canvas: digit.canvas,
+    field: Buffer.from(digit.pixels).toString('base64'),
+    png: digit.png,
+  };
 }
 
 /** Digits as a split, in the order given. */

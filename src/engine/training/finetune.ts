@@ -53,17 +53,24 @@ export function pick(split: Split, indices: ArrayLike<number>): Split {
 }
 
 /**
- * Hold out `share` of each digit's samples (rounded, at least one of any digit with two or more), chosen by
+ * Hold out `share` of each digit's distinct fields (rounded, at least one of any digit with two or more), chosen by
  * `seed`: the same collection and seed give the same split.
  */
 export function holdOut(split: Split, share: number, seed: number): { train: Split; heldOut: Split } {
   const train: number[] = [];
   const held: number[] = [];
   for (let digit = 0; digit < NUM_CLASSES; digit++) {
-    const ofDigit = Array.from({ length: split.count }, (_, i) => i).filter((i) => split.labels[i] === digit);
+    // Identical fields go to one side together: a copy held out would measure a digit the model trained on.
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < split.count; i++) {
+      if (split.labels[i] !== digit) continue;
+      const key = Buffer.from(split.pixels.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64');
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    const ofDigit = [...groups.values()];
     const order = shuffled(ofDigit.length, rng(seed * 10 + digit));
     const count = ofDigit.length < 2 ? 0 : Math.max(1, Math.round(ofDigit.length * share));
-    order.forEach((k, position) => (position < count ? held : train).push(ofDigit[k]));
+    order.forEach((k, position) => (position < count ? held : train).push(...ofDigit[k]));
   }
   return {
     train: pick(

@@ -1,0 +1,43 @@
+// Issue 19, finding 4: a reply too large to send (or to serialise) is answered with an error, never dropped.
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { Studio } from '../engine/studio.ts';
+import { Connection, MAX_REPLY_BYTES } from './connection.ts';
+
+/** A socket that keeps what is sent to it. */
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: string[] = [];
+  send(text: string) {
+    this.sent.push(text);
+  }
+  terminate() {
+    this.readyState = 3;
+  }
+}
+
+/** A studio whose app:info answers `value`. */
+const studioAnswering = (value: () => unknown) => ({ handlers: { 'app:info': async () => value() } }) as unknown as Studio;
+
+async function ask(value: () => unknown): Promise<FakeSocket> {
+  const ws = new FakeSocket();
+  new Connection(ws as never, studioAnswering(value), () => undefined);
+  ws.emit('message', Buffer.from(JSON.stringify({ id: 7, channel: 'app:info' })), false);
+  while (ws.sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  return ws;
+}
+
+describe('replies', () => {
+  it(`answers a reply over ${MAX_REPLY_BYTES / 1024 ** 2} MB with an error naming the channel, and keeps the socket`, async () => {
+    const ws = await ask(() => ({ huge: 'x'.repeat(MAX_REPLY_BYTES + 1) }));
+    expect(JSON.parse(ws.sent[0])).toEqual({ id: 7, ok: false, error: "app:info: the reply is 17 MB, over browser mode's 16 MB limit" });
+    expect(ws.readyState).toBe(ws.OPEN);
+  });
+
+  it('answers a reply that cannot be serialised with an error', async () => {
+    const ws = await ask(() => ({ big: 10n }));
+    expect(JSON.parse(ws.sent[0])).toEqual({ id: 7, ok: false, error: 'app:info: the reply could not be sent (it cannot be serialised)' });
+  });
+});
