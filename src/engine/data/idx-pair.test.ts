@@ -26,7 +26,7 @@ describe('IDX pair', () => {
     const original = split(25);
     const pair = toIdxPair(original);
     const store = new DigitStore(join(tmp('digits-'), 'digits'));
-    expect(await store.append(fromIdxPair(pair))).toBe(25);
+    expect(await store.append(fromIdxPair(pair))).toEqual({ added: 25, skipped: 0 });
     const again = toIdxPair(await store.split());
     expect(again).toEqual(pair);
     const back = fromIdxPair(again);

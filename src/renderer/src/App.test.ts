@@ -71,7 +71,7 @@ describe('the window', () => {
   it('names the backend as a plain badge, with the engine’s own label (item 17)', async () => {
     await setUp();
     const badge = screen.getByTestId('backend');
-    expect(badge.textContent!.trim()).toBe('wasm fallback');
+    expect(badge.textContent!.trim()).toBe('CPU (WebAssembly)');
     expect(badge.className).not.toMatch(/native|warn/);
   });
 
