@@ -23,6 +23,7 @@ import { explain, firstLayerFilters } from './model/explain.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
+import { readNumber } from './model/read.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
 import { addPoint, batchPoint } from './store/history.ts';
 import { RunStore } from './store/runs.ts';
@@ -207,6 +208,7 @@ export class Studio {
       const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
       return { label, probabilities, confident, reason };
     },
+    'model:read': async (input) => readNumber(this.model, input),
     'model:evaluate': async () => this.evaluateActive(),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),
