@@ -4,6 +4,7 @@ import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCo
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
 import { finetuneCommand } from './finetune.ts';
+import { readCommand } from './read.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   summary: summaryCommand,
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   finetune: finetuneCommand,
   evaluate: evaluateCommand,
   predict: predictCommand,
+  read: readCommand,
   export: exportCommand,
   bench: benchCommand,
 };
@@ -27,6 +29,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
            (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
+  read     [--model DIR] IMAGE.png... [--json]   (a whole number: each digit's box, label and confidence)
   export   [--model DIR] --out DIR [--json]
   bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
          --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
