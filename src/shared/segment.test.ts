@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { components, paperInk, segmentInk, segmentStrokes, strokeInk, type Classify } from './segment.ts';
 import type { RawImage } from './preprocess.ts';
+import type { Stroke } from './digits.ts';
 
 /** A judge that is equally sure of everything: cuts are then made only where a piece is surely two wide. */
 const indifferent: Classify = async (fields) =>
@@ -83,9 +84,9 @@ describe('paperInk', () => {
 
 describe('segmentStrokes', () => {
   it('reads strokes as round pens on a canvas of their size', async () => {
-    const strokes = [
-      { width: 8, points: [[20, 10] as [number, number], [20, 70]] },
-      { width: 8, points: [[80, 10] as [number, number], [80, 70]] },
+    const strokes: Stroke[] = [
+      { width: 8, points: [[20, 10], [20, 70]] },
+      { width: 8, points: [[80, 10], [80, 70]] },
     ];
     expect(strokeInk(strokes, { width: 120, height: 80 })[40 * 120 + 20]).toBe(1);
     const pieces = await segmentStrokes(strokes, { width: 120, height: 80 }, indifferent);
