@@ -29,13 +29,13 @@ const MERGE_OVERLAP = 0.4;
 /** Pieces wider than this times their height may hold two digits: the model decides. */
 const MAYBE_TWO = 0.7;
 /** Neither side of a cut may be shorter than this share of the number's typical digit height. */
-const LEAST_HEIGHT = 0.45;
+const LEAST_HEIGHT = 0.6;
 /** Pieces wider than this times their height hold at least two digits: always cut. */
 const SURELY_TWO = 1.45;
 /** A cut must leave each side at least this share of the piece's width. */
 const CUT_MARGIN = 0.2;
 /** How much surer (geometric mean of the halves' top probabilities) a cut must make the model than no cut. */
-const CUT_GAIN = 0.05;
+const CUT_GAIN = 0.15;
 /** How much a cut through the piece's thickest column costs against one through nothing (sureness units). */
 const THIN_CUT = 0.002;
 /** The most pieces one number may hold; more marks than this is not a number. */
