@@ -85,8 +85,20 @@ describe('paperInk', () => {
 describe('segmentStrokes', () => {
   it('reads strokes as round pens on a canvas of their size', async () => {
     const strokes: Stroke[] = [
-      { width: 8, points: [[20, 10], [20, 70]] },
-      { width: 8, points: [[80, 10], [80, 70]] },
+      {
+        width: 8,
+        points: [
+          [20, 10],
+          [20, 70],
+        ],
+      },
+      {
+        width: 8,
+        points: [
+          [80, 10],
+          [80, 70],
+        ],
+      },
     ];
     expect(strokeInk(strokes, { width: 120, height: 80 })[40 * 120 + 20]).toBe(1);
     const pieces = await segmentStrokes(strokes, { width: 120, height: 80 }, indifferent);
