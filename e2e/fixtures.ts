@@ -43,12 +43,14 @@ function startHost(userDir: string): Promise<{ url: string; child: ChildProcess 
 }
 
 export const test = base.extend<{
+  /** Switches added to Chromium's (or Electron's) defaults, for the specs that need one (number.e2e.ts's fake camera). */
+  extraArgs: string[];
   page: Page;
   target: { kind: 'electron' | 'browser'; open: () => Promise<{ page: Page; close: () => Promise<void> }> };
 }>({
+  extraArgs: [[], { option: true }],
   target: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright's form for a fixture that needs no other fixture
-    async ({}, use) => {
+    async ({ extraArgs }, use) => {
       const userDir = mkdtempSync(join(tmpdir(), 'digit-studio-e2e-'));
       const binary = electronBinary();
       if (binary) {
@@ -57,7 +59,7 @@ export const test = base.extend<{
           open: async () => {
             const app = await electron.launch({
               executablePath: binary,
-              args: ['out/main/index.js'],
+              args: [...extraArgs, 'out/main/index.js'],
               env: { ...process.env, DIGIT_STUDIO_HOME: userDir },
             });
             return { page: await app.firstWindow(), close: () => app.close() };
@@ -66,7 +68,7 @@ export const test = base.extend<{
         return;
       }
       const { url, child } = await startHost(userDir);
-      const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+      const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...extraArgs] });
       await use({
         kind: 'browser',
         open: async () => {

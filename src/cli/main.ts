@@ -5,6 +5,7 @@ import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCo
 import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
 import { finetuneCommand } from './finetune.ts';
+import { readCommand } from './read.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   summary: summaryCommand,
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   predict: predictCommand,
   export: exportCommand,
   bench: benchCommand,
+  read: readCommand,
 };
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -29,6 +31,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
+  read     [--model DIR] IMAGE.png... [--json]   (a whole number: each digit's box, label and confidence)
   bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
          --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
 

@@ -16,6 +16,7 @@ import { explainFsError, readUserFile, UserError } from './errors.ts';
 import { MAX_WEIGHTS_BYTES } from './model/check.ts';
 import { MODEL_JSON, readModel, WEIGHTS_BIN } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
+import { readNumber } from './model/read.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
@@ -200,6 +201,7 @@ export class Studio {
       const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
       return { label, probabilities, confident, reason };
     },
+    'model:read': async (input) => readNumber(this.model, input),
     'model:evaluate': async () => this.evaluateActive(),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),

@@ -6,6 +6,7 @@ export const invokeChannels = [
   'dataset:sample',
   'dataset:samples',
   'model:predict',
+  'model:read',
   'model:evaluate',
   'model:explain',
   'model:filters',

@@ -10,7 +10,7 @@ import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntr
 import type { EventChannel, InvokeChannel } from './channels.ts';
 import { AugmentSchema } from './augment.ts';
 import { InkSummarySchema } from './ink.ts';
-import { DIGIT_ID_PATTERN, DrawingSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
+import { DIGIT_ID_PATTERN, DrawingSchema, StrokeSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
 
 export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
 export { eventChannels, invokeChannels } from './channels.ts';
@@ -72,6 +72,14 @@ export const invokeSchemas = {
     /** The drawing's ink summary (shared/ink.ts), so that a dot or a tiny tick is called too little ink. */
     ink: InkSummarySchema.optional(),
   }),
+  /** Read a whole number: a drawing's strokes on a canvas of its size, or an image (PNG, as the PNG limits allow). */
+  'model:read': z.union([
+    z.object({
+      strokes: z.array(StrokeSchema).max(500),
+      canvas: z.object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096) }),
+    }),
+    z.object({ png: Base64(32 * 1024 ** 2, 'the image') }),
+  ]),
   'model:evaluate': z.undefined(),
   'model:explain': z.object({ field: z.array(z.number().min(0).max(1)).length(PIXELS) }),
   'model:filters': z.undefined(),
@@ -227,6 +235,22 @@ export interface EpochHistory {
   epochs: EpochAnswer[];
 }
 
+/** What model:read is given: a drawing's strokes or a PNG. */
+export type ReadInput = z.infer<(typeof invokeSchemas)['model:read']>;
+
+/** One digit of a number read: its box in the input's pixels [x, y, width, height] and the model's answer. */
+export interface ReadDigit extends Prediction {
+  box: [number, number, number, number];
+  /** The 28×28 field the model saw (0–1), for showing it and saving it to My digits. */
+  field: number[];
+}
+
+/** A whole number read, digits left to right; `number` is their labels, sure or not. */
+export interface NumberReading {
+  number: string;
+  digits: ReadDigit[];
+}
+
 /** A model folder's files, for browser mode's download. */
 export interface ModelFiles {
   folder: string;
@@ -291,6 +315,7 @@ export interface InvokeOutputs {
   'dataset:sample': DatasetSample;
   'dataset:samples': DatasetSamples;
   'model:predict': Prediction;
+  'model:read': NumberReading;
   'model:evaluate': ModelEvaluation;
   'model:explain': ModelExplanation;
   'model:filters': FilterImage[];

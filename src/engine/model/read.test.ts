@@ -1,0 +1,106 @@
+// Segmentation on numbers composed from MNIST test digits, read with the bundled model: each expected
+// split asserted (how many pieces, and each piece's box over its digit).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, type tf } from '../runtime/backend.ts';
+import { bundledModelDir } from './bundled.ts';
+import { readModel } from './model-io.ts';
+import { readNumber, readNumberImage } from './read.ts';
+import { loadDataset, type Split } from '../data/dataset.ts';
+import { composeNumber, type Composed, type ComposeOptions } from '../testing/compose.ts';
+import { encodePng } from '../data/png.ts';
+import { components, paperInk } from '../../shared/segment.ts';
+
+/** How many separate marks the composed image holds. */
+const marks = ({ image }: Composed) => components(paperInk(image)!, image.width, image.height).boxes.length;
+
+let model: tf.LayersModel;
+let test: Split;
+beforeAll(async () => {
+  await initBackend();
+  model = await readModel(bundledModelDir());
+  test = (await loadDataset()).test;
+});
+
+/** The test split's k-th sample of each digit written: "2026" → the first 2, the first 0, the second 2, the first 6. */
+function samplesOf(digits: string): number[] {
+  const seen = new Map<number, number>();
+  return [...digits].map((d) => {
+    const label = Number(d);
+    const k = seen.get(label) ?? 0;
+    seen.set(label, k + 1);
+    let found = -1;
+    for (let i = 0, n = 0; found < 0; i++) if (test.labels[i] === label && n++ === k) found = i;
+    return found;
+  });
+}
+
+/** Each read box lies over its composed digit: their centres are within the digit's own box. */
+function expectBoxesOver(read: { box: [number, number, number, number] }[], composed: Composed): void {
+  expect(read).toHaveLength(composed.boxes.length);
+  read.forEach(({ box: [x, y, w, h] }, k) => {
+    const [cx, cy, cw, ch] = composed.boxes[k];
+    expect(x + w / 2).toBeGreaterThanOrEqual(cx);
+    expect(x + w / 2).toBeLessThanOrEqual(cx + cw);
+    expect(y + h / 2).toBeGreaterThanOrEqual(cy);
+    expect(y + h / 2).toBeLessThanOrEqual(cy + ch);
+  });
+}
+
+async function read(digits: string, options: ComposeOptions = {}) {
+  const composed = composeNumber(test, samplesOf(digits), { size: 56, ...options });
+  return { composed, reading: await readNumberImage(model, composed.image) };
+}
+
+describe('reading numbers composed from MNIST test digits', () => {
+  it.each(['20', '2026', '31415', '902134'])('splits %s, written with gaps, into its digits', async (digits) => {
+    const { composed, reading } = await read(digits);
+    expect(reading.number).toBe(digits);
+    expectBoxesOver(reading.digits, composed);
+  });
+
+  it('cuts a touching pair apart', async () => {
+    const { composed, reading } = await read('2026', { touch: 2 });
+    // The 0 and the 2 share ink: one component, cut by the model.
+    expect(marks(composed)).toBe(3);
+    expect(reading.number).toBe('2026');
+    expectBoxesOver(reading.digits, composed);
+  });
+
+  it('keeps a 5 whose flag is apart as one digit', async () => {
+    const { composed, reading } = await read('353', { broken: 1 });
+    expect(marks(composed)).toBeGreaterThan(3);
+    expect(reading.number).toBe('353');
+    expectBoxesOver(reading.digits, composed);
+  });
+
+  it('drops specks', async () => {
+    const { composed, reading } = await read('4096', { specks: 6, seed: 3 });
+    expect(marks(composed)).toBeGreaterThan(4);
+    expect(reading.number).toBe('4096');
+    expectBoxesOver(reading.digits, composed);
+  });
+
+  it('reads coloured ink on shaded off-white paper, and light ink on dark paper', async () => {
+    const paper = { paper: [236, 228, 205] as [number, number, number], ink: [20, 30, 150] as [number, number, number], shading: 0.4, noise: 8 };
+    expect((await read('2026', { paper })).reading.number).toBe('2026');
+    expect((await read('2026', { inverted: true })).reading.number).toBe('2026');
+    expect((await read('2026', { slant: 0.12 })).reading.number).toBe('2026');
+  });
+
+  it('reads a PNG through model:read, boxes in its pixels', async () => {
+    const { image, boxes } = composeNumber(test, samplesOf('73'), { size: 40 });
+    const rgba = new Uint8Array(image.width * image.height * 4);
+    for (let i = 0; i < image.width * image.height; i++) rgba.set([image.data[i * 3], image.data[i * 3 + 1], image.data[i * 3 + 2], 255], i * 4);
+    const png = Buffer.from(encodePng({ width: image.width, height: image.height, data: rgba })).toString('base64');
+    const reading = await readNumber(model, { png });
+    expect(reading.number).toBe('73');
+    expect(reading.digits[0].field).toHaveLength(784);
+    expectBoxesOver(reading.digits, { image, boxes, number: '73' });
+  });
+
+  it('refuses a flat image, and reads an empty drawing as no digits', async () => {
+    const flat = { width: 50, height: 20, channels: 1 as const, data: new Uint8Array(1000).fill(128) };
+    await expect(readNumberImage(model, flat, 'flat.png')).rejects.toThrow('flat.png: the image is one flat colour');
+    expect(await readNumber(model, { strokes: [], canvas: { width: 300, height: 100 } })).toEqual({ number: '', digits: [] });
+  });
+});

@@ -1,0 +1,70 @@
+// Reading a whole number (model:read and the CLI's `read`): the shared segmenter with the model as its
+// judge of candidate cuts, and each digit's confidence judged as a single digit's is.
+import { tf } from '../runtime/backend.ts';
+import { IMAGE_SIZE } from '../data/dataset.ts';
+import { decodePng } from '../data/png.ts';
+import { UserError } from '../errors.ts';
+import type { NumberReading, ReadInput } from '../../shared/contract.ts';
+import type { RawImage } from '../../shared/preprocess.ts';
+import { type Classify, type DigitPiece, segmentImage, segmentStrokes } from '../../shared/segment.ts';
+import { judgeConfidence } from './confidence.ts';
+
+/** The model as the segmenter's judge: probabilities for a batch of fields, in one call. */
+export function classifierOf(model: tf.LayersModel): Classify {
+  return async (fields) => {
+    if (fields.length === 0) return [];
+    const batch = new Float32Array(fields.length * IMAGE_SIZE * IMAGE_SIZE);
+    fields.forEach((field, k) => batch.set(field, k * IMAGE_SIZE * IMAGE_SIZE));
+    const probs = tf.tidy(() => model.predict(tf.tensor4d(batch, [fields.length, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor2D);
+    const rows = (await probs.array()) as number[][];
+    probs.dispose();
+    return rows;
+  };
+}
+
+/** The contract's reading of segmented pieces. */
+function readingOf(pieces: DigitPiece[]): NumberReading {
+  const digits = pieces.map(({ box, field, probabilities, label }) => {
+    const { confident, reason } = judgeConfidence(probabilities, field);
+    return {
+      box: [box.left, box.top, box.width, box.height] as [number, number, number, number],
+      label,
+      probabilities,
+      confident,
+      ...(confident ? {} : { reason }),
+      field: Array.from(field),
+    };
+  });
+  return { number: digits.map((d) => d.label).join(''), digits };
+}
+
+/** Segment errors (too many marks) are the person's to fix. */
+async function segmented<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Read the number in a decoded image. `name` names it in errors: a flat image, one without digits, or one
+ * that is nearly all ink is refused with a UserError.
+ */
+export async function readNumberImage(model: tf.LayersModel, image: RawImage, name = 'the image'): Promise<NumberReading> {
+  const pieces = await segmented(() => segmentImage(image, classifierOf(model)));
+  if (pieces === null) throw new UserError(`${name}: the image is one flat colour; there is no ink to read`);
+  if (pieces.length === 0) throw new UserError(`${name}: no digits found`);
+  const covered = pieces.reduce((sum, p) => sum + p.box.width * p.box.height, 0);
+  if (pieces.length === 1 && covered >= 0.95 * image.width * image.height) {
+    throw new UserError(`${name}: the ink covers the whole image; this does not look like a written number`);
+  }
+  return readingOf(pieces);
+}
+
+/** Read model:read's input: a drawing's strokes (an empty drawing reads as no digits) or a PNG. */
+export async function readNumber(model: tf.LayersModel, input: ReadInput): Promise<NumberReading> {
+  if ('png' in input) return readNumberImage(model, decodePng(Buffer.from(input.png, 'base64'), 'the image'));
+  return readingOf(await segmented(() => segmentStrokes(input.strokes, input.canvas, classifierOf(model))));
+}
