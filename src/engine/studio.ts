@@ -1,20 +1,19 @@
 // The contract's implementation over the engine: one Studio per app, shared by Electron's main process
 // and the browser-mode host. Transport-free: handlers take validated payloads and return plain data.
 import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs, ModelEvaluation } from '../shared/contract.ts';
+import { join } from 'node:path';
+import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
 import { initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
-import { evaluateInWorker } from './model/evaluator.ts';
-import { EXCHANGE_MANIFEST, type ExchangeManifest, exportModelFolder, importModelFolder } from './model/exchange.ts';
+import type { evaluateInWorker } from './model/evaluator.ts';
+import { Evaluations } from './model/evaluations.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
 import { nearestTo } from './model/neighbours.ts';
 import { ActiveIndex } from './model/neighbours-index.ts';
 import { EpochModels } from './model/epochs.ts';
-import { explainFsError, readUserFile, UserError } from './errors.ts';
-import { MAX_WEIGHTS_BYTES } from './model/check.ts';
-import { MODEL_JSON, readModel, WEIGHTS_BIN } from './model/model-io.ts';
+import { UserError } from './errors.ts';
+import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
 import { readNumber } from './model/read.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
@@ -28,7 +27,8 @@ import { type Prepared, TrainingSession } from './training/session.ts';
 import { startTraining } from './training/trainer.ts';
 import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
-import { type ModelFile, sweepTempDirs, withTempDir, writeUpload } from './model/upload.ts';
+import { sweepTempDirs } from './model/upload.ts';
+import { ModelTransfer } from './model/transfer.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -47,15 +47,13 @@ export interface StudioOptions {
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
 type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
 
-/** Where a model uploaded through the window is recorded as coming from. */
-const UPLOADED_MODEL = 'uploaded model';
-
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 export class Studio {
   /** What training runs on: automatic, the person's choice, or the CPU after a GPU failed. */
   private readonly backends = new TrainingBackends();
   private readonly store: RunStore;
+  private readonly transfer: ModelTransfer;
   private readonly settings: SettingsFile;
   private readonly digits: DigitStore;
   private readonly listeners = new Set<Listener>();
@@ -63,16 +61,11 @@ export class Studio {
   private readonly session: TrainingSession;
   /** The active model's folder. */
   private activeDir = bundledModelDir();
-  /** Evaluations by model folder, running or done: a later ask for the same model shares the first. */
-  private readonly evaluations = new Map<string, Promise<ModelEvaluation>>();
-  /** The last evaluation queued: each waits for the one before, so that one worker holds the dataset at a time. */
-  private evaluationQueue: Promise<unknown> = Promise.resolve();
+  private readonly evaluations: Evaluations;
   /** The active model's nearest-training-digits index (built in a worker on first ask). */
   private readonly neighbours: ActiveIndex;
   /** The epochs' models of the run last asked about (the drawing's history). */
   private readonly epochModels = new EpochModels();
-  /** Whether a model import is under way (one at a time). */
-  private importing = false;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -82,6 +75,8 @@ export class Studio {
     private active: ActiveModel,
   ) {
     this.store = new RunStore(join(options.userDir, 'runs'), options.fileOps ?? realFileOps);
+    this.transfer = new ModelTransfer(this.store, options.userDir, backend);
+    this.evaluations = new Evaluations(options.dataDir, options.evaluate);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
     const train = options.train ?? startTraining;
@@ -202,7 +197,7 @@ export class Studio {
       return { label, probabilities, confident, reason };
     },
     'model:read': async (input) => readNumber(this.model, input),
-    'model:evaluate': async () => this.evaluateActive(),
+    'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),
     'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
@@ -231,33 +226,9 @@ export class Studio {
     },
     'model:export': async () => ({
       folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`,
-      files: await this.exportFiles(),
+      files: await this.transfer.files(this.active, this.activeDir),
     }),
-    'model:import': async ({ files }) => {
-      // One at a time: each holds its files (up to 64 MB apiece) in memory and on disk until it is done.
-      if (this.importing) throw new UserError('another model import is under way; import this one when it has finished');
-      this.importing = true;
-      try {
-        return await withTempDir(this.options.userDir, async (dir) => {
-          try {
-            await writeUpload(files, dir);
-            const run = await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL);
-            return await this.activate(run.id);
-          } catch (err) {
-            // The temporary folder means nothing to the person: the message names the upload instead.
-            const explained = explainFsError(err, this.options.userDir);
-            throw explained instanceof UserError
-              ? new UserError(explained.message.replaceAll(dir + sep, 'the uploaded ').replaceAll(dir, 'the uploaded model'))
-              : explained;
-          }
-        });
-      } catch (err) {
-        // Making or removing the temporary folder (a read-only or full home) names the user folder.
-        throw explainFsError(err, this.options.userDir);
-      } finally {
-        this.importing = false;
-      }
-    },
+    'model:import': async ({ files }) => this.activate(await this.transfer.importUpload(files)),
     'digits:list': async () => {
       const { digits, unreadable } = await this.digits.readAll();
       const pixels = new Uint8Array(digits.length * PIXELS);
@@ -290,63 +261,14 @@ export class Studio {
     'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
   };
 
-  /** The active model on the test split: queued behind any other evaluation, shared with any for the same model. */
-  private evaluateActive(): Promise<ModelEvaluation> {
-    const { activeDir: dir, active } = this;
-    const known = this.evaluations.get(dir);
-    if (known) return known;
-    const evaluate = this.options.evaluate ?? evaluateInWorker;
-    const result = this.evaluationQueue.then(() => evaluate(dir, this.options.dataDir)).then((e) => ({ model: active, ...e }));
-    this.evaluationQueue = result.catch(() => undefined);
-    this.evaluations.set(dir, result);
-    // A result is kept (a few kilobytes; a model folder never changes once saved); a failure is not: asking again tries again.
-    result.catch(() => this.evaluations.get(dir) === result && this.evaluations.delete(dir));
-    return result;
-  }
-
   /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */
-  async exportModel(dir: string): Promise<void> {
-    const record = this.active.id === 'bundled' ? null : await this.store.read(this.active.id);
-    const manifest: ExchangeManifest = {
-      source: this.active.label,
-      spec: record?.spec ?? defaultSpec(),
-      testAccuracy: this.active.testAccuracy,
-      last: record?.last,
-      name: record?.name,
-      testLimit: record?.testLimit,
-    };
-    await exportModelFolder(this.model, dir, manifest);
+  exportModel(dir: string): Promise<void> {
+    return this.transfer.exportTo(this.model, this.active, dir);
   }
 
   /** Import the model folder `dir` as a finished run and make it the active model. */
   async importModel(dir: string): Promise<ActiveModel> {
-    if (this.importing) throw new UserError('another model import is under way; import this one when it has finished');
-    this.importing = true;
-    try {
-      const run = await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL);
-      return await this.activate(run.id);
-    } finally {
-      this.importing = false;
-    }
-  }
-
-  /** The active model's files for a download, read straight from its folder: nothing is staged in the user folder. */
-  private async exportFiles(): Promise<ModelFile[]> {
-    const dir = this.activeDir;
-    const record = this.active.id === 'bundled' ? null : await this.store.read(this.active.id);
-    const manifest: ExchangeManifest = {
-      exportedAt: new Date().toISOString(),
-      source: this.active.label,
-      spec: record?.spec ?? defaultSpec(),
-      testAccuracy: this.active.testAccuracy,
-      last: record?.last,
-    };
-    const base64 = async (name: string) => Buffer.from(await readUserFile(join(dir, name), MAX_WEIGHTS_BYTES)).toString('base64');
-    return [
-      { name: MODEL_JSON, base64: await base64(MODEL_JSON) },
-      { name: WEIGHTS_BIN, base64: await base64(WEIGHTS_BIN) },
-      { name: EXCHANGE_MANIFEST, base64: Buffer.from(JSON.stringify(manifest, null, 2)).toString('base64') },
-    ];
+    return this.activate(await this.transfer.importFolder(dir));
   }
 
   /** A fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts), read once the session is claimed. */

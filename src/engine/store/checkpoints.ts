@@ -1,11 +1,14 @@
 // What a run keeps besides its current checkpoint, and how the store tells a whole checkpoint from a damaged one.
 //   runs/<id>/ckpt-0003-9f2c/record.json   the run's record as it was when this checkpoint became current
 //   runs/<id>/epoch-0003/                  the model after epoch 3 (model.json + weights.bin, no optimizer state)
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MODEL_JSON, OPTIMIZER_BIN, OPTIMIZER_JSON, WEIGHTS_BIN } from '../model/model-io.ts';
 import { errnoOf } from '../errors.ts';
+import { CHECKPOINT_PATTERN, type RunRecord } from '../../shared/types.ts';
+import { inside } from './paths.ts';
+import { RunRecordSchema } from './schemas.ts';
 
 /** The copy of run.json inside each checkpoint: run.json is rebuilt from it when run.json itself is damaged. */
 export const RECORD_COPY = 'record.json';
@@ -53,4 +56,25 @@ export async function savedModelProblem(dir: string): Promise<string | null> {
   } catch (err) {
     return err instanceof SyntaxError ? 'a file is not valid JSON' : err instanceof Error ? err.message : String(err);
   }
+}
+
+/** The record kept in checkpoint `name` of the run in `runDir` (id `id`), naming it, when that checkpoint is whole; null otherwise. */
+export async function wholeCopy(runDir: string, id: string, name: string): Promise<RunRecord | null> {
+  const dir = inside(runDir, name);
+  if (await savedModelProblem(dir)) return null;
+  try {
+    const copy = RunRecordSchema.parse(JSON.parse(await readFile(join(dir, RECORD_COPY), 'utf8')));
+    return copy.checkpoint === name ? { ...copy, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The record kept in the newest whole checkpoint of the run in `runDir`, or null when none has one. */
+export async function newestWholeCopy(runDir: string, id: string): Promise<RunRecord | null> {
+  const names = (await readdir(runDir)).filter((name) => CHECKPOINT_PATTERN.test(name));
+  const copies = (await Promise.all(names.map((name) => wholeCopy(runDir, id, name)))).filter((c): c is RunRecord => c !== null);
+  // The newest names the other as its previous checkpoint (two may share an epoch: a stop mid-epoch saves again).
+  const newest = copies.find((c) => !copies.some((other) => other.previousCheckpoint === c.checkpoint));
+  return newest ?? copies.sort((a, b) => b.epochsDone - a.epochsDone)[0] ?? null;
 }

@@ -5,18 +5,20 @@
 //   runs/<id>/ckpt-0002-41aa/   the checkpoint before, kept until the next save: a damaged current one falls back to it
 //   runs/<id>/epoch-0001/ …     the model after each finished epoch (model.json + weights.bin, no optimizer state)
 // The folder's name is the run's id; every path is built from names checked against the store's own shapes.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps, writeDirAtomic, writeFileAtomic } from './atomic.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
 import { readModel, writeModel, writeOptimizer } from '../model/model-io.ts';
-import { CHECKPOINT_PATTERN, RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
-import { inside } from './paths.ts';
-import { EPOCH_PATTERN, epochName, epochOf, RECORD_COPY, savedModelProblem } from './checkpoints.ts';
+import { RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
+import { inside, newRunId } from './paths.ts';
+import { annotated, interpret, type Annotation } from './records.ts';
+
+export { annotated, DIED_BEFORE_CHECKPOINT, type Annotation } from './records.ts';
+import { EPOCH_PATTERN, epochName, epochOf, newestWholeCopy, RECORD_COPY, savedModelProblem, wholeCopy } from './checkpoints.ts';
 import { describeIssues, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
 import { cleanHistory, type History } from './history.ts';
 import { messageOf } from '../../shared/message.ts';
@@ -26,42 +28,11 @@ export type { RunListEntry, RunRecord, RunStatus } from '../../shared/types.ts';
 export const RUN_JSON = 'run.json';
 export const METRICS_JSONL = 'metrics.jsonl';
 
-/** What a run that died before its first checkpoint says: there is nothing to resume, only to delete. */
-export const DIED_BEFORE_CHECKPOINT = 'the process training it ended before its first checkpoint; there is nothing to resume';
-
 // A temporary entry younger than this may belong to a save in progress in another process (the CLI).
 const TEMP_GRACE_MS = 60_000;
 const isTempName = (name: string) => name.startsWith('.') && /\.tmp-[0-9a-f]{8}$/.test(name);
 
-/** The per-user data folder: $DIGIT_STUDIO_HOME, else the platform's usual place. */
-export function userDataDir(): string {
-  if (process.env.DIGIT_STUDIO_HOME) return process.env.DIGIT_STUDIO_HOME;
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Digit Studio');
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Digit Studio');
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'digit-studio');
-}
-
-/** Where runs live by default. */
-export function defaultRunsRoot(): string {
-  return join(userDataDir(), 'runs');
-}
-
-/** A sortable, unique id such as `20261127-203000-1a2b`. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
-}
-
-/** Whether a process with this id exists (signal 0 only checks). */
-function processAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM';
-  }
-}
+export { defaultRunsRoot, newRunId, userDataDir } from './paths.ts';
 
 /** What recover() did, for logs and the fault-injection script. */
 export interface Recovery {
@@ -365,27 +336,6 @@ export class RunStore {
     return done;
   }
 
-  /** The record kept in checkpoint `name` of run `id`, naming it, when that checkpoint is whole; null otherwise. */
-  private async wholeCopy(id: string, name: string): Promise<RunRecord | null> {
-    const dir = this.path(id, name);
-    if (await savedModelProblem(dir)) return null;
-    try {
-      const copy = RunRecordSchema.parse(JSON.parse(await readFile(join(dir, RECORD_COPY), 'utf8')));
-      return copy.checkpoint === name ? { ...copy, id } : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** The record kept in the newest whole checkpoint of run `id`, or null when none has one. */
-  private async newestWholeCopy(id: string): Promise<RunRecord | null> {
-    const names = (await readdir(this.dir(id))).filter((name) => CHECKPOINT_PATTERN.test(name));
-    const copies = (await Promise.all(names.map((name) => this.wholeCopy(id, name)))).filter((c): c is RunRecord => c !== null);
-    // The newest names the other as its previous checkpoint (two may share an epoch: a stop mid-epoch saves again).
-    const newest = copies.find((c) => !copies.some((other) => other.previousCheckpoint === c.checkpoint));
-    return newest ?? copies.sort((a, b) => b.epochsDone - a.epochsDone)[0] ?? null;
-  }
-
   /**
    * Repair one run that no process is training; true when something was written. A damaged run.json is
    * rebuilt from the newest whole checkpoint's copy of it; a damaged current checkpoint falls back to the one
@@ -394,7 +344,7 @@ export class RunStore {
   private async repair(id: string): Promise<boolean> {
     let rebuilt = false;
     const stored = await this.stored(id).catch(async (err: unknown) => {
-      const copy = await this.newestWholeCopy(id);
+      const copy = await newestWholeCopy(this.dir(id), id);
       if (!copy) throw err;
       rebuilt = true;
       // The copy names the process that saved it; a damaged run.json is no sign that one still trains it.
@@ -403,7 +353,7 @@ export class RunStore {
     let record = interpret(stored);
     if (record.status === 'running') return false;
     if (record.checkpoint && (await savedModelProblem(this.path(id, record.checkpoint)))) {
-      const previous = record.previousCheckpoint ? await this.wholeCopy(id, record.previousCheckpoint) : null;
+      const previous = record.previousCheckpoint ? await wholeCopy(this.dir(id), id, record.previousCheckpoint) : null;
       if (previous) {
         // Named and noted as the person last left it; trained as far as the checkpoint it falls back to.
         record = interpret({ ...previous, name: record.name, notes: record.notes, status: 'running', pid: undefined });
@@ -426,28 +376,6 @@ export class RunStore {
     }
     return changed;
   }
-}
-
-/** A person's name for a run and their notes; an empty string removes either. */
-export interface Annotation {
-  name: string;
-  notes: string;
-}
-
-/** `record` with `annotation` in place of its name and notes. */
-export function annotated(record: RunRecord, { name, notes }: Annotation): RunRecord {
-  const next: RunRecord = { ...record, name: name.trim(), notes };
-  if (!next.name) delete next.name;
-  if (!notes.trim()) delete next.notes;
-  return next;
-}
-
-function interpret(record: RunRecord): RunRecord {
-  if (record.status !== 'running' || processAlive(record.pid)) return record;
-  if (!record.checkpoint) return { ...record, status: 'failed', interrupted: true, pid: undefined, error: DIED_BEFORE_CHECKPOINT };
-  // Killed after its last epoch was saved, before it said so: it is done.
-  if (record.epochsDone >= record.spec.epochs) return { ...record, status: 'done', pid: undefined };
-  return { ...record, status: 'stopped', interrupted: true, pid: undefined };
 }
 
 /** Whether a file is missing, empty, or ends with a newline. */
