@@ -44,18 +44,26 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Threads start faster than processes; what needs a process of its own is integration.
+          pool: 'threads',
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['src/renderer/**', ...INTEGRATION],
           environment: 'node',
         },
       },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, environment: 'node', testTimeout: 600_000 } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, environment: 'node', pool: 'forks', testTimeout: 600_000 } },
       // The window's components and state, in jsdom with Svelte's browser build.
       {
         extends: true,
         plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
-        test: { name: 'renderer', include: ['src/renderer/**/*.test.ts'], environment: 'jsdom', setupFiles: ['src/renderer/src/testing/setup.ts'] },
+        test: {
+          name: 'renderer',
+          include: ['src/renderer/**/*.test.ts'],
+          environment: 'jsdom',
+          pool: 'threads',
+          setupFiles: ['src/renderer/src/testing/setup.ts'],
+        },
       },
     ],
   },
