@@ -57,7 +57,14 @@ const WeightSpecSchema = z.object({
   shape: z.array(z.number().int().nonnegative()).max(8),
   dtype: z.enum(['float32', 'int32']),
 });
-const WeightsManifestSchema = z.array(z.object({ weights: z.array(WeightSpecSchema).max(4 * MAX_LAYERS) })).length(1);
+/**
+ * What the studio reads of a model.json, for a model folder and an upload alike: a Layers topology (walked by
+ * check.ts before anything is built) and one group of weights, read from one file.
+ */
+export const ModelJsonSchema = z.object({
+  modelTopology: z.record(z.string(), z.unknown()),
+  weightsManifest: z.array(z.object({ paths: z.array(z.string()).optional(), weights: z.array(WeightSpecSchema).max(4 * MAX_LAYERS) })).length(1),
+});
 
 /**
  * Load a Layers model from a folder holding model.json + weights.bin. The model is checked before tfjs builds it
@@ -76,7 +83,7 @@ export async function readModel(dir: string): Promise<tf.LayersModel> {
   if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) {
     throw new UserError(`${jsonPath}: not a TF.js Layers model (no modelTopology or weightsManifest)`);
   }
-  const manifest = WeightsManifestSchema.safeParse(parsed.weightsManifest);
+  const manifest = ModelJsonSchema.shape.weightsManifest.safeParse(parsed.weightsManifest);
   if (!manifest.success) throw new UserError(`${jsonPath}: its weightsManifest is not one group of float32 weights`);
   const weightSpecs = manifest.data[0].weights as tf.io.WeightsManifestEntry[];
   const facts = checkTopology(parsed.modelTopology, byteLength(weightSpecs) / 4, jsonPath);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ModelFiles } from '../../shared/contract.ts';
 import { UserError } from '../errors.ts';
 import { EXCHANGE_MANIFEST } from './exchange.ts';
-import { MODEL_JSON, WEIGHTS_BIN } from './model-io.ts';
+import { ModelJsonSchema, MODEL_JSON, WEIGHTS_BIN } from './model-io.ts';
 
 export type ModelFile = ModelFiles['files'][number];
 const FILE_NAMES = [MODEL_JSON, WEIGHTS_BIN, EXCHANGE_MANIFEST] as const;
@@ -37,6 +37,9 @@ export function checkUpload(files: ModelFile[]): void {
     throw new UserError(
       `the uploaded model.json reads its weights from ${others.join(', ') || `${paths.length} files`}; the studio reads one weights.bin`,
     );
+  // The same schema as a model folder's: a topology and one group of weights.
+  if (!ModelJsonSchema.safeParse(parsed).success)
+    throw new UserError('the uploaded model.json is not a TF.js Layers model (a topology and one group of float32 weights)');
 }
 
 /** Write checked files into the empty folder `dir`. */
