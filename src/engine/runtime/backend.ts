@@ -12,7 +12,7 @@ import { fastCast, fastIdentity } from './kernels/copy-free.ts';
 import { fastMaxPoolGrad } from './kernels/max-pool-grad.ts';
 import { simdConv2dBackpropFilter } from './kernels/simd-filter-grad.ts';
 import { type FastPath, withFastPath } from './kernels/runner.ts';
-import { type GpuDevice, GpuUnavailable, startWebGpu } from './webgpu.ts';
+import { type GpuDevice, gpuFaultFromEnv, GpuUnavailable, mayHaveGpu, startWebGpu } from './webgpu.ts';
 
 export const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -132,7 +132,10 @@ async function choose(want: BackendName | undefined, allowGpu: boolean): Promise
     throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
   }
   let gpuSkipped: string | undefined;
-  if (want === 'webgpu' || (want === undefined && allowGpu)) {
+  if (want === undefined && allowGpu && !mayHaveGpu() && !gpuFaultFromEnv()) {
+    // Nothing for Dawn to find (and it would say so on stderr): the CPU, with the reason kept.
+    gpuSkipped = 'no GPU device on this machine';
+  } else if (want === 'webgpu' || (want === undefined && allowGpu)) {
     // A software adapter (SwiftShader) is slower than the CPU: used only when $DIGIT_STUDIO_BACKEND names webgpu.
     const started = await tryWebGpu(requested() === 'webgpu');
     if (typeof started !== 'string') return started;

@@ -1,7 +1,7 @@
 // The parts of the WebGPU backend that need no GPU: the adapter's name, the labels, the injected faults,
 // and which backend the studio asks for after a GPU failed.
 import { describe, expect, it } from 'vitest';
-import { adapterName, gpuFaultFromEnv } from './webgpu.ts';
+import { adapterName, gpuFaultFromEnv, mayHaveGpu } from './webgpu.ts';
 import { backendLabel } from './backend.ts';
 import { TrainingBackends } from '../training/backends.ts';
 
@@ -34,5 +34,13 @@ describe('webgpu', () => {
     expect(backends.next()).toEqual({ want: 'wasm', gpu: true });
     backends.choose('webgpu');
     expect(backends.next()).toEqual({ want: 'webgpu', gpu: true });
+  });
+
+  it('asks Dawn automatically only where a GPU may be: on Linux, a render node or an NVIDIA device', () => {
+    expect(mayHaveGpu('linux', () => [])).toBe(false);
+    expect(mayHaveGpu('linux', () => ['renderD128'])).toBe(true);
+    expect(mayHaveGpu('linux', () => ['nvidia0'])).toBe(true);
+    expect(mayHaveGpu('darwin', () => [])).toBe(true);
+    expect(mayHaveGpu('win32', () => [])).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 // step's loss and gradients on a small LeNet-like net, against the cpu backend. A device lost later (a driver
 // reset, a GPU unplugged, the OS reclaiming it) is remembered, so that the step after it fails with a clear
 // message instead of reading back garbage.
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as tfjs from '@tensorflow/tfjs';
 
@@ -158,4 +159,24 @@ async function selfCheck(tf: Tf): Promise<number> {
     for (let i = 0; i < cpu[k].length; i++) worst = Math.max(worst, Math.abs(gpu[k][i] - cpu[k][i]) / scale);
   }
   return worst;
+}
+
+/**
+ * Whether this machine may have a GPU for Dawn to find. On Linux a GPU shows as a device node (a DRM render
+ * node, or NVIDIA's); without one, asking Dawn only prints its Vulkan loader's complaints to stderr and finds
+ * nothing a thread would take automatically. Elsewhere, Dawn is asked.
+ */
+export function mayHaveGpu(platform: string = process.platform, renderNodes: () => string[] = linuxGpuNodes): boolean {
+  return platform !== 'linux' || renderNodes().length > 0;
+}
+
+function linuxGpuNodes(): string[] {
+  const dri = (() => {
+    try {
+      return readdirSync('/dev/dri').filter((name) => name.startsWith('renderD'));
+    } catch {
+      return [];
+    }
+  })();
+  return existsSync('/dev/nvidia0') ? [...dri, 'nvidia0'] : dri;
 }
