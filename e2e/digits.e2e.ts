@@ -86,7 +86,7 @@ test('draw, save as a label, see it under My digits, relabel it, delete it', asy
   await drawOne(page);
   await expect(page.getByTestId('predicted-label')).toHaveText('1');
   await page.keyboard.press('4');
-  await expect(page.getByTestId('save-status')).toHaveText(/Saved as 4 to My digits\./);
+  await expect(page.getByTestId('save-status')).toHaveText(/^Saved as 4 to My digits — the model read 1\./);
   await page.getByTestId('save-status').getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('save-status')).toHaveText(/Removed the 4 just saved from My digits\./);
   await shoot(page, 'draw-saved');

@@ -125,7 +125,7 @@ test('evaluate, click a confusion cell, see only those digits and look inside on
 test('the Draw place shows the network for the drawing', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Draw' }).click();
-  const box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
+  let box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
   await page.mouse.move(box.x + 200, box.y + 60);
   await page.mouse.down();
   for (let y = 80; y <= 340; y += 20) await page.mouse.move(box.x + 199, box.y + y, { steps: 2 });
@@ -136,6 +136,9 @@ test('the Draw place shows the network for the drawing', async ({ page }) => {
   await expect(network).toHaveAttribute('data-layers', '7');
   await network.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, 'draw-network.png') });
+  // Back to the pad, which the scroll to the network may have moved: its box is measured again.
+  await page.getByTestId('drawing-pad').scrollIntoViewIfNeeded();
+  box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
 
   // Time each stroke's end → its bars and the network's maps and saliency all on screen, one stroke after another.
   for (let k = 0; k < 12; k++) {

@@ -82,7 +82,7 @@ test('train a small run, watch the charts move, see it in the list', async ({ pa
   await expect(page.getByTestId('runs').locator('tr[data-status="done"] td').nth(4)).toHaveText(/\d+\.\d+%/);
   await shot(page, 'training');
   // The finished run can become the active model.
-  await page.getByTestId('runs').locator('tr[data-status="done"]').getByRole('button', { name: 'Use' }).click();
+  await page.getByTestId('runs').locator('tr[data-status="done"]').getByRole('button', { name: 'Use', exact: true }).click();
   await expect(page.getByTestId('active-model')).toContainText('run ');
   await page.getByRole('button', { name: 'Go back to the bundled model' }).click();
   await expect(page.getByTestId('active-model')).toContainText('bundled');

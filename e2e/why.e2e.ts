@@ -56,7 +56,7 @@ test("a run trained for three epochs shows the drawing's answer after each", asy
   await page.getByTestId('start').click();
   const done = page.getByTestId('runs').locator('tr[data-status="done"]');
   await expect(done).toHaveCount(1, { timeout: 300_000 });
-  await done.getByRole('button', { name: 'Use' }).click();
+  await done.getByRole('button', { name: 'Use', exact: true }).click();
   await expect(page.getByTestId('active-model')).toContainText('run ');
   await page.setViewportSize({ width: 800, height: 600 });
   await go(page, 'Draw');

@@ -1,10 +1,41 @@
 // "Why did it say that": the training digits nearest to an input, and a run's answers through its epochs.
-// Each is asked for when the input or the active model changes (the components call `show`); the newest
-// request wins and a reply older than it is dropped.
+// Each is asked for when the input or the active model changes (the components call `show`); one request is in
+// flight at a time (building the neighbours' index takes a while, and each stroke asks again), and the newest
+// input waits for it, replacing any before it.
 import type { EpochHistory, Neighbour, StudioApi } from '../../../shared/contract';
 import type { ModelExplanation } from '../../../shared/explain';
 import { fromBase64 } from './pixels';
 import { Latest } from './latest';
+import { messageOf } from '../../../shared/message';
+
+/** Runs `work` on the newest input only, one at a time: an input that arrives meanwhile waits, replacing any before it. */
+export class OneAtATime<T> {
+  #running = false;
+  #waiting: { input: T } | null = null;
+
+  constructor(private readonly work: (input: T) => Promise<void>) {}
+
+  async run(input: T): Promise<void> {
+    if (this.#running) {
+      this.#waiting = { input };
+      return;
+    }
+    this.#running = true;
+    try {
+      await this.work(input);
+    } finally {
+      this.#running = false;
+      const next = this.#waiting;
+      this.#waiting = null;
+      if (next) await this.run(next.input);
+    }
+  }
+
+  /** Forget an input that waits. */
+  drop(): void {
+    this.#waiting = null;
+  }
+}
 
 /** How many nearest training digits the Draw place shows. */
 export const NEIGHBOURS_SHOWN = 8;
@@ -29,21 +60,29 @@ export class NeighboursState {
 
   constructor(private readonly api: StudioApi) {}
 
+  #asks = new OneAtATime((field: ArrayLike<number>) => this.#ask(field));
+
   /** Ask for the neighbours of `field` (null clears them). */
   async show(field: ArrayLike<number> | null): Promise<void> {
-    const ticket = this.#latest.next();
     if (!field) {
+      this.#latest.next();
+      this.#asks.drop();
       [this.neighbours, this.pixels, this.loading, this.failure] = [[], null, false, null];
       return;
     }
     this.loading = true;
+    await this.#asks.run(field);
+  }
+
+  async #ask(field: ArrayLike<number>): Promise<void> {
+    const ticket = this.#latest.next();
     try {
       const neighbours = await this.api.invoke('model:neighbours', { field: Array.from(field), count: NEIGHBOURS_SHOWN });
       const samples = await this.api.invoke('dataset:samples', { split: 'train', indices: neighbours.map((n) => n.index) });
       if (!this.#latest.isCurrent(ticket)) return;
       [this.neighbours, this.pixels, this.failure] = [neighbours, fromBase64(samples.pixels), null];
     } catch (err) {
-      if (this.#latest.isCurrent(ticket)) this.failure = err instanceof Error ? err.message : String(err);
+      if (this.#latest.isCurrent(ticket)) this.failure = messageOf(err);
     } finally {
       if (this.#latest.isCurrent(ticket)) this.loading = false;
     }
@@ -62,22 +101,30 @@ export class EpochHistoryState {
 
   constructor(private readonly api: StudioApi) {}
 
+  #asks = new OneAtATime(({ runId, field }: { runId: string; field: ArrayLike<number> }) => this.#ask(runId, field));
+
   /** Ask what run `runId`'s epochs answer for `field`. */
   async show(runId: string | null, field: ArrayLike<number> | null): Promise<void> {
-    const ticket = this.#latest.next();
     if (runId !== this.runId) this.epoch = null;
     this.runId = runId;
     if (!runId || !field) {
+      this.#latest.next();
+      this.#asks.drop();
       [this.history, this.failure] = [null, null];
       return;
     }
+    await this.#asks.run({ runId, field });
+  }
+
+  async #ask(runId: string, field: ArrayLike<number>): Promise<void> {
+    const ticket = this.#latest.next();
     try {
       const history = await this.api.invoke('runs:epochHistory', { id: runId, field: Array.from(field) });
       if (!this.#latest.isCurrent(ticket)) return;
       [this.history, this.failure] = [history, null];
       if (this.epoch === null || !history.epochs.some((e) => e.epoch === this.epoch)) this.epoch = history.epochs.at(-1)?.epoch ?? null;
     } catch (err) {
-      if (this.#latest.isCurrent(ticket)) this.failure = err instanceof Error ? err.message : String(err);
+      if (this.#latest.isCurrent(ticket)) this.failure = messageOf(err);
     }
   }
 
