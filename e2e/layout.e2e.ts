@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { seriousProblems } from './axe';
+import { chooseTanhVariants } from './variants-form';
 import { expect, test } from './fixtures';
 
 type Place = 'Dataset' | 'Training' | 'Draw' | 'Model';
@@ -138,14 +139,7 @@ test('every place fits 800×600 and 1024×640 in every state, with no serious ax
   // During training: two variants queued, checked while the first trains.
   await page.setViewportSize({ width: 1280, height: 800 });
   await go(page, 'Training');
-  await page.getByRole('button', { name: /Compare the notebook's variants/ }).click();
-  const form = page.locator('#variants-form');
-  for (const box of await form.getByRole('checkbox', { disabled: false }).all()) {
-    if (!(await box.getAttribute('value'))?.startsWith('tanh')) await box.uncheck();
-  }
-  await form.getByLabel('Training samples').fill('20000');
-  await form.getByLabel('Test samples').fill('500');
-  await form.getByLabel('Epochs').fill('1');
+  const form = await chooseTanhVariants(page, { train: '20000', test: '500' });
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
   await expect(page.getByTestId('progress')).toContainText(/batch [1-9]/, { timeout: 60_000 });
   await expectFits(page, 'during training', ['Training']);

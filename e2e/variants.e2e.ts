@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { seriousProblems } from './axe';
+import { chooseTanhVariants } from './variants-form';
 import { ARTIFACTS, expect, test } from './fixtures';
 
 const go = (page: Page, place: 'Dataset' | 'Training' | 'Model') =>
@@ -11,14 +12,7 @@ const go = (page: Page, place: 'Dataset' | 'Training' | 'Model') =>
 
 test("queue the notebook's variants, compare them, and name one", async ({ page }) => {
   await go(page, 'Training');
-  await page.getByRole('button', { name: /Compare the notebook's variants/ }).click();
-  const form = page.locator('#variants-form');
-  for (const box of await form.getByRole('checkbox', { disabled: false }).all()) {
-    if (!(await box.getAttribute('value'))?.startsWith('tanh')) await box.uncheck();
-  }
-  await form.getByLabel('Training samples').fill('1000');
-  await form.getByLabel('Test samples').fill('200');
-  await form.getByLabel('Epochs').fill('1');
+  const form = await chooseTanhVariants(page, { train: '1000', test: '200' });
   await expect(page.getByTestId('variants-estimate')).toContainText('2 runs ≈');
   await form.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, 'variants.png') });

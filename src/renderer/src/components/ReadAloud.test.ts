@@ -8,6 +8,7 @@ import { PIXELS } from '../../../shared/mnist';
 import { describeSeries } from '../lib/describe';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeApi } from '../testing/fake-api';
+import { evaluationOf } from '../testing/records';
 import ConfusionMatrix from './ConfusionMatrix.svelte';
 import LineChart from './LineChart.svelte';
 import NetworkView from './NetworkView.svelte';
@@ -20,17 +21,7 @@ function evaluation(): ModelEvaluation {
   // 100 of each digit right, and three 4s read as 9.
   const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 100 : 0)));
   confusion[4][9] = 3;
-  const perClass = confusion.map((row, digit) => ({ digit, precision: 0.99, recall: 0.98, f1: 0.985, support: row.reduce((a, b) => a + b) }));
-  return {
-    loss: 0.05,
-    accuracy: 1000 / 1003,
-    confusion,
-    perClassAccuracy: perClass.map((c) => c.recall),
-    perClass,
-    errors: [],
-    count: 1003,
-    model: { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.99 },
-  };
+  return evaluationOf(confusion);
 }
 
 describe('read aloud', () => {

@@ -7,23 +7,13 @@ import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
+import { runRecord } from '../testing/records';
 import RunCompare from './RunCompare.svelte';
 
 beforeAll(fakeCanvas);
 vi.mock('./LineChart.svelte', async () => ({ default: (await import('../testing/Empty.svelte')).default }));
 
-const run = (id: string, name: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  name,
-  createdAt: '2026-11-28T10:00:00Z',
-  spec: defaultSpec(),
-  dataDir: '/data',
-  backend: 'wasm',
-  status: 'done',
-  epochsDone: 10,
-  checkpoint: 'ckpt-0010-aaaa',
-  ...extra,
-});
+const run = (id: string, name: string, extra: Partial<RunRecord> = {}): RunRecord => runRecord(id, { name, ...extra });
 
 describe('runs side by side', () => {
   it('names the settings that differ in plain words', async () => {

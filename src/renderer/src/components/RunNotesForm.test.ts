@@ -4,28 +4,16 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/svelt
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
-import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
 import { studioContext } from '../lib/context';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
+import { runRecord as run } from '../testing/records';
 import RunsList from './RunsList.svelte';
 import RunCompare from './RunCompare.svelte';
 
 beforeAll(fakeCanvas);
 afterEach(cleanup);
-
-const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  createdAt: '2026-11-28T10:00:00Z',
-  spec: defaultSpec(),
-  dataDir: '/data',
-  backend: 'wasm',
-  status: 'done',
-  epochsDone: 10,
-  checkpoint: 'ckpt-0010-aaaa',
-  ...extra,
-});
 
 async function setUp(runs: RunRecord[]) {
   const api = fakeEngine();

@@ -4,25 +4,16 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/svelt
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvokeInput, QueueStatus, RunRecord, TrainingStatus } from '../../../shared/contract';
-import { defaultSpec } from '../../../shared/spec';
 import { VARIANTS } from '../../../shared/presets';
 import { StudioState } from '../lib/studio.svelte';
 import { fakeEngine } from '../testing/fake-api';
+import { runRecord } from '../testing/records';
 import VariantsPanel from './VariantsPanel.svelte';
 
 afterEach(cleanup);
 
 const idle: TrainingStatus = { runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] };
-const doneRun = (id: string): RunRecord => ({
-  id,
-  createdAt: '2026-11-28T10:00:00Z',
-  spec: defaultSpec(),
-  dataDir: '/data',
-  backend: 'wasm',
-  status: 'done',
-  epochsDone: 2,
-  checkpoint: 'ckpt-0002-aaaa',
-});
+const doneRun = (id: string): RunRecord => runRecord(id, { epochsDone: 2, checkpoint: 'ckpt-0002-aaaa' });
 
 async function setUp() {
   const api = fakeEngine();

@@ -9,20 +9,9 @@ import { when } from './runs';
 
 const lastEpoch = { epoch: 1, epochs: 1, loss: 0, accuracy: 0, valLoss: 0, valAccuracy: 0, seconds: 1, samplesPerSecond: 1000 };
 import { fakeEngine } from '../testing/fake-api';
+import { runRecord } from '../testing/records';
 
-function run(id: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id,
-    createdAt: '2026-11-28T10:00:00Z',
-    spec: defaultSpec(),
-    dataDir: '/data',
-    backend: 'wasm',
-    status: 'done',
-    epochsDone: 10,
-    checkpoint: 'epoch-10',
-    ...extra,
-  };
-}
+const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => runRecord(id, { checkpoint: 'epoch-10', ...extra });
 
 async function setUp(answers: boolean[] = [], runs: RunRecord[] = []) {
   const api = fakeEngine();

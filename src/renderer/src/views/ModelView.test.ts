@@ -7,6 +7,7 @@ import { PIXELS } from '../../../shared/mnist';
 import { StudioState } from '../lib/studio.svelte';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeApi } from '../testing/fake-api';
+import { evaluationOf } from '../testing/records';
 import ModelView from './ModelView.svelte';
 
 beforeAll(fakeCanvas);
@@ -33,17 +34,7 @@ const errors = [
 function evaluation(): ModelEvaluation {
   const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 100 : 0)));
   for (const e of errors) confusion[e.label][e.predicted]++;
-  const perClass = confusion.map((row, digit) => ({ digit, precision: 0.99, recall: 0.98, f1: 0.985, support: row.reduce((a, b) => a + b) }));
-  return {
-    loss: 0.05,
-    accuracy: 1000 / 1006,
-    confusion,
-    perClassAccuracy: perClass.map((c) => c.recall),
-    perClass,
-    errors,
-    count: 1006,
-    model: { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.99 },
-  };
+  return evaluationOf(confusion, errors);
 }
 
 const base64Zeros = (count: number) => btoa(String.fromCharCode(...new Uint8Array(count * PIXELS)));
