@@ -2,17 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { UserError } from '../engine/errors.ts';
 import { exportDigitsDialog, importDigitsDialog } from './digit-dialogs.ts';
-
-const window = {} as never;
-
-function dialogs(answer: { canceled: boolean; filePaths?: string[]; filePath?: string }) {
-  return {
-    showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: answer.canceled, filePaths: answer.filePaths ?? [] })),
-    showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: answer.canceled, filePath: answer.filePath ?? '' })),
-    showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
-    showErrorBox: vi.fn(),
-  };
-}
+import { dialogs, window } from './testing.ts';
 
 describe('my digits dialogs', () => {
   it('imports the chosen folder and says how many digits it added', async () => {

@@ -3,17 +3,7 @@ import { tf } from '../runtime/backend.ts';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS, type Split } from './dataset.ts';
 import type { Augmenter } from './augment.ts';
 
-/** mulberry32: a small, fast, seedable PRNG so that the same seed gives the same run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './rng.ts';
 
 /** A Fisher–Yates permutation of 0..n-1. */
 export function shuffled(n: number, random: () => number): Uint32Array {

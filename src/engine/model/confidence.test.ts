@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../runtime/backend.ts';
-import { bundledModelDir } from './bundled.ts';
-import { readModel } from './model-io.ts';
+import { tf } from '../runtime/backend.ts';
+import { bundledAndTest } from '../testing/bundled.ts';
 import { predictDrawing } from './predict.ts';
 import { judgeConfidence, SURE_PROBABILITY } from './confidence.ts';
-import { loadDataset, type Split } from '../data/dataset.ts';
+import { type Split } from '../data/dataset.ts';
 import { rng } from '../data/batches.ts';
 import { redraw } from '../testing/redraw.ts';
 import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
@@ -13,9 +12,7 @@ import { PIXELS } from '../../shared/mnist.ts';
 let model: tf.LayersModel;
 let test: Split;
 beforeAll(async () => {
-  await initBackend();
-  model = await readModel(bundledModelDir());
-  test = (await loadDataset()).test;
+  ({ model, test } = await bundledAndTest());
 });
 
 /** A white 280×280 pad with round-pen segments [ax, ay, bx, by] of `radius` in black. */

@@ -1,11 +1,10 @@
 // Segmentation on numbers composed from MNIST test digits, read with the bundled model: each expected
 // split asserted (how many pieces, and each piece's box over its digit).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type tf } from '../runtime/backend.ts';
-import { bundledModelDir } from './bundled.ts';
-import { readModel } from './model-io.ts';
+import { type tf } from '../runtime/backend.ts';
+import { bundledAndTest } from '../testing/bundled.ts';
 import { readNumber, readNumberImage } from './read.ts';
-import { loadDataset, type Split } from '../data/dataset.ts';
+import { type Split } from '../data/dataset.ts';
 import { composeNumber, type Composed, type ComposeOptions } from '../testing/compose.ts';
 import { encodePng } from '../data/png.ts';
 import { components, paperInk } from '../../shared/segment.ts';
@@ -16,9 +15,7 @@ const marks = ({ image }: Composed) => components(paperInk(image)!, image.width,
 let model: tf.LayersModel;
 let test: Split;
 beforeAll(async () => {
-  await initBackend();
-  model = await readModel(bundledModelDir());
-  test = (await loadDataset()).test;
+  ({ model, test } = await bundledAndTest());
 });
 
 /** The test split's k-th sample of each digit written: "2026" → the first 2, the first 0, the second 2, the first 6. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { type FileOps, realFileOps } from './atomic.ts';
+import { killedAt } from '../testing/killed.ts';
 import { DigitStore } from './digits.ts';
 import { UserError } from '../errors.ts';
 import { PIXELS } from '../../shared/mnist.ts';
@@ -16,21 +16,6 @@ const drawing = (column = 14) => ({
   png: Buffer.from('not really a png').toString('base64'),
   field: Array.from({ length: PIXELS }, (_, i) => (i % 28 === column ? 1 : i % 28 === column + 1 ? 0.5 : 0)),
 });
-
-/** File operations that fail at their `n`th call and every later one, as a process killed there would. */
-function killedAt(n: number): FileOps {
-  let calls = 0;
-  const gate = () => {
-    if (++calls >= n) throw new Error('killed');
-  };
-  return {
-    writeFile: async (p, d) => (gate(), realFileOps.writeFile(p, d)),
-    appendFile: async (p, d) => (gate(), realFileOps.appendFile(p, d)),
-    rename: async (a, b) => (gate(), realFileOps.rename(a, b)),
-    mkdir: async (p, o) => (gate(), realFileOps.mkdir(p, o)),
-    rm: async (p, o) => (gate(), realFileOps.rm(p, o)),
-  };
-}
 
 describe('my digits store', () => {
   it('saves a digit and reads back its label, strokes, canvas, image and field (as bytes)', async () => {

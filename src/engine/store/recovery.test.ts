@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FileOps, realFileOps } from './atomic.ts';
+import { killedAt } from '../testing/killed.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { DIED_BEFORE_CHECKPOINT, RunStore } from './runs.ts';
@@ -47,21 +47,6 @@ const batch = (epoch: number, b: number) => ({
 beforeAll(async () => {
   await initBackend();
 });
-
-/** File operations of a process that is killed at its `n`th call: that call and every later one never happen. */
-function killedAt(n: number): FileOps {
-  let calls = 0;
-  const gate = () => {
-    if (++calls >= n) throw new Error('killed');
-  };
-  return {
-    writeFile: async (p, d) => (gate(), realFileOps.writeFile(p, d)),
-    appendFile: async (p, d) => (gate(), realFileOps.appendFile(p, d)),
-    rename: async (a, b) => (gate(), realFileOps.rename(a, b)),
-    mkdir: async (p, o) => (gate(), realFileOps.mkdir(p, o)),
-    rm: async (p, o) => (gate(), realFileOps.rm(p, o)),
-  };
-}
 
 /** What the training worker writes for a two-epoch run, in the same order. */
 async function trainTwoEpochs(store: RunStore): Promise<void> {

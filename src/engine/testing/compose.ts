@@ -4,6 +4,7 @@
 // white, or off-white with shading across the page and coloured ink.
 import { IMAGE_SIZE, PIXELS, type Split } from '../data/dataset.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
+import { rng as seeded } from '../data/rng.ts';
 
 export interface ComposeOptions {
   /** Digit height in pixels (the 28×28 field scaled to it). */
@@ -32,18 +33,6 @@ export interface Composed {
   /** Each digit's ink box [x, y, width, height], left to right. */
   boxes: [number, number, number, number][];
   number: string;
-}
-
-/** The random source the fixtures share: a seeded mulberry32. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Sample `index` of `split` scaled to size × size (bilinear, 0–1), with its empty columns cut away. */
