@@ -99,29 +99,33 @@ export function paperInk(image: RawImage): Float32Array | null {
 
 /** An ink map the size of `canvas` with the strokes painted as round pens (anti-aliased edge). */
 export function strokeInk(strokes: readonly Stroke[], canvas: { width: number; height: number }): Float32Array {
-  const { width, height } = canvas;
-  const ink = new Float32Array(width * height);
+  const ink = new Float32Array(canvas.width * canvas.height);
   for (const { width: pen, points } of strokes) {
-    const radius = pen / 2;
     for (let k = 0; k < points.length; k++) {
       const [ax, ay] = points[k];
       const [bx, by] = points[Math.min(k + 1, points.length - 1)];
-      const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - radius - 1));
-      const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + radius + 1));
-      const y0 = Math.max(0, Math.floor(Math.min(ay, by) - radius - 1));
-      const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + radius + 1));
-      const dx = bx - ax;
-      const dy = by - ay;
-      const len2 = dx * dx + dy * dy || 1;
-      for (let y = y0; y <= y1; y++) {
-        for (let x = x0; x <= x1; x++) {
-          const t = Math.max(0, Math.min(1, ((x + 0.5 - ax) * dx + (y + 0.5 - ay) * dy) / len2));
-          const d = Math.hypot(x + 0.5 - ax - t * dx, y + 0.5 - ay - t * dy);
-          const v = Math.min(1, Math.max(0, radius + 0.5 - d));
-          if (v > ink[y * width + x]) ink[y * width + x] = v;
-        }
-      }
+      paintSegment(ink, canvas.width, ax, ay, bx, by, pen / 2);
     }
   }
   return ink;
+}
+
+/** Paint one round-capped segment of `radius` into an ink field `width` wide (max-combined, anti-aliased edge). */
+export function paintSegment(ink: Float32Array, width: number, ax: number, ay: number, bx: number, by: number, radius: number): void {
+  const height = ink.length / width;
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - radius - 1));
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + radius + 1));
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - radius - 1));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + radius + 1));
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy || 1;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const t = Math.max(0, Math.min(1, ((x + 0.5 - ax) * dx + (y + 0.5 - ay) * dy) / len2));
+      const d = Math.hypot(x + 0.5 - ax - t * dx, y + 0.5 - ay - t * dy);
+      const v = Math.min(1, Math.max(0, radius + 0.5 - d));
+      if (v > ink[y * width + x]) ink[y * width + x] = v;
+    }
+  }
 }

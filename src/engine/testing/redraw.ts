@@ -5,6 +5,7 @@
 import { rng } from '../data/batches.ts';
 import { IMAGE_SIZE, PIXELS, type Split } from '../data/dataset.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
+import { paintSegment } from '../../shared/ink-map.ts';
 
 export type Style = 'dark-on-light' | 'light-on-dark' | 'alpha' | 'gray';
 export type Pen = 'thin' | 'medium' | 'bold';
@@ -130,24 +131,7 @@ function segments(skel: Uint8Array): [number, number, number, number][] {
 
 /** Paint round-capped segments of `radius` into an ink field (max-combined, anti-aliased edge). */
 function trace(ink: Float32Array, width: number, segs: [number, number, number, number][], radius: number): void {
-  const height = ink.length / width;
-  for (const [ax, ay, bx, by] of segs) {
-    const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - radius - 1));
-    const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + radius + 1));
-    const y0 = Math.max(0, Math.floor(Math.min(ay, by) - radius - 1));
-    const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + radius + 1));
-    const dx = bx - ax;
-    const dy = by - ay;
-    const len2 = dx * dx + dy * dy || 1;
-    for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const t = Math.max(0, Math.min(1, ((x + 0.5 - ax) * dx + (y + 0.5 - ay) * dy) / len2));
-        const d = Math.hypot(x + 0.5 - ax - t * dx, y + 0.5 - ay - t * dy);
-        const v = Math.min(1, Math.max(0, radius + 0.5 - d));
-        if (v > ink[y * width + x]) ink[y * width + x] = v;
-      }
-    }
-  }
+  for (const [ax, ay, bx, by] of segs) paintSegment(ink, width, ax, ay, bx, by, radius);
 }
 
 /** Redraw sample `index` of `split` on a random canvas; the same seed gives the same drawing. */
