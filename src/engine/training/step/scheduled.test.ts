@@ -29,6 +29,16 @@ describe('scheduled steps', () => {
     optimizer.dispose();
   });
 
+  it('passes each step its epoch, so that augmentation draws anew every epoch (it drew epoch 0 for ever)', async () => {
+    const optimizer = createOptimizer(defaultSpec());
+    const epochs: (number | undefined)[] = [];
+    const inner: Stepper = { step: async (_, epoch) => (epochs.push(epoch), [0, 0]), dispose: async () => undefined };
+    const stepper = scheduledStepper(inner, optimizer, { peak: 0.01, schedule: { kind: 'one-cycle', warmup: 0.3 }, totalSteps: 4, firstStep: 0 });
+    for (const epoch of [0, 1, 2, 3]) await stepper.step(new Uint32Array(1), epoch);
+    expect(epochs).toEqual([0, 1, 2, 3]);
+    optimizer.dispose();
+  });
+
   it("changes the update an optimizer makes (sgd's rate lives in a tensor too)", () => {
     for (const name of ['sgd', 'adam'] as const) {
       const optimizer = createOptimizer({ ...defaultSpec(), optimizer: name, learningRate: 0.001 });

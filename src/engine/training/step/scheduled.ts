@@ -27,9 +27,9 @@ export interface ScheduleRun {
 export function scheduledStepper(stepper: Stepper, optimizer: tf.Optimizer, run: ScheduleRun): Stepper {
   let step = run.firstStep;
   return {
-    step(indices) {
+    step(indices, epoch) {
       setLearningRate(optimizer, learningRateAt(run.peak, run.schedule, step++, run.totalSteps));
-      return stepper.step(indices);
+      return stepper.step(indices, epoch);
     },
     dispose: () => stepper.dispose(),
   };
