@@ -5,7 +5,7 @@ import { predictDrawing } from './predict.ts';
 import { judgeConfidence, SURE_PROBABILITY } from './confidence.ts';
 import { type Split } from '../data/dataset.ts';
 import { rng } from '../data/batches.ts';
-import { redraw } from '../testing/redraw.ts';
+import { redraw, tracedDigit } from '../testing/redraw.ts';
 import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
 import { PIXELS } from '../../shared/mnist.ts';
 
@@ -89,6 +89,16 @@ describe('honest confidence', () => {
       expect(prediction.reason).toBe('this looks like a scribble, not a digit');
       expect(judgeConfidence(prediction.probabilities, prediction.input).confident).toBe(false);
     }
+  });
+
+  it("reads small neat digits drawn with the pad's pen (80 px tall, 22 px wide) as digits, not scribbles", async () => {
+    // The first ten test digits other than 1s, traced as a person draws them small on the one-digit pad.
+    const picked: number[] = [];
+    for (let i = 0; picked.length < 10; i++) if (test.labels[i] !== 1) picked.push(i);
+    const read = await Promise.all(picked.map((i) => predictDrawing(model, tracedDigit(test, i, 80, 22, 360))));
+    const scribbles = read.filter((p) => p?.reason?.includes('scribble'));
+    expect(scribbles).toHaveLength(0);
+    expect(read.filter((p, k) => p?.label === test.labels[picked[k]]).length).toBeGreaterThanOrEqual(9);
   });
 
   it('calls a spread-out or hesitating prediction unsure and says between what', () => {

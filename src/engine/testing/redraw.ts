@@ -192,3 +192,22 @@ export function redraw(split: Split, index: number, seed: number): Redrawn {
   }
   return { image: { width, height, channels, data }, label: split.labels[index], style, stroke };
 }
+
+/**
+ * Sample `index` of `split` traced along its centre lines with a round pen `penWidth` wide, the digit
+ * `digitSize` tall, in the middle of a `canvas`-square transparent canvas: a digit drawn on the pad.
+ */
+export function tracedDigit(split: Split, index: number, digitSize: number, penWidth: number, canvas: number): RawImage {
+  const pixels = split.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
+  const ink = new Float32Array(canvas * canvas);
+  const offset = (canvas - digitSize) / 2;
+  const scale = digitSize / GRID;
+  const segs = segments(skeleton(upscaled(pixels, SKELETON_CUT))).map(
+    ([ax, ay, bx, by]) =>
+      [offset + (ax + 0.5) * scale, offset + (ay + 0.5) * scale, offset + (bx + 0.5) * scale, offset + (by + 0.5) * scale] as [number, number, number, number],
+  );
+  trace(ink, canvas, segs, penWidth / 2);
+  const data = new Uint8Array(canvas * canvas * 4);
+  ink.forEach((v, i) => data.set([0, 0, 0, Math.round(v * 255)], i * 4));
+  return { width: canvas, height: canvas, channels: 4, data };
+}
