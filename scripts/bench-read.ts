@@ -1,21 +1,45 @@
-// How well the studio reads whole numbers: three generated sets of numbers composed from MNIST *test*
-// digits (with gaps; with one touching pair; on a paper look), read with the bundled model through the
-// same path as `cli read`. Prints whole-number exact accuracy per set. Deterministic: a fixed seed.
-//   npx tsx scripts/bench-read.ts [--count N] [--json]
+// How well the studio reads whole numbers: five generated sets of numbers composed from MNIST *test*
+// digits (with gaps; with one touching pair; on a paper look; condensed; on grey paper under uneven light),
+// read with the bundled models through the same path as `cli read`. Prints whole-number exact accuracy per
+// set and the time per number. Deterministic: a fixed seed.
+//   npx tsx scripts/bench-read.ts [--count N] [--json] [--model DIR] [--reader DIR | --no-reader]
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/runtime/backend.ts';
 import { loadDataset } from '../src/engine/data/dataset.ts';
-import { bundledModelDir } from '../src/engine/model/bundled.ts';
+import { bundledModelDir, bundledReadingDir } from '../src/engine/model/bundled.ts';
 import { readModel } from '../src/engine/model/model-io.ts';
 import { readNumberImage } from '../src/engine/model/read.ts';
 import { composeNumber, type ComposeOptions } from '../src/engine/testing/compose.ts';
 import { rng } from '../src/engine/data/batches.ts';
+import { writeFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
 
-const { values } = parseArgs({ options: { count: { type: 'string' }, json: { type: 'boolean' }, seed: { type: 'string' } } });
+/** Save a failing image for a look (BENCH_SAVE=folder). */
+async function writePng(path: string, image: { width: number; height: number; data: ArrayLike<number> }): Promise<void> {
+  const png = new PNG({ width: image.width, height: image.height });
+  for (let i = 0; i < image.width * image.height; i++) {
+    for (let c = 0; c < 3; c++) png.data[i * 4 + c] = image.data[i * 3 + c];
+    png.data[i * 4 + 3] = 255;
+  }
+  await writeFile(path, PNG.sync.write(png));
+}
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string' },
+    json: { type: 'boolean' },
+    seed: { type: 'string' },
+    model: { type: 'string' },
+    reader: { type: 'string' },
+    'no-reader': { type: 'boolean' },
+    sets: { type: 'string' },
+  },
+});
 const count = Number(values.count ?? 200);
 const seed = Number(values.seed ?? 2026);
 
-type SetName = 'gaps' | 'touching' | 'paper';
+const SETS = ['gaps', 'touching', 'paper', 'condensed', 'uneven'] as const;
+type SetName = (typeof SETS)[number];
 const INKS: [number, number, number][] = [
   [20, 30, 150], // blue ballpoint
   [25, 25, 30], // black
@@ -45,18 +69,30 @@ function numberOf(set: SetName, random: () => number, testCount: number): { indi
     };
     options.slant = (random() * 2 - 1) * 0.15;
   }
+  if (set === 'condensed') {
+    options.condense = 0.55 + random() * 0.15;
+    options.gap = Math.round(size * (0.04 + random() * 0.12));
+  }
+  if (set === 'uneven') {
+    const grey = 150 + Math.floor(random() * 60);
+    options.paper = {
+      paper: [grey, grey, grey - Math.floor(random() * 15)],
+      ink: INKS[Math.floor(random() * INKS.length)],
+      shading: random() * 0.3,
+      noise: 3 + random() * 6,
+    };
+    options.light = { bands: 0.2 + random() * 0.3, vignette: 0.2 + random() * 0.4, period: 0.8 + random() * 1.2, angle: random() * Math.PI };
+  }
   return { indices, options };
 }
 
 await initBackend();
-const model = await readModel(bundledModelDir());
+const model = await readModel(values.model ?? bundledModelDir());
+const judge = values['no-reader'] ? null : await readModel(values.reader ?? bundledReadingDir());
 const { test } = await loadDataset();
-const results: Record<SetName, { count: number; exact: number; digits: number; digitsRight: number; wrongCount: number }> = {
-  gaps: { count: 0, exact: 0, digits: 0, digitsRight: 0, wrongCount: 0 },
-  touching: { count: 0, exact: 0, digits: 0, digitsRight: 0, wrongCount: 0 },
-  paper: { count: 0, exact: 0, digits: 0, digitsRight: 0, wrongCount: 0 },
-};
-for (const set of Object.keys(results) as SetName[]) {
+const chosen = (values.sets?.split(',') ?? SETS) as SetName[];
+const results = Object.fromEntries(chosen.map((set) => [set, { count: 0, exact: 0, digits: 0, digitsRight: 0, wrongCount: 0, ms: [] as number[] }]));
+for (const set of chosen) {
   const random = rng(seed + set.length);
   const r = results[set];
   for (let n = 0; n < count; n++) {
@@ -64,7 +100,9 @@ for (const set of Object.keys(results) as SetName[]) {
     const composed = composeNumber(test, indices, options);
     let read = '';
     try {
-      read = (await readNumberImage(model, composed.image)).number;
+      const start = performance.now();
+      read = (await readNumberImage(model, composed.image, 'the image', judge)).number;
+      r.ms.push(performance.now() - start);
     } catch {
       read = '';
     }
@@ -73,20 +111,28 @@ for (const set of Object.keys(results) as SetName[]) {
     if (read === composed.number) r.exact++;
     if (read.length !== composed.number.length) r.wrongCount++;
     else for (let k = 0; k < read.length; k++) if (read[k] === composed.number[k]) r.digitsRight++;
-    if (process.env.BENCH_VERBOSE && read !== composed.number) console.log(set, composed.number, read);
+    if (process.env.BENCH_VERBOSE && read !== composed.number) {
+      console.log(set, composed.number, read, JSON.stringify(options));
+      if (process.env.BENCH_SAVE) await writePng(`${process.env.BENCH_SAVE}/${set}-${n}.png`, composed.image);
+    }
   }
 }
-const GOALS: Record<SetName, number> = { gaps: 0.95, touching: 0.85, paper: 0.9 };
+const GOALS: Record<SetName, number> = { gaps: 0.97, touching: 0.9, paper: 0.95, condensed: 0.92, uneven: 0.9 };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 if (values.json) {
   console.log(JSON.stringify({ seed, count, results }));
 } else {
-  console.log(`bundled model, ${count} numbers per set (2–6 digits from MNIST's test split), seed ${seed}`);
-  for (const set of Object.keys(results) as SetName[]) {
+  const readerName = judge ? (values.reader ?? 'the bundled reading model') : 'none (the digit model judges its own cuts)';
+  console.log(
+    `${values.model ?? 'bundled model'}, reader ${readerName}, ${count} numbers per set (2–6 digits from MNIST's test split), seed ${seed}`,
+  );
+  for (const set of chosen) {
     const r = results[set];
     const exact = r.exact / r.count;
     console.log(
       `${set.padEnd(9)} whole numbers exact ${(exact * 100).toFixed(1)}% (${r.exact}/${r.count}; goal ≥ ${GOALS[set] * 100}%)` +
-        ` — wrong digit count ${r.wrongCount}, digits right where the count is right ${((r.digitsRight / Math.max(1, r.digits)) * 100).toFixed(1)}%`,
+        ` — wrong digit count ${r.wrongCount}, digits right where the count is right ${((r.digitsRight / Math.max(1, r.digits)) * 100).toFixed(1)}%,` +
+        ` median ${median(r.ms).toFixed(0)} ms a number`,
     );
   }
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
 import { initBackend, type BackendName, tf } from './runtime/backend.ts';
-import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
+import { bundledModelDir, bundledReadingDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import type { evaluateInWorker } from './model/evaluator.ts';
 import { Evaluations } from './model/evaluations.ts';
@@ -15,7 +15,7 @@ import { EpochModels } from './model/epochs.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
 import { predictField } from './model/predict.ts';
-import { readNumber } from './model/read.ts';
+import { isReadingModel, readNumber } from './model/read.ts';
 import { type FileOps, realFileOps } from './store/atomic.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
@@ -64,6 +64,8 @@ export class Studio {
   private readonly evaluations: Evaluations;
   /** The active model's nearest-training-digits index (built in a worker on first ask). */
   private readonly neighbours: ActiveIndex;
+  /** The reading model that chooses a written number's cuts (null: none could be loaded; the digit model judges). */
+  private reader: { id: string; model: tf.LayersModel } | null = null;
   /** The epochs' models of the run last asked about (the drawing's history). */
   private readonly epochModels = new EpochModels();
 
@@ -100,6 +102,7 @@ export class Studio {
     await studio.store.recover();
     await sweepTempDirs(options.userDir);
     await studio.digits.sweep();
+    await studio.loadReader(studio.settings.read().activeReader ?? 'bundled').catch(() => studio.loadReader('bundled').catch(() => undefined));
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -135,11 +138,34 @@ export class Studio {
     return [await readModel(dir), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
   }
 
+  /** Load reading model `id` (the bundled one or a run trained with the reading recipe) and use it from now on. */
+  private async loadReader(id: string): Promise<void> {
+    const model = await readModel(id === 'bundled' ? bundledReadingDir() : await this.store.checkpointDir(id));
+    if (!isReadingModel(model)) {
+      model.dispose();
+      throw new UserError(`run ${id} is not a reading model`);
+    }
+    this.reader?.model.dispose();
+    this.reader = { id, model };
+  }
+
+  /** Whether run `id` was trained as a reading model. */
+  private async isReadingRun(id: string): Promise<boolean> {
+    return id !== 'bundled' && (await this.store.read(id)).spec.reading === true;
+  }
+
   /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
   private async activate(id: string): Promise<ActiveModel> {
+    if (await this.isReadingRun(id)) {
+      // A reading model reads whole numbers; the digit model stays as it is.
+      await this.loadReader(id);
+      await this.settings.write({ ...this.settings.read(), activeReader: id });
+      this.emit('model:changed', this.active);
+      return this.active;
+    }
     const [model, active, dir] = await this.loadActive(id);
     try {
-      await this.settings.write({ activeModel: id });
+      await this.settings.write({ ...this.settings.read(), activeModel: id });
     } catch (err) {
       model.dispose();
       throw err;
@@ -196,7 +222,7 @@ export class Studio {
       const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
       return { label, probabilities, confident, reason };
     },
-    'model:read': async (input) => readNumber(this.model, input),
+    'model:read': async (input) => readNumber(this.model, input, this.reader?.model ?? null),
     'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),

@@ -10,7 +10,7 @@ import { RUN_ID_PATTERN, type BatchProgress, type EpochMetrics, type RunListEntr
 import type { EventChannel, InvokeChannel } from './channels.ts';
 import { AugmentSchema } from './augment.ts';
 import { InkSummarySchema } from './ink.ts';
-import { DIGIT_ID_PATTERN, DrawingSchema, StrokeSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
+import { DIGIT_ID_PATTERN, DrawingSchema, StrokesSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
 
 export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
 export { eventChannels, invokeChannels } from './channels.ts';
@@ -75,7 +75,7 @@ export const invokeSchemas = {
   /** Read a whole number: a drawing's strokes on a canvas of its size, or an image (PNG, as the PNG limits allow). */
   'model:read': z.union([
     z.object({
-      strokes: z.array(StrokeSchema).max(500),
+      strokes: StrokesSchema,
       canvas: z.object({ width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096) }),
     }),
     z.object({ png: Base64(32 * 1024 ** 2, 'the image') }),

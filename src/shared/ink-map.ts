@@ -20,8 +20,9 @@ function luminance(image: RawImage): Float32Array {
   return lum;
 }
 
-/** The maximum over a (2r+1)-wide window along rows then columns (a square local maximum), in O(n). */
-function localMax(values: Float32Array, width: number, height: number, r: number): Float32Array {
+/** The maximum (or minimum) over a (2r+1)-wide square window, as a pass along rows then one along columns, in O(n). */
+function slidingExtreme(values: Float32Array, width: number, height: number, r: number, max: boolean): Float32Array {
+  const beats = max ? (a: number, b: number) => a >= b : (a: number, b: number) => a <= b;
   const pass = (input: Float32Array, length: number, lines: number, at: (line: number, i: number) => number): Float32Array => {
     const out = new Float32Array(input.length);
     const deque = new Int32Array(length);
@@ -31,7 +32,7 @@ function localMax(values: Float32Array, width: number, height: number, r: number
       for (let i = 0; i < length + r; i++) {
         if (i < length) {
           const v = input[at(line, i)];
-          while (tail > head && input[at(line, deque[tail - 1])] <= v) tail--;
+          while (tail > head && beats(v, input[at(line, deque[tail - 1])])) tail--;
           deque[tail++] = i;
         }
         const centre = i - r;
@@ -47,9 +48,59 @@ function localMax(values: Float32Array, width: number, height: number, r: number
 }
 
 /**
- * Ink strength 0–1 of a photo, scan or drawing, either polarity, with the paper's brightness measured
- * locally (its brightest value nearby), so that shading across the page is not ink. Null when the image
- * is one flat colour.
+ * The paper's brightness under each pixel: a grey-scale closing (the window's maximum, then the minimum of
+ * that) fills every dark mark narrower than the window with the paper around it and follows light and shadow
+ * that change more slowly than that, without the halo a maximum alone leaves beside a bright band.
+ */
+function closing(values: Float32Array, width: number, height: number, r: number): Float32Array {
+  return slidingExtreme(slidingExtreme(values, width, height, r, true), width, height, r, false);
+}
+
+/** Each pixel's darkness against its paper, relative to the paper's brightness (so dim light does not fade the ink). */
+function relativeDepth(paper: Float32Array, background: Float32Array): Float32Array {
+  const depth = new Float32Array(paper.length);
+  for (let i = 0; i < paper.length; i++) depth[i] = Math.max(0, background[i] - paper[i]) / Math.max(0.08, background[i]);
+  return depth;
+}
+
+/** The mean over a (2r+1)-wide square window, edges clamped, from a summed-area table. */
+function boxMean(values: Float32Array, width: number, height: number, r: number): Float32Array {
+  const sums = new Float64Array((width + 1) * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += values[y * width + x];
+      sums[(y + 1) * (width + 1) + x + 1] = sums[y * (width + 1) + x + 1] + row;
+    }
+  }
+  const out = new Float32Array(values.length);
+  for (let y = 0; y < height; y++) {
+    const [y0, y1] = [Math.max(0, y - r), Math.min(height, y + r + 1)];
+    for (let x = 0; x < width; x++) {
+      const [x0, x1] = [Math.max(0, x - r), Math.min(width, x + r + 1)];
+      const sum = sums[y1 * (width + 1) + x1] - sums[y0 * (width + 1) + x1] - sums[y1 * (width + 1) + x0] + sums[y0 * (width + 1) + x0];
+      out[y * width + x] = sum / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
+}
+
+/**
+ * Which way round the ink is. Ink is thin and in the minority, so once the slow changes of the light are taken
+ * away (each pixel less the mean around it), its pixels are the long tail: the third moment's sign says which
+ * side that tail is on. Shading, bands and a vignette change slowly and cancel out.
+ */
+function inkIsDark(lum: Float32Array, width: number, height: number): boolean {
+  const local = boxMean(lum, width, height, Math.max(4, Math.round(Math.min(width, height) / 8)));
+  let third = 0;
+  for (let i = 0; i < lum.length; i++) third += (lum[i] - local[i]) ** 3;
+  return third <= 0;
+}
+
+/**
+ * Ink strength 0–1 of a photo, scan or drawing, either polarity, measured against the paper's local
+ * brightness (a closing wider than any stroke) and relative to it, so that bands of light and shadow, a
+ * vignette and shading across the page are not ink. Null when the image is one flat colour.
  */
 export function paperInk(image: RawImage): Float32Array | null {
   const { width, height, channels, data } = image;
@@ -61,31 +112,16 @@ export function paperInk(image: RawImage): Float32Array | null {
     if (transparent > n / 4) return Float32Array.from({ length: n }, (_, i) => data[i * channels + channels - 1] / 255);
   }
   const lum = luminance(image);
-  const histogram = new Uint32Array(256);
-  let mean = 0;
   let [lo, hi] = [1, 0];
-  for (const v of lum) {
-    histogram[Math.round(v * 255)]++;
-    mean += v / n;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  for (const v of lum) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   if (hi - lo < LEAST_CONTRAST) return null;
-  let median = 0;
-  for (let seen = 0; median < 255 && seen + histogram[median] < n / 2; median++) seen += histogram[median];
-  // Ink is the minority: dark ink pulls the mean below the median, light ink above it.
-  const skew = median / 255 - mean;
-  const darkInk = Math.abs(skew) > 0.003 ? skew > 0 : median >= 128;
+  const darkInk = inkIsDark(lum, width, height);
   const paper = darkInk ? lum : lum.map((v) => 1 - v);
-  // Wider than any stroke, narrower than the shading's changes.
+  // Wider than any stroke, narrower than the changes of the light.
   const radius = Math.max(4, Math.round(Math.min(width, height) / 12));
-  const background = localMax(paper, width, height, radius);
-  const depth = new Float32Array(n);
+  const depth = relativeDepth(paper, closing(paper, width, height, radius));
   const strong: number[] = [];
-  for (let i = 0; i < n; i++) {
-    depth[i] = background[i] - paper[i];
-    if (depth[i] > LEAST_CONTRAST) strong.push(depth[i]);
-  }
+  for (let i = 0; i < n; i++) if (depth[i] > LEAST_CONTRAST) strong.push(depth[i]);
   const ink = new Float32Array(n);
   if (strong.length === 0) return ink;
   strong.sort((a, b) => a - b);

@@ -10,3 +10,7 @@ export const NUM_CLASSES = 10;
 export const SPLIT_COUNTS = { train: 60_000, test: 10_000 } as const;
 /** 0, 1, …, 9: for listing one row or bar per digit. */
 export const DIGITS: readonly number[] = Array.from({ length: NUM_CLASSES }, (_, d) => d);
+/** A reading model's extra class: a piece of ink that is not one digit (part of one, two squeezed together, a speck). */
+export const NOT_ONE_DIGIT = 10;
+/** A reading model's outputs: the ten digits, then NOT_ONE_DIGIT. */
+export const READING_CLASSES = 11;

@@ -105,3 +105,50 @@ describe('segmentStrokes', () => {
     expect(pieces).toHaveLength(2);
   });
 });
+
+describe('bounded work', () => {
+  /** A judge that counts the fields it is asked about. */
+  const counting = () => {
+    const seen = { fields: 0, calls: 0 };
+    const classify: Classify = async (fields) => {
+      seen.fields += fields.length;
+      seen.calls++;
+      return indifferent(fields);
+    };
+    return { seen, classify };
+  };
+
+  it('reads one 200-px-wide stroke across a 4096×4096 canvas (106 bytes of JSON) within a few hundred fields', async () => {
+    const { seen, classify } = counting();
+    const strokes: Stroke[] = [
+      {
+        width: 200,
+        points: [
+          [0, 0],
+          [4096, 4096],
+        ],
+      },
+    ];
+    const pieces = await segmentStrokes(strokes, { width: 4096, height: 4096 }, classify);
+    expect(pieces.length).toBeGreaterThan(0);
+    expect(seen.fields).toBeLessThanOrEqual(200);
+    // Boxes come back in the canvas's pixels.
+    expect(Math.max(...pieces.map((p) => p.box.left + p.box.width))).toBeGreaterThan(3000);
+  });
+
+  it('reads a black block filling most of a large image within a few hundred fields', async () => {
+    const { seen, classify } = counting();
+    const ink = rects(1200, 800, [[100, 100, 1000, 600]]);
+    await segmentInk(ink, 1200, 800, classify);
+    expect(seen.fields).toBeLessThanOrEqual(200);
+  });
+
+  it('refuses 100,000 specks in one line, before any work that grows with their count', async () => {
+    const w = 1000;
+    const ink = new Float32Array(w * 400);
+    for (let y = 0; y < 400; y += 2) for (let x = 0; x < w; x += 2) ink[y * w + x] = 1;
+    const { seen, classify } = counting();
+    await expect(segmentInk(ink, w, 400, classify)).rejects.toThrow(/more than 160 separate marks/);
+    expect(seen.calls).toBe(0);
+  });
+});

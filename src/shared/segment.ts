@@ -1,21 +1,28 @@
 // Reading a whole number: the ink of a drawing, a scan or a photo cut into digits, each put through the
-// same MNIST recipe as a single digit. Pure (no Node, no tfjs): the model that scores candidate cuts and
-// reads each piece is handed in as `classify`, so the engine and the tests share one segmenter.
+// same MNIST recipe as a single digit. Pure (no Node, no tfjs): the models are handed in as callbacks, so the
+// engine and the tests share one segmenter.
 //
-// The steps: ink found against the paper's local brightness (so shading across a page does not read as
-// ink); connected components of that ink; specks dropped; components merged when they overlap
-// horizontally (a 5's flag, a 4's two strokes, a 7's bar); pieces wider than a digit split where their
-// vertical projection is thin and the model is surest of both halves.
+// The steps, after LeCun, Bottou, Bengio and Haffner (1998), section VI (heuristic over-segmentation):
+//   1. ink found against the paper's local background (ink-map.ts), so light and shadow are not ink;
+//   2. connected components of that ink; specks dropped; components that overlap horizontally merged (a 5's
+//      flag, a 4's two strokes, a 7's bar);
+//   3. every piece wider than a narrow digit over-cut by seams (seams.ts): paths of least ink that may run
+//      slanted, so that the pieces become slices, more of them than there are digits;
+//   4. every run of up to four consecutive slices scored by the reading model, whose eleventh class, "not one
+//      digit", marks half digits, squeezed pairs and slivers; dynamic programming chooses the grouping whose
+//      digits the model is surest of, all together.
 import type { Stroke } from './digits.ts';
 import { fieldOfInk, type Box, type RawImage } from './preprocess.ts';
 import { paperInk, strokeInk, WORKING_SIDE } from './ink-map.ts';
+import { findSeams, type Seam } from './seams.ts';
+import { NUM_CLASSES } from './mnist.ts';
 
 export { paperInk, strokeInk, WORKING_SIDE } from './ink-map.ts';
 
-/** Probabilities (10 per field) for a batch of 28×28 fields. */
+/** Probabilities for a batch of 28×28 fields: 10 per field, or 11 from a reading model ("not one digit" last). */
 export type Classify = (fields: Float32Array[]) => Promise<number[][]>;
 
-/** One digit of a number read: where it is (image pixels), what the model saw and said. */
+/** One digit of a number read: where it is (image pixels), what the model saw and said (ten probabilities). */
 export interface DigitPiece {
   box: Box;
   field: Float32Array;
@@ -29,27 +36,54 @@ const COMPONENT_INK = 0.35;
 const SPECK = 0.2;
 /** Components whose horizontal ranges overlap by this share of the narrower one belong to one digit. */
 const MERGE_OVERLAP = 0.4;
-/** Pieces wider than this times their height may hold two digits: the model decides. */
-const MAYBE_TWO = 0.7;
-/** Neither side of a cut may be shorter than this share of the number's typical digit height. */
-const LEAST_HEIGHT = 0.6;
-/** Pieces wider than this times their height hold at least two digits: always cut. */
-const SURELY_TWO = 1.45;
-/** A cut must leave each side at least this share of the piece's width. */
-const CUT_MARGIN = 0.2;
-/** How much surer (geometric mean of the halves' top probabilities) a cut must make the model than no cut. */
-const CUT_GAIN = 0.15;
-/** How much a cut through the piece's thickest column costs against one through nothing (sureness units). */
-const THIN_CUT = 0.002;
+/** Pieces wider than this times the number's typical height may hold two digits: they are over-cut. */
+const MAYBE_TWO = 0.4;
+/** At most this many consecutive slices make one digit (and no wider than WIDEST). */
+const MOST_SLICES = 8;
+/** A candidate digit lower than this share of the typical height is a fragment unless nothing else covers it. */
+const LOWEST = 0.45;
+/** What a fragment costs the reading that keeps it as a digit of its own (log-probability units). */
+const FRAGMENT = 12;
+/** A digit made of several slices is at most this many times the typical height wide. */
+const WIDEST = 1.6;
+/** Slices further apart than this share of the typical height are never one digit. */
+const FARTHEST = 0.45;
 /** The most pieces one number may hold; more marks than this is not a number. */
 export const MAX_DIGITS = 40;
-/** A piece of ink: the components it holds (by label) and the columns it keeps, with its tight box. */
-interface Piece {
-  labels: Set<number>;
-  /** Columns [from, to) of the image this piece keeps (a cut piece keeps one side). */
-  from: number;
-  to: number;
-  box: Box;
+/** Before merging, a number's digits hold at most this many separate marks each (a 5's flag, an i's dot). */
+const MARKS_PER_DIGIT = 4;
+/** Digits are read at most this tall (pixels): taller ink is averaged down first. */
+const READ_HEIGHT = 64;
+
+/** The median height of the pieces. */
+function typicalHeight(groups: readonly { box: Box }[]): number {
+  const heights = groups.map((g) => g.box.height).sort((a, b) => a - b);
+  return heights[Math.floor(heights.length / 2)] ?? 1;
+}
+
+/** An ink map averaged down by `factor` (> 1) in each direction. */
+export function shrinkInk(ink: Float32Array, width: number, height: number, factor: number): { ink: Float32Array; width: number; height: number } {
+  const w = Math.max(1, Math.floor(width / factor));
+  const h = Math.max(1, Math.floor(height / factor));
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let [sum, count] = [0, 0];
+      for (let yy = Math.floor(y * factor); yy < Math.min(height, Math.floor((y + 1) * factor)); yy++) {
+        for (let xx = Math.floor(x * factor); xx < Math.min(width, Math.floor((x + 1) * factor)); xx++)
+          [sum, count] = [sum + ink[yy * width + xx], count + 1];
+      }
+      out[y * w + x] = count ? sum / count : 0;
+    }
+  }
+  return { ink: out, width: w, height: h };
+}
+
+/** A box of a map shrunk by `factor`, in the pixels of the original (width × height). */
+function scaleBox(box: Box, factor: number, width: number, height: number): Box {
+  const left = Math.floor(box.left * factor);
+  const top = Math.floor(box.top * factor);
+  return { left, top, width: Math.min(width - left, Math.ceil(box.width * factor)), height: Math.min(height - top, Math.ceil(box.height * factor)) };
 }
 
 interface Components {
@@ -96,73 +130,30 @@ const unionBox = (a: Box, b: Box): Box => {
   return { left, top, width: Math.max(a.left + a.width, b.left + b.width) - left, height: Math.max(a.top + a.height, b.top + b.height) - top };
 };
 
-/** The ink of `piece` alone, cropped to its tight box: what fieldOfInk needs. */
-function pieceInk(ink: Float32Array, labels: Int32Array, width: number, piece: Piece): { crop: Float32Array; box: Box } | null {
-  const { left, top, width: w, height: h } = piece.box;
-  const crop = new Float32Array(w * h);
-  let [l, r, t, b] = [w, -1, h, -1];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const ix = left + x;
-      if (ix < piece.from || ix >= piece.to) continue;
-      const p = (top + y) * width + ix;
-      // Faint edges belong to the component they border.
-      const owner = labels[p] || nearestLabel(labels, width, ink.length / width, ix, top + y);
-      if (!owner || !piece.labels.has(owner)) continue;
-      crop[y * w + x] = ink[p];
-      if (ink[p] >= 0.1) [l, r, t, b] = [Math.min(l, x), Math.max(r, x), Math.min(t, y), Math.max(b, y)];
-    }
-  }
-  return r < 0 ? null : { crop, box: { left: l, top: t, width: r - l + 1, height: b - t + 1 } };
+/** Components that belong together (one digit's strokes, or touching digits), with the seams that over-cut them. */
+interface Group {
+  labels: Set<number>;
+  box: Box;
+  /** Candidate cuts, left to right; slice k lies right of seam k−1 and left of seam k. */
+  seams: Seam[];
 }
 
-/** A labelled neighbour of an unlabelled pixel (its faint edge), or 0. */
-function nearestLabel(labels: Int32Array, width: number, height: number, x: number, y: number): number {
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      const xx = x + dx;
-      const yy = y + dy;
-      if (xx >= 0 && yy >= 0 && xx < width && yy < height && labels[yy * width + xx]) return labels[yy * width + xx];
-    }
-  }
-  return 0;
-}
-
-/** The tight box of the piece's own pixels (labels and columns), or null when the columns hold none of it. */
-function tighten(labels: Int32Array, width: number, piece: Omit<Piece, 'box'>, within: Box): Piece | null {
-  let [l, r, t, b] = [Infinity, -1, Infinity, -1];
-  for (let y = within.top; y < within.top + within.height; y++) {
-    for (let x = Math.max(within.left, piece.from); x < Math.min(within.left + within.width, piece.to); x++) {
-      if (!piece.labels.has(labels[y * width + x])) continue;
-      [l, r, t, b] = [Math.min(l, x), Math.max(r, x), Math.min(t, y), Math.max(b, y)];
-    }
-  }
-  return r < 0 ? null : { ...piece, box: { left: l, top: t, width: r - l + 1, height: b - t + 1 } };
-}
-
-export interface SegmentOptions {
-  /** Read no more pieces than this (the rest is an error for the caller). */
-  maxDigits?: number;
+/** One slice of a group: the unit the search joins into digits. */
+interface Slice {
+  group: number;
+  k: number;
+  box: Box;
 }
 
 /**
- * Cut an ink map into digits, left to right, and read each with `classify`. Returns an empty list when
- * there is no ink; throws a RangeError when there are more marks than a number holds.
+ * Components merged where they overlap horizontally, left to right, specks dropped. More marks than `most` is
+ * not a number (a RangeError), said before any work that grows with their count.
  */
-export async function segmentInk(
-  ink: Float32Array,
-  width: number,
-  height: number,
-  classify: Classify,
-  options: SegmentOptions = {},
-): Promise<DigitPiece[]> {
-  const { labels, boxes } = components(ink, width, height);
-  if (boxes.length === 0) return [];
-  const tallest = Math.max(...boxes.map((b) => b.height));
-  // Specks: small in both directions next to the tallest mark.
+function groupsOf(boxes: Box[], most: number): { labels: Set<number>; box: Box }[] {
+  const tallest = boxes.reduce((t, b) => Math.max(t, b.height), 0);
   const kept = boxes.map((box, i) => ({ box, label: i + 1 })).filter(({ box }) => Math.max(box.width, box.height) >= SPECK * tallest);
+  if (kept.length > most) throw new RangeError(`more than ${most} separate marks: this does not look like a number`);
   kept.sort((a, b) => a.box.left - b.box.left);
-  // Merge what overlaps horizontally: one digit's separate strokes.
   const groups: { labels: Set<number>; box: Box }[] = [];
   for (const { box, label } of kept) {
     const overlapping = groups.filter((g) => {
@@ -182,103 +173,178 @@ export async function segmentInk(
       groups.splice(groups.indexOf(other), 1);
     }
   }
-  const maxDigits = options.maxDigits ?? MAX_DIGITS;
-  if (groups.length > maxDigits) throw new RangeError(`more than ${maxDigits} separate marks: this does not look like a number`);
+  return groups.sort((a, b) => a.box.left - b.box.left);
+}
 
-  const fieldOf = (piece: Piece): Float32Array | null => {
-    const c = pieceInk(ink, labels, width, piece);
-    return c ? fieldOfInk(c.crop, piece.box.width, c.box) : null;
-  };
+/** The segmenter's view of one ink map: which group and slice each pixel belongs to. */
+class Slicing {
+  readonly slices: Slice[] = [];
+  private readonly groupOf = new Map<number, number>();
 
-  const out: DigitPiece[] = [];
-  const queue: Piece[] = groups.map((g) => ({ labels: g.labels, from: 0, to: width, box: g.box }));
-  const heights = groups.map((g) => g.box.height).sort((a, b) => a - b);
-  const typical = heights[Math.floor(heights.length / 2)];
-  let guard = 0;
-  while (queue.length) {
-    const piece = queue.shift()!;
-    const whole = fieldOf(piece);
-    if (!whole) continue;
-    // A short piece (a fragment, a dash) is judged against the number's height, not its own.
-    const aspect = piece.box.width / Math.max(piece.box.height, typical);
-    if (aspect > MAYBE_TWO && guard++ < maxDigits) {
-      const cut = await bestCut(piece, whole, aspect, typical, labels, width, ink, fieldOf, classify);
-      if (cut) {
-        queue.unshift(...cut);
-        continue;
+  constructor(
+    readonly ink: Float32Array,
+    readonly width: number,
+    readonly labels: Int32Array,
+    readonly groups: Group[],
+  ) {
+    groups.forEach((g, i) => g.labels.forEach((l) => this.groupOf.set(l, i)));
+    groups.forEach((g, i) => {
+      const boxes: (Box | null)[] = Array.from({ length: g.seams.length + 1 }, () => null);
+      this.scan(g.box, (p, x, y) => {
+        const owner = this.owner(p, x, y);
+        if (!owner || owner.group !== i) return;
+        const box = { left: x, top: y, width: 1, height: 1 };
+        boxes[owner.k] = boxes[owner.k] ? unionBox(boxes[owner.k]!, box) : box;
+      });
+      boxes.forEach((box, k) => box && this.slices.push({ group: i, k, box }));
+    });
+  }
+
+  private scan(box: Box, visit: (p: number, x: number, y: number) => void): void {
+    for (let y = box.top; y < box.top + box.height; y++) for (let x = box.left; x < box.left + box.width; x++) visit(y * this.width + x, x, y);
+  }
+
+  /** The group and slice pixel p (at x, y) belongs to; faint edges belong to the component they border. */
+  owner(p: number, x: number, y: number): { group: number; k: number } | null {
+    let label = this.labels[p];
+    if (!label) {
+      if (this.ink[p] <= 0) return null;
+      label = this.nearestLabel(x, y);
+      if (!label) return null;
+    }
+    const group = this.groupOf.get(label);
+    if (group === undefined) return null;
+    const g = this.groups[group];
+    let k = 0;
+    while (k < g.seams.length && x >= g.seams[k][y - g.box.top]) k++;
+    return { group, k };
+  }
+
+  private nearestLabel(x: number, y: number): number {
+    const height = this.labels.length / this.width;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx >= 0 && yy >= 0 && xx < this.width && yy < height && this.labels[yy * this.width + xx]) return this.labels[yy * this.width + xx];
       }
     }
-    const [probabilities] = await classify([whole]);
-    out.push({ box: piece.box, field: whole, probabilities, label: argmax(probabilities) });
-    if (out.length > maxDigits) throw new RangeError(`more than ${maxDigits} digits: this does not look like a number`);
+    return 0;
   }
-  return out.sort((a, b) => a.box.left - b.box.left);
+
+  /** Slices i…j−1 as one piece: its box and its MNIST field, or null when they hold no ink. */
+  field(i: number, j: number): { box: Box; field: Float32Array } | null {
+    const chosen = new Set(this.slices.slice(i, j).map((s) => s.group * 1024 + s.k));
+    const box = this.slices.slice(i + 1, j).reduce((b, s) => unionBox(b, s.box), this.slices[i].box);
+    const crop = new Float32Array(box.width * box.height);
+    let any = false;
+    const tight = { l: Infinity, r: -1, t: Infinity, b: -1 };
+    this.scan(box, (p, x, y) => {
+      const owner = this.owner(p, x, y);
+      if (!owner || !chosen.has(owner.group * 1024 + owner.k)) return;
+      const v = this.ink[p];
+      crop[(y - box.top) * box.width + x - box.left] = v;
+      if (v >= 0.1) {
+        any = true;
+        [tight.l, tight.r, tight.t, tight.b] = [Math.min(tight.l, x), Math.max(tight.r, x), Math.min(tight.t, y), Math.max(tight.b, y)];
+      }
+    });
+    if (!any) return null;
+    const inner = { left: tight.l - box.left, top: tight.t - box.top, width: tight.r - tight.l + 1, height: tight.b - tight.t + 1 };
+    return { box, field: fieldOfInk(crop, box.width, inner) };
+  }
+}
+
+export interface SegmentOptions {
+  /** Read no more pieces than this (the rest is an error for the caller). */
+  maxDigits?: number;
+  /**
+   * The reading model that scores candidate digits (11 probabilities: "not one digit" last). Without it,
+   * `classify` scores them, by its confidence alone. With it, `classify` still names each digit chosen.
+   */
+  judge?: Classify;
+}
+
+/** How sure a judge is that a piece is one digit: the most probable digit's probability (not renormalised). */
+const oneDigit = (p: readonly number[]) => p.slice(0, NUM_CLASSES).reduce((a, b) => Math.max(a, b), 0);
+
+/** Ten probabilities that sum to 1: a reading model's "not one digit" left out. */
+export function digitProbabilities(p: readonly number[]): number[] {
+  const digits = p.slice(0, NUM_CLASSES);
+  const sum = digits.reduce((a, b) => a + b, 0) || 1;
+  return digits.map((v) => v / sum);
 }
 
 const argmax = (values: readonly number[]) => values.indexOf(Math.max(...values));
 
-/** The best vertical cut of a wide piece into two, or null when the model is surer of it whole. */
-async function bestCut(
-  piece: Piece,
-  whole: Float32Array,
-  aspect: number,
-  typical: number,
-  labels: Int32Array,
-  width: number,
+/**
+ * Cut an ink map into digits, left to right, and read each with `classify`. Returns an empty list when
+ * there is no ink; throws a RangeError when there are more marks than a number holds.
+ */
+export async function segmentInk(
   ink: Float32Array,
-  fieldOf: (piece: Piece) => Float32Array | null,
+  width: number,
+  height: number,
   classify: Classify,
-): Promise<[Piece, Piece] | null> {
-  const { left, top, width: w, height: h } = piece.box;
-  // The piece's ink per column: digits meet where it is thin.
-  const projection = new Float32Array(w);
-  for (let y = top; y < top + h; y++) {
-    for (let x = left; x < left + w; x++) {
-      const p = y * width + x;
-      if (x >= piece.from && x < piece.to && piece.labels.has(labels[p])) projection[x - left] += ink[p];
+  options: SegmentOptions = {},
+): Promise<DigitPiece[]> {
+  const maxDigits = options.maxDigits ?? MAX_DIGITS;
+  const found = components(ink, width, height);
+  if (found.boxes.length === 0) return [];
+  const merged = groupsOf(found.boxes, MARKS_PER_DIGIT * maxDigits);
+  // Digits far taller than the model's 28 pixels are read at a smaller scale: the work per candidate stays bounded.
+  const shrink = typicalHeight(merged) / READ_HEIGHT;
+  if (shrink > 1.25) {
+    const small = shrinkInk(ink, width, height, shrink);
+    const pieces = await segmentInk(small.ink, small.width, small.height, classify, options);
+    return pieces.map((p) => ({ ...p, box: scaleBox(p.box, shrink, width, height) }));
+  }
+  const { labels } = found;
+  if (merged.length > maxDigits) throw new RangeError(`more than ${maxDigits} separate marks: this does not look like a number`);
+  const typical = typicalHeight(merged);
+  const groups: Group[] = merged.map((g) => ({
+    ...g,
+    seams: g.box.width > MAYBE_TWO * typical ? findSeams(ink, width, g.box, typical, (p) => g.labels.has(labels[p])) : [],
+  }));
+  const slicing = new Slicing(ink, width, labels, groups);
+  const { slices } = slicing;
+
+  // Every candidate digit: a run of consecutive slices, near enough and narrow enough to be one.
+  const candidates: { i: number; j: number; box: Box; field: Float32Array }[] = [];
+  for (let i = 0; i < slices.length; i++) {
+    for (let j = i + 1; j <= Math.min(slices.length, i + MOST_SLICES); j++) {
+      if (j > i + 1) {
+        const gap = slices[j - 1].box.left - (slices[j - 2].box.left + slices[j - 2].box.width);
+        const span = slices.slice(i, j).reduce((right, s) => Math.max(right, s.box.left + s.box.width), 0) - slices[i].box.left;
+        if (gap > FARTHEST * typical || span > WIDEST * typical) break;
+      }
+      const piece = slicing.field(i, j);
+      if (piece) candidates.push({ i, j, ...piece });
     }
   }
-  const from = Math.max(1, Math.floor(w * CUT_MARGIN));
-  const to = Math.min(w - 1, Math.ceil(w * (1 - CUT_MARGIN)));
-  const candidates = new Set<number>();
-  for (let x = from; x < to; x++) {
-    const v = projection[x];
-    let minimum = true;
-    for (let d = -2; d <= 2 && minimum; d++) if (d && x + d >= 0 && x + d < w && projection[x + d] < v) minimum = false;
-    if (minimum) candidates.add(x);
+  const judge = options.judge ?? classify;
+  const scores = await judge(candidates.map((c) => c.field));
+
+  // best[j]: the best reading of slices 0…j−1, as a score and the candidate that ends it.
+  const best = new Float64Array(slices.length + 1).fill(-Infinity);
+  const via = new Int32Array(slices.length + 1).fill(-1);
+  best[0] = 0;
+  for (let j = 1; j <= slices.length; j++) {
+    candidates.forEach((c, n) => {
+      if (c.j !== j || best[c.i] === -Infinity) return;
+      const fragment = c.box.height < LOWEST * typical ? FRAGMENT : 0;
+      const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment;
+      if (score > best[j]) [best[j], via[j]] = [score, n];
+    });
   }
-  const step = Math.max(1, Math.floor((to - from) / 8));
-  for (let x = from; x < to; x += step) candidates.add(x);
-  const splits: [Piece, Piece][] = [];
-  const thickness: number[] = [];
-  const fields: Float32Array[] = [];
-  const thickest = Math.max(...projection) || 1;
-  for (const x of candidates) {
-    const at = left + x;
-    const a = tighten(labels, width, { labels: piece.labels, from: piece.from, to: at }, piece.box);
-    const b = tighten(labels, width, { labels: piece.labels, from: at, to: piece.to }, piece.box);
-    if (!a || !b || Math.min(a.box.height, b.box.height) < LEAST_HEIGHT * typical) continue;
-    const fa = fieldOf(a);
-    const fb = fieldOf(b);
-    if (!fa || !fb) continue;
-    splits.push([a, b]);
-    thickness.push(projection[x] / thickest);
-    fields.push(fa, fb);
-  }
-  if (splits.length === 0) return null;
-  const probabilities = await classify([whole, ...fields]);
-  const sureness = (p: number[]) => Math.max(...p);
-  const wholeScore = sureness(probabilities[0]);
-  let best = -1;
-  let bestScore = -Infinity;
-  splits.forEach((_, k) => {
-    // Both halves must be digits: the geometric mean rewards cuts where the model is sure of each.
-    const score = Math.sqrt(sureness(probabilities[1 + 2 * k]) * sureness(probabilities[2 + 2 * k]));
-    // Between cuts the model likes alike, the thinner junction.
-    if (score - THIN_CUT * thickness[k] > bestScore - (best >= 0 ? THIN_CUT * thickness[best] : 0)) [best, bestScore] = [k, score];
+  const chosen: (typeof candidates)[number][] = [];
+  for (let j = slices.length; j > 0 && via[j] >= 0; j = candidates[via[j]].i) chosen.unshift(candidates[via[j]]);
+  if (chosen.length > maxDigits) throw new RangeError(`more than ${maxDigits} digits: this does not look like a number`);
+  const named = options.judge ? await classify(chosen.map((c) => c.field)) : chosen.map((c) => scores[candidates.indexOf(c)]);
+  return chosen.map((c, k) => {
+    const probabilities = digitProbabilities(named[k]);
+    return { box: c.box, field: c.field, probabilities, label: argmax(probabilities) };
   });
-  if (aspect >= SURELY_TWO || bestScore > wholeScore + CUT_GAIN) return splits[best];
-  return null;
 }
 
 /** An image's ink map, averaged down to at most WORKING_SIDE, with the factor that maps back to its pixels. */
@@ -287,23 +353,7 @@ export function workingInk(image: RawImage): { ink: Float32Array; width: number;
   if (!ink) return null;
   const scale = Math.max(1, Math.max(image.width, image.height) / WORKING_SIDE);
   if (scale === 1) return { ink, width: image.width, height: image.height, scale };
-  const width = Math.max(1, Math.floor(image.width / scale));
-  const height = Math.max(1, Math.floor(image.height / scale));
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      let count = 0;
-      for (let yy = Math.floor(y * scale); yy < Math.min(image.height, Math.floor((y + 1) * scale)); yy++) {
-        for (let xx = Math.floor(x * scale); xx < Math.min(image.width, Math.floor((x + 1) * scale)); xx++) {
-          sum += ink[yy * image.width + xx];
-          count++;
-        }
-      }
-      out[y * width + x] = count ? sum / count : 0;
-    }
-  }
-  return { ink: out, width, height, scale };
+  return { ...shrinkInk(ink, image.width, image.height, scale), scale };
 }
 
 /** Read a number from an image (null: a flat image, no ink at all); boxes are in the image's pixels. */
@@ -318,12 +368,53 @@ export async function segmentImage(image: RawImage, classify: Classify, options?
   }));
 }
 
-/** Read a number from a drawing's strokes on a canvas of the given size. */
+/** Strokes are painted at most this large (their ink's longer side, pixels); larger drawings are scaled down. */
+const STROKES_SIDE = 800;
+
+/**
+ * Read a number from a drawing's strokes on a canvas of the given size. Only the strokes' own box is painted,
+ * scaled to at most STROKES_SIDE, so the work does not grow with the canvas or the pen; boxes come back in the
+ * canvas's pixels.
+ */
 export async function segmentStrokes(
   strokes: readonly Stroke[],
   canvas: { width: number; height: number },
   classify: Classify,
   options?: SegmentOptions,
 ): Promise<DigitPiece[]> {
-  return segmentInk(strokeInk(strokes, canvas), canvas.width, canvas.height, classify, options);
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { width: pen, points } of strokes) {
+    for (const [x, y] of points)
+      [left, top, right, bottom] = [
+        Math.min(left, x - pen / 2),
+        Math.min(top, y - pen / 2),
+        Math.max(right, x + pen / 2),
+        Math.max(bottom, y + pen / 2),
+      ];
+  }
+  // Only what lies on the canvas counts, as on the pad.
+  [left, top, right, bottom] = [
+    Math.max(0, Math.floor(left)),
+    Math.max(0, Math.floor(top)),
+    Math.min(canvas.width, Math.ceil(right)),
+    Math.min(canvas.height, Math.ceil(bottom)),
+  ];
+  if (right <= left || bottom <= top) return [];
+  const scale = Math.min(1, STROKES_SIDE / Math.max(right - left, bottom - top));
+  const width = Math.max(1, Math.ceil((right - left) * scale));
+  const height = Math.max(1, Math.ceil((bottom - top) * scale));
+  const moved = strokes.map((s) => ({
+    width: s.width * scale,
+    points: s.points.map(([x, y]) => [(x - left) * scale, (y - top) * scale] as [number, number]),
+  }));
+  const pieces = await segmentInk(strokeInk(moved, { width, height }), width, height, classify, options);
+  return pieces.map((p) => ({
+    ...p,
+    box: {
+      left: left + Math.floor(p.box.left / scale),
+      top: top + Math.floor(p.box.top / scale),
+      width: Math.ceil(p.box.width / scale),
+      height: Math.ceil(p.box.height / scale),
+    },
+  }));
 }

@@ -1,7 +1,7 @@
 // The model specification: the notebook's LeNet-5 by default, and every variant its last cell lists.
 // Pure code (no Node, no tfjs) so that the renderer's model editor validates and summarises as you type.
 import { z } from 'zod';
-import { IMAGE_SIZE, SPLIT_COUNTS } from './mnist.ts';
+import { IMAGE_SIZE, NUM_CLASSES, READING_CLASSES, SPLIT_COUNTS } from './mnist.ts';
 import { summarize, windowOutput } from './summary.ts';
 import { AUGMENT_LABELS, AugmentSchema } from './augment.ts';
 import { ScheduleSchema } from './schedule.ts';
@@ -45,6 +45,8 @@ export const ModelSpecSchema = z.object(
     augment: AugmentSchema.optional(),
     /** How the learning rate moves over the run (learningRate is then its peak); absent: constant, as in the notebook. */
     schedule: ScheduleSchema.optional(),
+    /** A reading model: an eleventh output, "not one digit", learnt from generated pieces (src/engine/data/pieces.ts). */
+    reading: z.boolean({ error: 'reading is true or false' }).optional(),
   },
   { error: 'a model spec is an object of fields such as conv, dense and batchSize' },
 );
@@ -189,4 +191,9 @@ export function checkSpec(input: unknown): SpecCheck {
 /** One line per problem: `Conv layer 2 · kernel size (conv.1.kernelSize): kernel 5×5 is larger than its 4×4 input`. */
 export function describeIssues(issues: SpecIssue[]): string {
   return issues.map((i) => (i.field === '(spec)' ? `${i.label}: ${i.message}` : `${i.label} (${i.field}): ${i.message}`)).join('\n');
+}
+
+/** How many outputs a spec's model has: ten digits, and "not one digit" for a reading model. */
+export function outputClasses(spec: Pick<ModelSpec, 'reading'>): number {
+  return spec.reading ? READING_CLASSES : NUM_CLASSES;
 }

@@ -1,5 +1,5 @@
 // A model summary like Keras's, with the notebook's hand formula for each layer's parameters.
-import { NUM_CLASSES } from './mnist.ts';
+import { NUM_CLASSES, READING_CLASSES } from './mnist.ts';
 import type { ModelSpec } from './spec.ts';
 
 export interface SummaryRow {
@@ -54,7 +54,7 @@ export function summarize(spec: ModelSpec, inputSize = 28): ModelSummary {
   });
   let units = size * size * channels;
   rows.push({ name: 'flatten', type: 'Flatten', outputShape: [units], params: 0, formula: '' });
-  const denseSizes = [...spec.dense, NUM_CLASSES];
+  const denseSizes = [...spec.dense, spec.reading ? READING_CLASSES : NUM_CLASSES];
   denseSizes.forEach((out, i) => {
     const last = i === denseSizes.length - 1;
     const params = units * out + out;

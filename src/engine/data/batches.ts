@@ -28,8 +28,8 @@ export interface BatchAugment {
   epoch: number;
 }
 
-/** The samples `indices` of a split as x in [0,1] of shape [n,28,28,1] and one-hot y, augmented if asked. */
-export function makeBatch(split: Split, indices: ArrayLike<number>, augment?: BatchAugment): Batch {
+/** The samples `indices` of a split as x in [0,1] of shape [n,28,28,1] and one-hot y over `classes`, augmented if asked. */
+export function makeBatch(split: Split, indices: ArrayLike<number>, augment?: BatchAugment, classes = NUM_CLASSES): Batch {
   const n = indices.length;
   const x = new Float32Array(n * PIXELS);
   const labels = new Uint8Array(n);
@@ -40,11 +40,11 @@ export function makeBatch(split: Split, indices: ArrayLike<number>, augment?: Ba
     else for (let p = 0; p < PIXELS; p++) x[k * PIXELS + p] = src[p] / 255;
     labels[k] = split.labels[i];
   }
-  const y = new Float32Array(n * NUM_CLASSES);
-  labels.forEach((label, k) => (y[k * NUM_CLASSES + label] = 1));
+  const y = new Float32Array(n * classes);
+  labels.forEach((label, k) => (y[k * classes + label] = 1));
   return {
     xs: tf.tensor4d(x, [n, IMAGE_SIZE, IMAGE_SIZE, 1]),
-    ys: tf.tensor2d(y, [n, NUM_CLASSES]),
+    ys: tf.tensor2d(y, [n, classes]),
     labels,
   };
 }
@@ -53,3 +53,6 @@ export function makeBatch(split: Split, indices: ArrayLike<number>, augment?: Ba
 export function crossEntropy(ys: tf.Tensor, probs: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.metrics.categoricalCrossentropy(ys, probs).mean() as tf.Scalar);
 }
+
+/** How many classes a model outputs: 10 digits, or 11 for a reading model. */
+export const classesOf = (model: tf.LayersModel): number => model.outputs[0].shape[1] ?? NUM_CLASSES;

@@ -26,6 +26,11 @@ export function bundledModelDir(): string {
   return found ?? fileURLToPath(new URL(levels[0], import.meta.url));
 }
 
+/** resources/reading-model: the bundled reading model, which chooses where a written number is cut into digits. */
+export function bundledReadingDir(): string {
+  return join(bundledModelDir(), '..', 'reading-model');
+}
+
 /** The bundled model's manifest, or null when it is missing or does not parse (the model still works without it). */
 export function readBundledManifest(dir = bundledModelDir()): BundledManifest | null {
   return readOptionalJson(join(dir, 'manifest.json'), BundledManifestSchema);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { tf } from '../runtime/backend.ts';
 import { bundledMnistDir } from '../data/dataset.ts';
-import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS, READING_CLASSES } from '../../shared/mnist.ts';
 import { ACTIVATION_BYTES_PER_VALUE, defaultSpec, MAX_ACTIVATION_BYTES, MAX_PARAMETERS } from '../../shared/spec.ts';
 
 /** The most layers a model may have: LeNet-5 has 8, the largest notebook variant 16. */
@@ -30,6 +30,8 @@ export interface ModelFacts {
   parameters: number;
   /** Output values of every layer for one sample. */
   valuesPerSample: number;
+  /** 10 digits, or 11 for a reading model ("not one digit" last). */
+  classes: number;
 }
 
 type Shape = number[];
@@ -301,10 +303,13 @@ export function checkTopology(topology: unknown, declaredValues: number, where: 
       `a batch of ${batch} needs about ${(bytes / 1024 ** 3).toFixed(1)} GB for this model's activations; the studio allows ${MAX_ACTIVATION_BYTES / 1024 ** 3} GB`,
     );
   }
-  if (JSON.stringify(outputs[0]) !== JSON.stringify([NUM_CLASSES])) {
-    refuse(`the model's output is ${JSON.stringify([null, ...outputs[0]]).replace(/null/g, 'any')}, the studio needs [any,10]`);
+  const classes = outputs[0].length === 1 ? outputs[0][0] : -1;
+  if (classes !== NUM_CLASSES && classes !== READING_CLASSES) {
+    refuse(
+      `the model's output is ${JSON.stringify([null, ...outputs[0]]).replace(/null/g, 'any')}, the studio needs [any,10] (or [any,11] for a reading model)`,
+    );
   }
-  return { layers: layers.length, parameters, valuesPerSample };
+  return { layers: layers.length, parameters, valuesPerSample, classes };
 }
 
 /** The first few MNIST test digits, 0..1, read straight from the bundled IDX file (16-byte header). */
@@ -321,7 +326,7 @@ async function trialDigits(): Promise<Float32Array> {
 
 /**
  * Check a model tfjs has built against what checkTopology found, then try it on a few MNIST test digits: each
- * must get ten finite probabilities summing to 1. Throws a UserError naming `where`.
+ * must get ten (a reading model eleven) finite probabilities summing to 1. Throws a UserError naming `where`.
  */
 export async function checkBuiltModel(model: tf.LayersModel, facts: ModelFacts, where: string): Promise<void> {
   const measured = model.countParams();
@@ -332,7 +337,7 @@ export async function checkBuiltModel(model: tf.LayersModel, facts: ModelFacts, 
   const values = await output.data();
   output.dispose();
   for (let k = 0; k < TRIAL_DIGITS; k++) {
-    const row = Array.from(values.subarray(k * NUM_CLASSES, (k + 1) * NUM_CLASSES));
+    const row = Array.from(values.subarray(k * facts.classes, (k + 1) * facts.classes));
     const sum = row.reduce((a, b) => a + b, 0);
     if (!row.every((p) => Number.isFinite(p) && p >= 0 && p <= 1) || Math.abs(sum - 1) > 1e-3) {
       throw new UserError(

@@ -18,7 +18,7 @@ export async function evaluate(model: tf.LayersModel, split: Split): Promise<Eva
     const indices = Array.from({ length: Math.min(EVAL_BATCH, split.count - start) }, (_, k) => start + k);
     const batch = makeBatch(split, indices);
     const [loss, predicted, top] = tf.tidy(() => {
-      const probs = model.predict(batch.xs) as tf.Tensor2D;
+      const probs = digitsOnly(model.predict(batch.xs) as tf.Tensor2D);
       return [crossEntropy(batch.ys, probs), probs.argMax(1), probs.max(1)];
     });
     lossSum += (await loss.data())[0] * indices.length;
@@ -41,6 +41,16 @@ export async function evaluate(model: tf.LayersModel, split: Split): Promise<Eva
     errors: errors.sort((a, b) => b.probability - a.probability),
     count: split.count,
   };
+}
+
+/**
+ * A model's probabilities over the ten digits: a reading model's "not one digit" is left out and the rest
+ * renormalised, so that it is measured on digits as any model is.
+ */
+export function digitsOnly(probs: tf.Tensor2D): tf.Tensor2D {
+  if (probs.shape[1] === NUM_CLASSES) return probs;
+  const digits = probs.slice([0, 0], [-1, NUM_CLASSES]);
+  return digits.div(digits.sum(1, true).add(1e-12));
 }
 
 /** Precision, recall and F1 of each digit from a confusion matrix (0 where a ratio has no denominator). */

@@ -1,7 +1,7 @@
 // Builds LeNet-5 and its variants from a ModelSpec as a tfjs Layers model.
 import { tf } from '../runtime/backend.ts';
-import { IMAGE_SIZE, NUM_CLASSES } from '../data/dataset.ts';
-import type { ModelSpec } from '../../shared/spec.ts';
+import { IMAGE_SIZE } from '../data/dataset.ts';
+import { outputClasses, type ModelSpec } from '../../shared/spec.ts';
 
 /** A deterministic stream of layer seeds derived from the spec's seed. */
 function seeds(seed: number): () => number {
@@ -35,7 +35,7 @@ export function createModel(spec: ModelSpec): tf.Sequential {
     model.add(tf.layers.dense({ name: `dense${i + 1}`, units, activation: spec.activation, ...init() }));
     if (spec.dropout > 0) model.add(tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout, seed: seed() }));
   });
-  model.add(tf.layers.dense({ name: 'output', units: NUM_CLASSES, activation: 'softmax', ...init() }));
+  model.add(tf.layers.dense({ name: 'output', units: outputClasses(spec), activation: 'softmax', ...init() }));
   return model;
 }
 

@@ -6,6 +6,7 @@ import type { Prediction } from '../../shared/contract.ts';
 import { preprocessDrawing, type RawImage } from '../../shared/preprocess.ts';
 import { inkSummary, type InkSummary } from '../../shared/ink.ts';
 import { judgeConfidence } from './confidence.ts';
+import { digitsOnly } from './evaluate.ts';
 
 export { judgeConfidence, SURE_PROBABILITY } from './confidence.ts';
 
@@ -17,7 +18,7 @@ export interface FieldPrediction extends Prediction {
 /** Probabilities for one 28×28 field of values in [0, 1]. */
 export async function predictField(model: tf.LayersModel, field: ArrayLike<number>, ink?: InkSummary): Promise<FieldPrediction> {
   if (field.length !== PIXELS) throw new UserError(`expected ${PIXELS} values (28×28), got ${field.length}`);
-  const probs = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(field), [1, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor);
+  const probs = tf.tidy(() => digitsOnly(model.predict(tf.tensor4d(Float32Array.from(field), [1, IMAGE_SIZE, IMAGE_SIZE, 1])) as tf.Tensor2D));
   const probabilities = Array.from(await probs.data());
   probs.dispose();
   const label = probabilities.indexOf(Math.max(...probabilities));

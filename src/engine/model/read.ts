@@ -6,7 +6,8 @@ import { decodePng } from '../data/png.ts';
 import { UserError } from '../errors.ts';
 import type { NumberReading, ReadInput } from '../../shared/contract.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
-import { type Classify, type DigitPiece, segmentImage, segmentStrokes } from '../../shared/segment.ts';
+import { type Classify, digitProbabilities, type DigitPiece, segmentImage, type SegmentOptions, segmentStrokes } from '../../shared/segment.ts';
+import { READING_CLASSES } from '../../shared/mnist.ts';
 import { judgeConfidence } from './confidence.ts';
 
 /** The model as the segmenter's judge: probabilities for a batch of fields, in one call. */
@@ -48,12 +49,42 @@ async function segmented<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Whether a model is a reading model: an eleventh output, "not one digit". */
+export const isReadingModel = (model: tf.LayersModel): boolean => model.outputs[0].shape[1] === READING_CLASSES;
+
+/**
+ * The segmenter's two callbacks: `judge` scores candidate digits (a reading model: its "not one digit" rejects
+ * half digits and squeezed pairs); `model` and the judge together name the digits chosen. A reading model may
+ * do both alone.
+ */
+function segmentOptions(model: tf.LayersModel, judge: tf.LayersModel | null): { classify: Classify; options: SegmentOptions } {
+  const classify = classifierOf(model);
+  if (!judge || judge === model) return { classify, options: {} };
+  const judging = classifierOf(judge);
+  // Each digit chosen is named by both models, their probabilities averaged: two models trained apart err apart
+  // (measured with bench-read: 95.0% of the gaps set exact against 91.7% named by the digit model alone).
+  const both: Classify = async (fields) => {
+    const [a, b] = [await classify(fields), await judging(fields)];
+    return a.map((row, k) => {
+      const digits = digitProbabilities(b[k]);
+      return row.map((p, d) => (p + digits[d]) / 2);
+    });
+  };
+  return { classify: both, options: { judge: judging } };
+}
+
 /**
  * Read the number in a decoded image. `name` names it in errors: a flat image, one without digits, or one
- * that is nearly all ink is refused with a UserError.
+ * that is nearly all ink is refused with a UserError. `judge`, a reading model, chooses the cuts.
  */
-export async function readNumberImage(model: tf.LayersModel, image: RawImage, name = 'the image'): Promise<NumberReading> {
-  const pieces = await segmented(() => segmentImage(image, classifierOf(model)));
+export async function readNumberImage(
+  model: tf.LayersModel,
+  image: RawImage,
+  name = 'the image',
+  judge: tf.LayersModel | null = null,
+): Promise<NumberReading> {
+  const { classify, options } = segmentOptions(model, judge);
+  const pieces = await segmented(() => segmentImage(image, classify, options));
   if (pieces === null) throw new UserError(`${name}: the image is one flat colour; there is no ink to read`);
   if (pieces.length === 0) throw new UserError(`${name}: no digits found`);
   const covered = pieces.reduce((sum, p) => sum + p.box.width * p.box.height, 0);
@@ -64,7 +95,8 @@ export async function readNumberImage(model: tf.LayersModel, image: RawImage, na
 }
 
 /** Read model:read's input: a drawing's strokes (an empty drawing reads as no digits) or a PNG. */
-export async function readNumber(model: tf.LayersModel, input: ReadInput): Promise<NumberReading> {
-  if ('png' in input) return readNumberImage(model, decodePng(Buffer.from(input.png, 'base64'), 'the image'));
-  return readingOf(await segmented(() => segmentStrokes(input.strokes, input.canvas, classifierOf(model))));
+export async function readNumber(model: tf.LayersModel, input: ReadInput, judge: tf.LayersModel | null = null): Promise<NumberReading> {
+  if ('png' in input) return readNumberImage(model, decodePng(Buffer.from(input.png, 'base64'), 'the image'), 'the image', judge);
+  const { classify, options } = segmentOptions(model, judge);
+  return readingOf(await segmented(() => segmentStrokes(input.strokes, input.canvas, classify, options)));
 }

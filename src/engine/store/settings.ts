@@ -1,4 +1,4 @@
-// Small per-user settings (the active model), kept in settings.json and replaced atomically.
+// Small per-user settings (the active model and reading model), kept in settings.json and replaced atomically.
 import { readOptionalJson } from './preferences.ts';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -6,8 +6,12 @@ import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
 import { explainFsError } from '../errors.ts';
 import { RUN_ID_PATTERN } from '../../shared/types.ts';
 
+const ModelChoice = z.union([z.literal('bundled'), z.string().regex(RUN_ID_PATTERN)]).catch('bundled');
+
 const SettingsSchema = z.object({
-  activeModel: z.union([z.literal('bundled'), z.string().regex(RUN_ID_PATTERN)]).catch('bundled'),
+  activeModel: ModelChoice,
+  /** The reading model that chooses where a written number is cut (a run trained with the reading recipe). */
+  activeReader: ModelChoice.optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -1,13 +1,14 @@
-// Test helper: the bundled model and the MNIST test split, which the reading tests share.
+// Test helper: the bundled models and the MNIST test split, which the reading tests share.
 import { initBackend, type tf } from '../runtime/backend.ts';
-import { bundledModelDir } from '../model/bundled.ts';
+import { bundledModelDir, bundledReadingDir } from '../model/bundled.ts';
 import { readModel } from '../model/model-io.ts';
 import { loadDataset, type Split } from '../data/dataset.ts';
 
-/** Starts the backend, then reads the bundled model and the test split. */
-export async function bundledAndTest(): Promise<{ model: tf.LayersModel; test: Split }> {
+/** Starts the backend, then reads the bundled model, the bundled reading model and the test split. */
+export async function bundledAndTest(): Promise<{ model: tf.LayersModel; reader: tf.LayersModel; test: Split }> {
   await initBackend();
   const model = await readModel(bundledModelDir());
+  const reader = await readModel(bundledReadingDir());
   const test = (await loadDataset()).test;
-  return { model, test };
+  return { model, reader, test };
 }

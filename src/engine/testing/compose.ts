@@ -25,6 +25,10 @@ export interface ComposeOptions {
   inverted?: boolean;
   /** Shear each row by this many pixels per pixel of height (a slant). */
   slant?: number;
+  /** Each digit's width times this: 0.55–0.7 for narrow writing, above 1 for wide. */
+  condense?: number;
+  /** Uneven light over the paper: bands of light and shadow across it (depth 0–1) and a darker rim (0–1). */
+  light?: { bands: number; vignette: number; period: number; angle: number };
   seed?: number;
 }
 
@@ -35,34 +39,35 @@ export interface Composed {
   number: string;
 }
 
-/** Sample `index` of `split` scaled to size × size (bilinear, 0–1), with its empty columns cut away. */
-function scaledDigit(split: Split, index: number, size: number): { ink: Float32Array; width: number } {
+/** Sample `index` of `split` scaled to `size` high and `condense` × `size` wide (bilinear, 0–1), with its empty columns cut away. */
+function scaledDigit(split: Split, index: number, size: number, condense = 1): { ink: Float32Array; width: number } {
   const pixels = split.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= IMAGE_SIZE || y >= IMAGE_SIZE ? 0 : pixels[y * IMAGE_SIZE + x] / 255);
-  const full = new Float32Array(size * size);
+  const across = Math.ceil(size * Math.max(1, condense));
+  const full = new Float32Array(across * size);
   const s = IMAGE_SIZE / size;
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const sx = (x + 0.5) * s - 0.5;
+    for (let x = 0; x < across; x++) {
+      const sx = ((x + 0.5 - across / 2) / condense + size / 2) * s - 0.5;
       const sy = (y + 0.5) * s - 0.5;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      full[y * size + x] = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+      full[y * across + x] = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
     }
   }
-  let [left, right] = [size, -1];
+  let [left, right] = [across, -1];
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      if (full[y * size + x] < 0.1) continue;
+    for (let x = 0; x < across; x++) {
+      if (full[y * across + x] < 0.1) continue;
       left = Math.min(left, x);
       right = Math.max(right, x);
     }
   }
   const width = right - left + 1;
   const ink = new Float32Array(width * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < width; x++) ink[y * width + x] = full[y * size + left + x];
+  for (let y = 0; y < size; y++) for (let x = 0; x < width; x++) ink[y * width + x] = full[y * across + left + x];
   return { ink, width };
 }
 
@@ -70,7 +75,7 @@ function scaledDigit(split: Split, index: number, size: number): { ink: Float32A
 export function composeNumber(split: Split, indices: readonly number[], options: ComposeOptions = {}): Composed {
   const { size = 56, gap = Math.round(size * 0.15), drift = Math.round(size * 0.08), specks = 0, seed = 1 } = options;
   const random = seeded(seed);
-  const digits = indices.map((index) => scaledDigit(split, index, size));
+  const digits = indices.map((index) => scaledDigit(split, index, size, options.condense ?? 1));
   if (options.broken !== undefined) {
     const d = digits[options.broken];
     const rows = ink_rows(d.ink, d.width, size);
@@ -163,7 +168,8 @@ function paint(ink: Float32Array, width: number, height: number, options: Compos
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       // Light falls from the left: the paper darkens towards the right by `shading`.
-      const light = 1 - look.shading * (x / width);
+      let light = 1 - look.shading * (x / width);
+      if (options.light) light *= unevenLight(options.light, x / width, y / height, width / height);
       for (let c = 0; c < 3; c++) {
         const paperValue = look.paper[c] * light + (random() * 2 - 1) * look.noise;
         const inkValue = look.ink[c] * light;
@@ -174,4 +180,12 @@ function paint(ink: Float32Array, width: number, height: number, options: Compos
     }
   }
   return { width, height, channels: 3, data };
+}
+
+/** How much light reaches (u, v) (0–1 across and down the page): soft bands of shadow at an angle, and a darker rim. */
+function unevenLight(light: NonNullable<ComposeOptions['light']>, u: number, v: number, aspect: number): number {
+  const along = (u * aspect * Math.cos(light.angle) + v * Math.sin(light.angle)) / light.period;
+  const band = 1 - light.bands * (0.5 + 0.5 * Math.sin(2 * Math.PI * along));
+  const rim = Math.hypot((u - 0.5) * 2, (v - 0.5) * 2) / Math.SQRT2;
+  return band * (1 - light.vignette * rim * rim);
 }

@@ -1,7 +1,8 @@
 // Worker-thread entry: runs one training job off the caller's event loop and reports every event.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GpuLost, GpuUnavailable, initBackend, type tf } from '../runtime/backend.ts';
-import { limitSplit, loadDataset } from '../data/dataset.ts';
+import { joinSplits, limitSplit, loadDataset } from '../data/dataset.ts';
+import { notOneDigitPieces, PIECE_SHARE } from '../data/pieces.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
 import type { Split } from '../data/dataset.ts';
@@ -67,6 +68,8 @@ async function prepare(): Promise<Prepared> {
     const fromDir = job.finetune?.fromDir ?? job.fromDir;
     model = fromDir ? await readModel(fromDir) : createModel(job.spec);
   }
+  // A reading model also learns "not one digit" from pieces made of its own training digits.
+  if (job.spec.reading) data = { ...data, train: joinSplits(data.train, notOneDigitPieces(data.train, Math.round(data.train.count * PIECE_SHARE), job.spec.seed)) };
   if (!finetuning) {
     await store.writeRecord(record);
     return { store, record, model, optimizer, data, heldOut: null };

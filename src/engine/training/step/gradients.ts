@@ -1,7 +1,7 @@
 // The one definition of a training step's maths, shared by the in-process step and every replica:
 // forward on a batch, mean cross-entropy, gradients of the trainable weights.
 import { tf } from '../../runtime/backend.ts';
-import { type BatchAugment, crossEntropy, makeBatch } from '../../data/batches.ts';
+import { type BatchAugment, classesOf, crossEntropy, makeBatch } from '../../data/batches.ts';
 import type { Split } from '../../data/dataset.ts';
 import { trainingForward } from './forward.ts';
 
@@ -26,7 +26,7 @@ export interface StepTensors {
 
 /** The step's tensors on `indices` of `split`, augmented if asked; nothing is read back, so a GPU keeps on working. */
 export function stepTensors(model: tf.LayersModel, split: Split, indices: ArrayLike<number>, augment?: BatchAugment): StepTensors {
-  const batch = makeBatch(split, indices, augment);
+  const batch = makeBatch(split, indices, augment, classesOf(model));
   const variables = trainableVariables(model);
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads((): tf.Scalar => {
