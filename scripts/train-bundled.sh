@@ -9,5 +9,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"
-npm run --silent cli -- train --spec scripts/bundled-digit-spec.json --out "$out/runs-digit" --export resources/model | tee docs/bundled/digit-train.log
-npm run --silent cli -- train --preset reading --out "$out/runs-reading" --export resources/reading-model | tee docs/bundled/reading-train.log
+npm run --silent cli -- train --spec scripts/bundled-digit-spec.json --out "$out/runs-digit" --export resources/model | tee docs/bundled/digit-train.txt
+npm run --silent cli -- train --preset reading --out "$out/runs-reading" --export resources/reading-model | tee docs/bundled/reading-train.txt
