@@ -10,7 +10,7 @@ import type { evaluateInWorker } from './model/evaluator.ts';
 import { Evaluations } from './model/evaluations.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
 import { nearestTo } from './model/neighbours.ts';
-import { ActiveIndex } from './model/neighbours-index.ts';
+import { ActiveIndex, STALE_INDEX } from './model/neighbours-index.ts';
 import { EpochModels } from './model/epochs.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
@@ -254,7 +254,7 @@ export class Studio {
       const dir = this.activeDir;
       const index = await this.neighbours.of(dir);
       // The index is of the model active when asked: one swapped in meanwhile has its own, built on the next ask.
-      if (dir !== this.activeDir) throw new UserError('the active model changed meanwhile; ask again');
+      if (dir !== this.activeDir) throw new UserError(STALE_INDEX);
       return nearestTo(this.model, index, field, count);
     },
     'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
