@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
-import { initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { initBackend, isHeapFailure, rebuildBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import type { evaluateInWorker } from './model/evaluator.ts';
@@ -66,6 +66,8 @@ export class Studio {
   private readonly neighbours: ActiveIndex;
   /** The epochs' models of the run last asked about (the drawing's history). */
   private readonly epochModels = new EpochModels();
+  /** The backend being rebuilt after its WebAssembly heap failed; requests wait for it. */
+  private rebuilding: Promise<void> | null = null;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -157,6 +159,30 @@ export class Studio {
     this.neighbours.drop();
   }
 
+  /**
+   * Run `work` on this thread's backend. A failed WebAssembly heap would leave every later request answering
+   * "Aborted()": the backend is rebuilt with a fresh heap and the active model loaded again, and this request is
+   * refused in one line.
+   */
+  private async onBackend<T>(work: () => Promise<T>): Promise<T> {
+    await this.rebuilding;
+    try {
+      return await work();
+    } catch (err) {
+      if (!isHeapFailure(err)) throw err;
+      this.rebuilding ??= this.rebuild().finally(() => (this.rebuilding = null));
+      await this.rebuilding;
+      throw new UserError('the engine ran out of memory answering that request; it was restarted and answers again');
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    await rebuildBackend();
+    // The old heap took every tensor with it: nothing held may be disposed of or used again.
+    this.epochModels.forget();
+    this.model = await readModel(this.activeDir);
+  }
+
   readonly handlers: Handlers = {
     'app:info': async () => ({
       // What trains: the main thread itself predicts on the CPU.
@@ -178,9 +204,11 @@ export class Studio {
       const data = this.dataset[split];
       if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
-      const { label, probabilities, confident, reason } = await predictField(
-        this.model,
-        Array.from(pixels, (v) => v / 255),
+      const { label, probabilities, confident, reason } = await this.onBackend(() =>
+        predictField(
+          this.model,
+          Array.from(pixels, (v) => v / 255),
+        ),
       );
       return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities, confident, reason } };
     },
@@ -193,13 +221,13 @@ export class Studio {
       return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
     },
     'model:predict': async ({ field, ink }) => {
-      const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
+      const { label, probabilities, confident, reason } = await this.onBackend(() => predictField(this.model, field, ink));
       return { label, probabilities, confident, reason };
     },
-    'model:read': async (input) => readNumber(this.model, input),
+    'model:read': async (input) => this.onBackend(() => readNumber(this.model, input)),
     'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
-    'model:explain': async ({ field }) => explain(this.model, field),
-    'model:filters': async () => firstLayerFilters(this.model),
+    'model:explain': async ({ field }) => this.onBackend(() => explain(this.model, field)),
+    'model:filters': async () => this.onBackend(() => firstLayerFilters(this.model)),
     'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
     'training:queue': async (request) => this.session.startQueue(request, this.options.dataDir),
     'training:stop': async () => this.session.stop(),
@@ -255,10 +283,18 @@ export class Studio {
       const index = await this.neighbours.of(dir);
       // The index is of the model active when asked: one swapped in meanwhile has its own, built on the next ask.
       if (dir !== this.activeDir) throw new UserError(STALE_INDEX);
-      return nearestTo(this.model, index, field, count);
+      return this.onBackend(() => nearestTo(this.model, index, field, count));
     },
-    'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
-    'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
+    'runs:epochHistory': async ({ id, field }) => this.onBackend(() => this.epochModels.history(this.store, id, field)),
+    'runs:epochExplain': async ({ id, epoch, field }) =>
+      this.onBackend(async () => {
+        const { model, release } = await this.epochModels.model(this.store, id, epoch);
+        try {
+          return await explain(model, field);
+        } finally {
+          release();
+        }
+      }),
   };
 
   /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */

@@ -229,10 +229,20 @@ export interface EpochAnswer {
   probabilities: number[];
 }
 
-/** A run's kept epochs' answers for one input; `epochs` is empty for a run from before epochs were kept. */
+/** A kept epoch whose model could not be read or asked, and why. */
+export interface EpochSkipped {
+  epoch: number;
+  problem: string;
+}
+
+/**
+ * A run's kept epochs' answers for one input (at most 50, spread evenly over a longer run); `epochs` is empty for
+ * a run from before epochs were kept; `skipped` names the epochs left out because their model is damaged.
+ */
 export interface EpochHistory {
   epochsDone: number;
   epochs: EpochAnswer[];
+  skipped?: EpochSkipped[];
 }
 
 /** What model:read is given: a drawing's strokes or a PNG. */

@@ -181,4 +181,35 @@ export function checkDevice(): void {
     );
 }
 
+/**
+ * Whether `err` is the WebAssembly heap failing (out of memory, out of bounds, or aborted): every later call on
+ * that backend fails the same way ("Aborted()") until it is rebuilt.
+ */
+export function isHeapFailure(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return (
+    (err instanceof Error && err.name === 'RuntimeError') ||
+    /^Aborted\(|memory access out of bounds|Cannot enlarge memory|Out of memory/i.test(message)
+  );
+}
+
+// tfjs-backend-wasm registers itself at this priority.
+const WASM_PRIORITY = 2;
+
+/**
+ * Replace this thread's wasm backend by a fresh one with a new heap (nothing to do on another backend). Every
+ * tensor of the old one is lost with its heap: models must be loaded again.
+ */
+export async function rebuildBackend(): Promise<void> {
+  if (tf.getBackend() !== 'wasm') return;
+  const engine = tf.engine();
+  const factory = engine.findBackendFactory('wasm');
+  // The dead module cannot free its own memory: the backend is dropped without asking it to.
+  const dead = engine.findBackend('wasm');
+  if (dead) dead.dispose = () => undefined;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, WASM_PRIORITY);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend could not be started again');
+}
+
 export { tf };
