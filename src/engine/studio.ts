@@ -20,6 +20,7 @@ import { type FileOps, realFileOps } from './store/atomic.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
 import { DigitStore, listEntry } from './store/digits.ts';
+import { DIGITS_PAGE } from '../shared/digits.ts';
 import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
@@ -257,11 +258,13 @@ export class Studio {
       files: await this.transfer.files(this.active, this.activeDir),
     }),
     'model:import': async ({ files }) => this.activate(await this.transfer.importUpload(files)),
-    'digits:list': async () => {
-      const { digits, unreadable } = await this.digits.readAll();
+    'digits:list': async ({ offset }) => {
+      const { digits: all, unreadable } = await this.digits.readAll();
+      // One page per reply: a collection of any size fits the transports' reply limit.
+      const digits = all.slice(offset, offset + DIGITS_PAGE);
       const pixels = new Uint8Array(digits.length * PIXELS);
       digits.forEach((d, k) => pixels.set(d.pixels, k * PIXELS));
-      return { digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
+      return { total: all.length, digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
     },
     'digits:save': async ({ label, drawing }) => listEntry(await this.digits.add(label, drawing)),
     'digits:relabel': async ({ id, label }) => listEntry(await this.digits.relabel(id, label)),

@@ -106,7 +106,7 @@ export const invokeSchemas = {
   }),
   'model:export': z.undefined(),
   'model:import': z.object({ files: z.array(ModelFile).min(1).max(3) }),
-  'digits:list': z.undefined(),
+  'digits:list': z.object({ offset: z.number().int().min(0).max(1_000_000) }),
   'digits:save': z.object({ label: Digit, drawing: DrawingSchema }),
   'digits:relabel': z.object({ id: DigitId, label: Digit }),
   'digits:delete': z.object({ id: DigitId }),
