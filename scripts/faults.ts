@@ -3,7 +3,8 @@
 // saves), trained onto a full disk, opened from a read-only home, and have their files corrupted; after each
 // the store is opened again, recovered and checked, and every run that can go on is resumed to its end.
 // It prints what it tried, what came back, and what was lost (runs, checkpoints, epochs whose metrics line is gone).
-// A corrupted run.json or checkpoint falls back to the checkpoint before (or run.json's copy in it): one epoch lost.
+// A corrupted run.json or checkpoint falls back to the checkpoint before (or run.json's copy in it): one epoch lost;
+// both checkpoints damaged fall back to the newest whole epoch's copy of the model.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,6 +222,12 @@ async function readOnlyHome(source: string): Promise<void> {
   }
 }
 
+/** The checkpoints run.json names: the current one and the one before. */
+function checkpoints(dir: string): string[] {
+  const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { checkpoint: string; previousCheckpoint?: string };
+  return [record.checkpoint, record.previousCheckpoint].filter((name): name is string => !!name);
+}
+
 async function corruptFiles(source: string): Promise<void> {
   const r = row('corrupt files');
   const epochs = JSON.parse(readFileSync(join(source, 'run.json'), 'utf8')).epochsDone as number;
@@ -246,6 +253,20 @@ async function corruptFiles(source: string): Promise<void> {
       (dir) => {
         writeFileSync(join(dir, 'run.json'), 'garbage');
         truncateSync(join(dir, checkpoint, 'weights.bin'), 1000);
+      },
+    ],
+    [
+      "both checkpoints' weights.bin cut short (the newest epoch's copy answers)",
+      (dir) => {
+        for (const name of checkpoints(dir)) truncateSync(join(dir, name, 'weights.bin'), 1000);
+      },
+    ],
+    [
+      "both checkpoints' weights.bin zero-filled, as a power loss leaves them, and the last epoch's copy gone (resumed from the one before)",
+      (dir) => {
+        for (const name of checkpoints(dir))
+          writeFileSync(join(dir, name, 'weights.bin'), Buffer.alloc(statSync(join(dir, name, 'weights.bin')).size));
+        rmSync(join(dir, `epoch-${String(epochs).padStart(4, '0')}`), { recursive: true });
       },
     ],
   ];
