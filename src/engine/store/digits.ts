@@ -12,7 +12,7 @@ import { IMAGE_SIZE, PIXELS } from '../../shared/mnist.ts';
 import type { Split } from '../data/dataset.ts';
 import { encodePng } from '../data/png.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
-import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
+import { type FileOps, realFileOps, syncTree, writeFileAtomic } from './atomic.ts';
 import { inside } from './paths.ts';
 import { describeIssues } from './schemas.ts';
 import { messageOf } from '../../shared/message.ts';
@@ -258,6 +258,7 @@ export class DigitStore {
     try {
       await mkdir(staging, { recursive: true });
       for (const digit of fresh) await writeFile(join(staging, `${digit.id}${FILE_SUFFIX}`), JSON.stringify(fileOf(digit)));
+      await syncTree(staging, this.fs);
       await rename(staging, staging + READY_SUFFIX);
     } catch (err) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
