@@ -323,8 +323,16 @@ export class RunStore {
   }
 
   async remove(id: string): Promise<void> {
-    const dir = this.dir(id);
     await this.checkRemovable(id);
+    await this.discard(id);
+  }
+
+  /**
+   * Delete a run this process made and never finished (a failed import), whatever its record says: it names this
+   * process as training it, which would refuse `remove`.
+   */
+  async discard(id: string): Promise<void> {
+    const dir = this.dir(id);
     try {
       await this.fs.rm(dir, { recursive: true, force: true });
     } catch (err) {
