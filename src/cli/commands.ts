@@ -12,7 +12,7 @@ import { buildIndex, type NeighbourIndex, nearestTo } from '../engine/model/neig
 import { epochHistory } from '../engine/model/epochs.ts';
 import { RUN_JSON, RunStore } from '../engine/store/runs.ts';
 import { RUN_ID_PATTERN } from '../shared/types.ts';
-import { readPng } from '../engine/data/png.ts';
+import { checkPngFile, readPng } from '../engine/data/png.ts';
 import { predictDrawing } from '../engine/model/predict.ts';
 import { explain, type LayerActivation } from '../engine/model/explain.ts';
 import { resolveModelDir } from '../engine/model/resolve-model.ts';
@@ -99,6 +99,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (k !== undefined && k > MAX_NEIGHBOURS) throw new UsageError(`--neighbours: at most ${MAX_NEIGHBOURS}, got ${k}`);
   const run = values.history === undefined ? null : historyRun(values.history);
   const dir = await resolveModelDir(values.model);
+  // Every file is checked (its header only) before the model loads: a bad one stops the command with its name.
+  for (const file of positionals) await checkPngFile(file);
   const backend = await initBackend();
   const model = await readModel(dir);
   if (run) await run.store.read(run.id);

@@ -7,7 +7,8 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
-const ERRNO_MESSAGES: Record<string, string> = {
+/** What each errno means to the person, in words. */
+export const ERRNO_MESSAGES: Record<string, string> = {
   ENOENT: 'no such file or folder',
   EISDIR: 'is a folder, not a file',
   ENOTDIR: 'a part of this path is a file, not a folder',

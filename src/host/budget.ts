@@ -3,7 +3,6 @@
 // times its size while it is parsed, checked and answered. So a message past LARGE_MESSAGE_BYTES needs one of
 // LARGE_SLOTS to be read on (the others' sockets wait, paused, with the rest of their bytes still in the network),
 // and the smaller requests answered at once share MAX_SMALL_BYTES.
-import type { Socket } from 'node:net';
 
 /** A message larger than this is read on only while it holds a slot. */
 export const LARGE_MESSAGE_BYTES = 1024 ** 2;
@@ -85,7 +84,7 @@ export class ReceiveGate {
   private closed = false;
 
   constructor(
-    socket: Pick<Socket, 'on' | 'pause' | 'resume'>,
+    socket: Flow & { on(event: 'data' | 'close', listener: (chunk: Buffer) => void): unknown },
     private readonly budget: HostBudget,
   ) {
     this.flow = socket;

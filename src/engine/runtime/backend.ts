@@ -5,6 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { unpackedPath } from './asar.ts';
+import { UserError } from '../errors.ts';
 import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
 import { fastConv2dBackpropInput } from './kernels/conv2d-backprop-input.ts';
@@ -99,7 +100,7 @@ async function useWasm(): Promise<boolean> {
 function requested(value = process.env.DIGIT_STUDIO_BACKEND): BackendName | undefined {
   if (!value) return undefined;
   if (!(BACKENDS as readonly string[]).includes(value)) {
-    throw new Error(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}`);
+    throw new UserError(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}; unset it to choose automatically`);
   }
   return value as BackendName;
 }
