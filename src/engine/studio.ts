@@ -277,10 +277,7 @@ export class Studio {
     },
     'training:finetune': async (request) => ({ runId: await this.session.start(() => this.finetuneJob(request)) }),
     'training:backends': async () => this.backends.report(),
-    'training:chooseBackend': async ({ backend }) => {
-      this.backends.choose(backend);
-      return this.backends.report();
-    },
+    'training:chooseBackend': async ({ backend }) => this.backends.choose(backend),
     'model:neighbours': async ({ field, count }) => {
       const dir = this.activeDir;
       const index = await this.neighbours.of(dir);

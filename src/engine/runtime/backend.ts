@@ -119,7 +119,12 @@ async function tryWebGpu(asked: boolean): Promise<BackendInfo | string> {
   }
 }
 
-async function choose(want: BackendName | undefined, allowGpu: boolean): Promise<BackendInfo> {
+/** `want` as the person asked for it, for messages: by the environment variable, or by choosing it in the studio. */
+function askedFor(want: BackendName, byVariable: boolean): string {
+  return byVariable ? `DIGIT_STUDIO_BACKEND=${want}` : `the backend chosen (${want})`;
+}
+
+async function choose(want: BackendName | undefined, allowGpu: boolean, byVariable: boolean): Promise<BackendInfo> {
   // PROD silences tfjs's console nags ("install our node backend"); the backend is reported instead.
   tf.env().set('PROD', true);
   if (want === 'cpu') {
@@ -130,7 +135,7 @@ async function choose(want: BackendName | undefined, allowGpu: boolean): Promise
   if (want === undefined && (await tryNative())) return { name: 'tensorflow' };
   if (want === 'tensorflow') {
     if (await tryNative()) return { name: 'tensorflow' };
-    throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+    throw new UserError(`${askedFor(want, byVariable)} needs @tensorflow/tfjs-node, which is not installed`);
   }
   let gpuSkipped: string | undefined;
   if (want === undefined && allowGpu && !mayHaveGpu() && !gpuFaultFromEnv()) {
@@ -158,8 +163,8 @@ export interface BackendOptions {
 }
 
 /** Initialise the backend once per thread and say which one runs (with its adapter, for a GPU). */
-export function initBackendInfo({ want = requested(), gpu: allowGpu = false }: BackendOptions = {}): Promise<BackendInfo> {
-  chosen ??= choose(want, allowGpu).then(async (info) => {
+export function initBackendInfo({ want, gpu: allowGpu = false }: BackendOptions = {}): Promise<BackendInfo> {
+  chosen ??= choose(want ?? requested(), allowGpu, want === undefined).then(async (info) => {
     await tf.ready();
     return info;
   });
