@@ -210,12 +210,14 @@ async function readOnlyHome(source: string): Promise<void> {
     const activate = await dispatch(studio, 'runs:activate', { id });
     const info = await dispatch(studio, 'app:info', undefined);
     const start = await dispatch(studio, 'training:start', { spec: { ...defaultSpec(), ...SPEC }, trainLimit: 100, testLimit: 50 });
-    console.log(`  runs:list ${list.ok ? 'ok' : list.error}; runs:activate: ${activate.ok ? 'ok' : activate.error}`);
+    const unsaved = activate.ok ? (activate.value as { unsaved?: string }).unsaved : undefined;
+    console.log(`  runs:list ${list.ok ? 'ok' : list.error}; runs:activate: ${activate.ok ? `ok${unsaved ? ` (${unsaved})` : ''}` : activate.error}`);
     console.log(`  training:start: ${start.ok ? 'ok' : start.error}`);
-    const stillBundled = info.ok && (info.value as { activeModel: { id: string } }).activeModel.id === 'bundled';
+    // The run is used for this session; the choice, which cannot be saved, says so.
+    const switched = info.ok && (info.value as { activeModel: { id: string } }).activeModel.id === id && /read-only/.test(unsaved ?? '');
     const entries = list.ok ? (list.value as RunListEntry[]) : [];
     const readOnly = (reply: { ok: boolean; error?: string }) => !reply.ok && /read-only/.test(reply.error ?? '');
-    if (entries.length === 1 && entries[0].status === 'done' && readOnly(activate) && stillBundled && readOnly(start)) r.recovered++;
+    if (entries.length === 1 && entries[0].status === 'done' && switched && readOnly(start)) r.recovered++;
   } finally {
     await studio.close();
     if (!mounted) spawnSync('chmod', ['-R', 'u+w', home]);

@@ -138,14 +138,21 @@ export class Studio {
     return [await readModel(dir), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
   }
 
-  /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
+  /**
+   * Use model `id` from now on, switched only once it loaded. A choice that cannot be saved (a read-only or full
+   * home) still holds for this session, and says it will not be remembered; a fault in saving changes nothing.
+   */
   private async activate(id: string): Promise<ActiveModel> {
-    const [model, active, dir] = await this.loadActive(id);
+    const [model, loaded, dir] = await this.loadActive(id);
+    let active = loaded;
     try {
       await this.settings.write({ activeModel: id });
     } catch (err) {
-      model.dispose();
-      throw err;
+      if (!(err instanceof UserError)) {
+        model.dispose();
+        throw err;
+      }
+      active = { ...loaded, unsaved: `This choice lasts until the studio closes: it could not be saved (${err.message}).` };
     }
     this.swapModel(model, active, dir);
     this.emit('model:changed', this.active);

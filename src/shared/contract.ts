@@ -150,6 +150,8 @@ export interface ActiveModel {
   id: string | 'bundled';
   label: string;
   testAccuracy: number | null;
+  /** Why this choice will not be remembered at the next start (the settings could not be written); absent when it will. */
+  unsaved?: string;
 }
 
 /** What training runs on: the backend and its label ("GPU: <adapter>", "CPU (TensorFlow)", "CPU (WebAssembly)"). */
