@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,10 @@ describe("a run's epochs", () => {
     expect(history.epochs.map((e) => e.epoch)).toEqual(loaded);
     expect(loaded[0]).toBe(1);
     expect(loaded.at(-1)).toBe(120);
+    // A larger model is sampled more sparsely: what one history reads stays within its byte budget.
+    const bytes = statSync(join(store.epochDir(record.id, 1), 'weights.bin')).size;
+    const sparse = await epochHistory(store, record.id, field, undefined, bytes * 10);
+    expect(sparse.epochs.map((e) => e.epoch)).toEqual([1, 14, 27, 41, 54, 67, 80, 94, 107, 120]);
   });
 
   it('is empty for a run from before epochs were kept, which still says how many it trained', async () => {

@@ -15,6 +15,12 @@ export type { EpochAnswer, EpochHistory, EpochSkipped };
 export const MAX_HISTORY_EPOCHS = 50;
 
 /**
+ * The most weights one history reads, in bytes: a run of a large model is sampled more sparsely (a 4.6 M-parameter
+ * model's 18 MB epochs: 7 of them), so that an answer stays within seconds whatever the model.
+ */
+export const HISTORY_BYTES = 128 * 1024 ** 2;
+
+/**
  * The weights the studio keeps loaded between strokes, in bytes (LeNet-5's 50 epochs take 12 MB). An epoch's
  * model beyond it is loaded for one answer and disposed of at once: a 4.6 M-parameter run's 110 epochs held
  * together filled the WebAssembly heap.
@@ -36,7 +42,7 @@ const loadOnce: LoadEpoch = async (dir) => {
   return { model, release: () => model.dispose() };
 };
 
-/** At most `max` of `epochs` (in order), spread evenly, the first and the last always among them. */
+/** At most `max` (at least 2) of `epochs` (in order), spread evenly, the first and the last always among them. */
 export function sampleEpochs(epochs: readonly number[], max = MAX_HISTORY_EPOCHS): number[] {
   if (epochs.length <= max) return [...epochs];
   const picked = new Set<number>();
@@ -45,15 +51,30 @@ export function sampleEpochs(epochs: readonly number[], max = MAX_HISTORY_EPOCHS
 }
 
 /**
- * What run `id`'s kept epochs (sampled: see sampleEpochs) answer for `field`, in epoch order; one model loaded at
+ * What run `id`'s kept epochs (at most 50, and at most HISTORY_BYTES of weights, sampled evenly) answer for `field`, in epoch order; one model loaded at
  * a time through `load`. An epoch whose model cannot be read is skipped and named; a failed WebAssembly heap is
  * no epoch's fault and is thrown, for the studio to rebuild the backend.
  */
-export async function epochHistory(store: RunStore, id: string, field: ArrayLike<number>, load: LoadEpoch = loadOnce): Promise<EpochHistory> {
+export async function epochHistory(
+  store: RunStore,
+  id: string,
+  field: ArrayLike<number>,
+  load: LoadEpoch = loadOnce,
+  budget = HISTORY_BYTES,
+): Promise<EpochHistory> {
   const { epochsDone } = await store.read(id);
   const epochs: EpochAnswer[] = [];
   const skipped: EpochSkipped[] = [];
-  for (const epoch of sampleEpochs(await store.keptEpochs(id))) {
+  const kept = await store.keptEpochs(id);
+  // Every epoch of a run has the same model: the last one's weights say what each costs to read.
+  const bytes = kept.length
+    ? await stat(join(store.epochDir(id, kept.at(-1)!), WEIGHTS_BIN)).then(
+        (s) => s.size,
+        () => 0,
+      )
+    : 0;
+  const most = Math.max(2, Math.min(MAX_HISTORY_EPOCHS, Math.floor(budget / Math.max(bytes, 1))));
+  for (const epoch of sampleEpochs(kept, most)) {
     let loaded: LoadedEpoch | undefined;
     try {
       loaded = await load(store.epochDir(id, epoch));
