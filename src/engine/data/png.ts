@@ -2,8 +2,8 @@
 // image is refused before anything is unpacked.
 import { PNG } from 'pngjs';
 import { inflateSync } from 'node:zlib';
-import { open, stat } from 'node:fs/promises';
-import { ERRNO_MESSAGES, explainFsError, readUserFile, UserError } from '../errors.ts';
+import { open } from 'node:fs/promises';
+import { checkUserFile, explainFsError, readUserFile, UserError } from '../errors.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -96,10 +96,8 @@ export async function readPng(path: string): Promise<RawImage> {
 export async function checkPngFile(path: string): Promise<void> {
   let handle;
   try {
-    // Checked before it is opened: opening a FIFO would wait for ever.
-    const info = await stat(path);
-    if (info.isDirectory()) throw new UserError(`${path}: ${ERRNO_MESSAGES.EISDIR}`);
-    if (!info.isFile()) throw new UserError(`${path}: not a regular file (a device, pipe or socket); the studio reads files only`);
+    // Checked before it is opened (opening a FIFO would wait for ever), with readPng's own limits.
+    await checkUserFile(path);
     handle = await open(path, 'r');
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(33), 0, 33, 0);
     checkedHeader(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead), path);
