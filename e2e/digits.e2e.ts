@@ -102,7 +102,9 @@ test('draw, save as a label, see it under My digits, relabel it, delete it', asy
   // Relabel from the keyboard-usable select: the grid and the engine's collection agree.
   await tiles.first().getByRole('combobox').selectOption('7');
   await expect(tiles.first()).toHaveAttribute('data-label', '7');
-  const stored = await page.evaluate(async () => (await (window as unknown as { studio: StudioApi }).studio.invoke('digits:list')).digits);
+  const stored = await page.evaluate(
+    async () => (await (window as unknown as { studio: StudioApi }).studio.invoke('digits:list', { offset: 0 })).digits,
+  );
   expect(stored.map((d) => d.label)).toEqual([7]);
 
   page.once('dialog', (dialog) => void dialog.accept());

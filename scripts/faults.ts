@@ -3,7 +3,8 @@
 // saves), trained onto a full disk, opened from a read-only home, and have their files corrupted; after each
 // the store is opened again, recovered and checked, and every run that can go on is resumed to its end.
 // It prints what it tried, what came back, and what was lost (runs, checkpoints, epochs whose metrics line is gone).
-// A corrupted run.json or checkpoint falls back to the checkpoint before (or run.json's copy in it): one epoch lost.
+// A corrupted run.json or checkpoint falls back to the checkpoint before (or run.json's copy in it): one epoch lost;
+// both checkpoints damaged fall back to the newest whole epoch's copy of the model.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -209,16 +210,24 @@ async function readOnlyHome(source: string): Promise<void> {
     const activate = await dispatch(studio, 'runs:activate', { id });
     const info = await dispatch(studio, 'app:info', undefined);
     const start = await dispatch(studio, 'training:start', { spec: { ...defaultSpec(), ...SPEC }, trainLimit: 100, testLimit: 50 });
-    console.log(`  runs:list ${list.ok ? 'ok' : list.error}; runs:activate: ${activate.ok ? 'ok' : activate.error}`);
+    const unsaved = activate.ok ? (activate.value as { unsaved?: string }).unsaved : undefined;
+    console.log(`  runs:list ${list.ok ? 'ok' : list.error}; runs:activate: ${activate.ok ? `ok${unsaved ? ` (${unsaved})` : ''}` : activate.error}`);
     console.log(`  training:start: ${start.ok ? 'ok' : start.error}`);
-    const stillBundled = info.ok && (info.value as { activeModel: { id: string } }).activeModel.id === 'bundled';
+    // The run is used for this session; the choice, which cannot be saved, says so.
+    const switched = info.ok && (info.value as { activeModel: { id: string } }).activeModel.id === id && /read-only/.test(unsaved ?? '');
     const entries = list.ok ? (list.value as RunListEntry[]) : [];
     const readOnly = (reply: { ok: boolean; error?: string }) => !reply.ok && /read-only/.test(reply.error ?? '');
-    if (entries.length === 1 && entries[0].status === 'done' && readOnly(activate) && stillBundled && readOnly(start)) r.recovered++;
+    if (entries.length === 1 && entries[0].status === 'done' && switched && readOnly(start)) r.recovered++;
   } finally {
     await studio.close();
     if (!mounted) spawnSync('chmod', ['-R', 'u+w', home]);
   }
+}
+
+/** The checkpoints run.json names: the current one and the one before. */
+function checkpoints(dir: string): string[] {
+  const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { checkpoint: string; previousCheckpoint?: string };
+  return [record.checkpoint, record.previousCheckpoint].filter((name): name is string => !!name);
 }
 
 async function corruptFiles(source: string): Promise<void> {
@@ -246,6 +255,20 @@ async function corruptFiles(source: string): Promise<void> {
       (dir) => {
         writeFileSync(join(dir, 'run.json'), 'garbage');
         truncateSync(join(dir, checkpoint, 'weights.bin'), 1000);
+      },
+    ],
+    [
+      "both checkpoints' weights.bin cut short (the newest epoch's copy answers)",
+      (dir) => {
+        for (const name of checkpoints(dir)) truncateSync(join(dir, name, 'weights.bin'), 1000);
+      },
+    ],
+    [
+      "both checkpoints' weights.bin zero-filled, as a power loss leaves them, and the last epoch's copy gone (resumed from the one before)",
+      (dir) => {
+        for (const name of checkpoints(dir))
+          writeFileSync(join(dir, name, 'weights.bin'), Buffer.alloc(statSync(join(dir, name, 'weights.bin')).size));
+        rmSync(join(dir, `epoch-${String(epochs).padStart(4, '0')}`), { recursive: true });
       },
     ],
   ];

@@ -3,12 +3,49 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { UserError } from '../engine/errors.ts';
+import { runCli } from './main.ts';
 import { encodePng } from '../engine/data/png.ts';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from '../engine/data/idx.ts';
 import { cli, emptyIdx, expectUserError, writeBarPng } from './testing.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-'));
+
+describe('exit codes (issue 27, item 10)', () => {
+  it('exit 2 for what the person can fix; exit 1 for a fault, named as a bug in one line', async () => {
+    const errors: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
+    try {
+      const commands = {
+        theirs: async () => {
+          throw new UserError('digits.png: not a PNG file');
+        },
+        ours: async () => {
+          throw new RangeError('Maximum call stack size exceeded');
+        },
+      };
+      expect(await runCli(['theirs'], commands)).toBe(2);
+      expect(await runCli(['ours'], commands)).toBe(1);
+    } finally {
+      error.mockRestore();
+    }
+    expect(errors[0]).toBe('error: digits.png: not a PNG file');
+    expect(errors[1]).toMatch(/^error: internal fault in `ours` \(RangeError: Maximum call stack size exceeded\); this is a bug in Digit Studio/);
+    expect(errors).toHaveLength(2);
+  });
+
+  it("a DIGIT_STUDIO_BACKEND that names no backend is the person's to fix: exit 2, naming the choices", async () => {
+    const png = join(tmp, 'backend.png');
+    writeBarPng(png);
+    vi.stubEnv('DIGIT_STUDIO_BACKEND', 'garbage');
+    try {
+      expectUserError(await cli('predict', png), /^error: DIGIT_STUDIO_BACKEND=garbage is not one of tensorflow, webgpu, wasm, cpu; unset it/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
 
 describe('command line', () => {
   it('refuses bad options with one line and exit 2', async () => {

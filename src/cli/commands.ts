@@ -8,11 +8,11 @@ import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
 import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
 import { readModel } from '../engine/model/model-io.ts';
-import { buildIndex, nearestTo } from '../engine/model/neighbours.ts';
+import { buildIndex, type NeighbourIndex, nearestTo } from '../engine/model/neighbours.ts';
 import { epochHistory } from '../engine/model/epochs.ts';
 import { RUN_JSON, RunStore } from '../engine/store/runs.ts';
 import { RUN_ID_PATTERN } from '../shared/types.ts';
-import { readPng } from '../engine/data/png.ts';
+import { checkPngFile, readPng } from '../engine/data/png.ts';
 import { predictDrawing } from '../engine/model/predict.ts';
 import { explain, type LayerActivation } from '../engine/model/explain.ts';
 import { resolveModelDir } from '../engine/model/resolve-model.ts';
@@ -99,16 +99,22 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (k !== undefined && k > MAX_NEIGHBOURS) throw new UsageError(`--neighbours: at most ${MAX_NEIGHBOURS}, got ${k}`);
   const run = values.history === undefined ? null : historyRun(values.history);
   const dir = await resolveModelDir(values.model);
-  const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
+  // Every file is checked (its header only) before the model loads: a bad one stops the command with its name.
+  for (const file of positionals) await checkPngFile(file);
   const backend = await initBackend();
   const model = await readModel(dir);
   if (run) await run.store.read(run.id);
-  const index = k === undefined ? null : await buildIndex(model, (await loadDataset()).train);
+  // Built on the first image with ink: a blank one needs no index, and it takes a minute to build.
+  let index: Promise<NeighbourIndex> | null = null;
+  const indexed = () => (index ??= loadDataset().then((dataset) => buildIndex(model, dataset.train)));
   if (!values.json) console.log(`model ${dir} (backend: ${backend})`);
-  for (const { file, image } of images) {
-    const prediction = await predictDrawing(model, image);
-    const neighbours = index && prediction ? await nearestTo(model, index, prediction.input, k) : null;
-    const history = run && prediction ? (await epochHistory(run.store, run.id, prediction.input)).epochs : null;
+  // One image at a time, each decoded only once the one before is answered: forty 4096² PNGs are never held together.
+  for (const file of positionals) {
+    const prediction = await predictDrawing(model, await readPng(file));
+    const neighbours = k !== undefined && prediction ? await nearestTo(model, await indexed(), prediction.input, k) : null;
+    const asked = run && prediction ? await epochHistory(run.store, run.id, prediction.input) : null;
+    const history = asked?.epochs ?? null;
+    const skipped = asked?.skipped;
     if (values.json) {
       console.log(
         JSON.stringify(
@@ -122,6 +128,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
                 ...(values.explain ? await insideOf(model, prediction.input) : {}),
                 ...(neighbours ? { neighbours } : {}),
                 ...(history ? { history } : {}),
+                ...(skipped ? { skipped } : {}),
               }
             : { file, label: null, error: 'no ink in the image' },
         ),
@@ -147,6 +154,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
       if (history?.length === 0) console.log(`  run ${run?.id} kept no per-epoch weights (trained before they were kept)`);
       for (const { epoch, label, probabilities } of history ?? [])
         console.log(`  after epoch ${epoch}: ${label} (${(probabilities[label] * 100).toFixed(1)}%)`);
+      for (const { epoch, problem } of skipped ?? []) console.log(`  epoch ${epoch} skipped: ${problem}`);
     }
   }
 }

@@ -35,28 +35,38 @@ const USAGE = `usage: npm run cli -- <command> [options]
   bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
          --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[], commands: typeof COMMANDS): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(commands).join(', ')}`);
   await command(rest);
 }
 
-/** Run the command line `argv` (without node and the script); resolves with the exit code: 2 for a user error, 1 for a fault. */
-export async function runCli(argv: string[]): Promise<number> {
+/**
+ * Run the command line `argv` (without node and the script) over `commands`; resolves with the exit code: 2 for
+ * what the person can fix (a UserError), 1 for a fault in the studio itself, named as one.
+ */
+export async function runCli(argv: string[], commands = COMMANDS): Promise<number> {
   try {
-    await main(argv);
+    await main(argv, commands);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (thrown) {
     // A file-system error that no command explained still names its file and is the user's to fix.
     const path = (thrown as NodeJS.ErrnoException | null)?.path;
     const err = typeof path === 'string' ? explainFsError(thrown, path) : thrown;
-    console.error(`error: ${messageOf(err)}`);
-    if (err instanceof UsageError || err instanceof UserError) return 2;
+    if (err instanceof UsageError || err instanceof UserError) {
+      console.error(`error: ${messageOf(err)}`);
+      return 2;
+    }
+    // Nothing the person did can fix this: said so, with what failed, instead of passing it off as their mistake.
+    const what = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
+    console.error(
+      `error: internal fault in \`${argv[0]}\` (${what}); this is a bug in Digit Studio${process.env.DIGIT_STUDIO_DEBUG ? '' : ' (DIGIT_STUDIO_DEBUG=1 prints where)'}`,
+    );
     if (process.env.DIGIT_STUDIO_DEBUG) console.error(thrown);
     return 1;
   }

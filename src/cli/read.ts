@@ -1,7 +1,7 @@
 // `read`: the whole number written in each image, digit by digit, with each digit's box and confidence.
 import { initBackend } from '../engine/runtime/backend.ts';
 import { readModel } from '../engine/model/model-io.ts';
-import { readPng } from '../engine/data/png.ts';
+import { checkPngFile, readPng } from '../engine/data/png.ts';
 import { isReadingModel, readNumberImage } from '../engine/model/read.ts';
 import { bundledReadingDir } from '../engine/model/bundled.ts';
 import { resolveModelDir } from '../engine/model/resolve-model.ts';
@@ -12,8 +12,8 @@ export async function readCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, reader: { type: 'string' }, json: { type: 'boolean' } } as const, true);
   if (positionals.length === 0) throw new UsageError('read: name at least one PNG file');
   const dir = await resolveModelDir(values.model);
-  // Every file is read and checked before the model loads: a bad one stops the command with its name.
-  const images = await Promise.all(positionals.map(async (file) => ({ file, image: await readPng(file) })));
+  // Every file is checked (its header only) before the model loads: a bad one stops the command with its name.
+  for (const file of positionals) await checkPngFile(file);
   const backend = await initBackend();
   const model = await readModel(dir);
   // The cuts are chosen by a reading model: --model's own when it is one, else --reader's or the bundled one.
@@ -21,10 +21,10 @@ export async function readCommand(argv: string[]): Promise<void> {
     ? model
     : await readModel(values.reader === undefined ? bundledReadingDir() : await resolveModelDir(values.reader));
   if (!isReadingModel(judge)) throw new UsageError(`--reader: ${values.reader} is not a reading model (train one with --preset reading)`);
-  const readings = [];
-  for (const { file, image } of images) readings.push({ file, reading: await readNumberImage(model, image, file, judge) });
   if (!values.json) console.log(`model ${dir} (backend: ${backend})`);
-  for (const { file, reading } of readings) {
+  // One image at a time, decoded once the one before is answered: forty 4096² PNGs are never held together.
+  for (const file of positionals) {
+    const reading = await readNumberImage(model, await readPng(file), file, judge);
     if (values.json) {
       const digits = reading.digits.map(({ box, label, probabilities, confident, reason }) => ({
         box,

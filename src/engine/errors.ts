@@ -47,14 +47,19 @@ const megabytes = (bytes: number) => `${Number((bytes / 1024 ** 2).toFixed(1)).t
  */
 export async function readUserFile(path: string, maxBytes = MAX_USER_FILE_BYTES): Promise<Uint8Array> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new UserError(`${path}: ${ERRNO_MESSAGES.EISDIR}`);
-    if (!info.isFile()) throw new UserError(`${path}: not a regular file (a device, pipe or socket); the studio reads files only`);
-    if (info.size > maxBytes) throw new UserError(`${path}: ${megabytes(info.size)}; the studio reads files of at most ${megabytes(maxBytes)} here`);
+    await checkUserFile(path, maxBytes);
     return new Uint8Array(await readFile(path));
   } catch (err) {
     throw explainFsError(err, path);
   }
+}
+
+/** Refuse, by `stat` alone, what readUserFile would not read: a folder, a device or pipe, or a file over `maxBytes`. */
+export async function checkUserFile(path: string, maxBytes = MAX_USER_FILE_BYTES): Promise<void> {
+  const info = await stat(path);
+  if (info.isDirectory()) throw new UserError(`${path}: ${ERRNO_MESSAGES.EISDIR}`);
+  if (!info.isFile()) throw new UserError(`${path}: not a regular file (a device, pipe or socket); the studio reads files only`);
+  if (info.size > maxBytes) throw new UserError(`${path}: ${megabytes(info.size)}; the studio reads files of at most ${megabytes(maxBytes)} here`);
 }
 
 /** Read a text file of at most `maxBytes`; errno becomes a UserError naming it. */

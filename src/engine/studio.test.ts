@@ -37,7 +37,7 @@ async function savedRun(userDir: string): Promise<RunRecord> {
 const field = Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 ? 1 : 0));
 
 describe('choosing the model', () => {
-  it('keeps the model in use, and says why, when saving the choice fails (a read-only home)', async () => {
+  it('switches for this session, and says the choice will not be remembered, when saving it fails (a read-only home)', async () => {
     const userDir = mkdtempSync(join(tmpdir(), 'user-'));
     const readOnly: FileOps = {
       ...realFileOps,
@@ -51,10 +51,14 @@ describe('choosing the model', () => {
     const changes: unknown[] = [];
     studio.onEvent((channel, payload) => channel === 'model:changed' && changes.push(payload));
     const before = await studio.handlers['model:predict']({ field });
-    await expect(studio.handlers['runs:activate']({ id: run.id })).rejects.toThrow(`${join(userDir, 'settings.json')}: the file system is read-only`);
-    expect((await studio.handlers['app:info'](undefined)).activeModel.id).toBe('bundled');
-    expect(await studio.handlers['model:predict']({ field })).toEqual(before);
-    expect(changes).toEqual([]);
+    const active = await studio.handlers['runs:activate']({ id: run.id });
+    expect(active).toMatchObject({ id: run.id, unsaved: expect.stringContaining(`${join(userDir, 'settings.json')}: the file system is read-only`) });
+    expect((await studio.handlers['app:info'](undefined)).activeModel.id).toBe(run.id);
+    expect(await studio.handlers['model:predict']({ field })).not.toEqual(before);
+    expect(changes).toEqual([active]);
+    // Nothing was saved: the next start opens with the bundled model.
+    const next = await open({ userDir });
+    expect((await next.handlers['app:info'](undefined)).activeModel.id).toBe('bundled');
   });
 });
 

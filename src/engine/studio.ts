@@ -3,14 +3,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
-import { initBackend, type BackendName, tf } from './runtime/backend.ts';
+import { initBackend, isHeapFailure, rebuildBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, bundledReadingDir, readBundledManifest } from './model/bundled.ts';
 import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
 import type { evaluateInWorker } from './model/evaluator.ts';
 import { Evaluations } from './model/evaluations.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
 import { nearestTo } from './model/neighbours.ts';
-import { ActiveIndex } from './model/neighbours-index.ts';
+import { ActiveIndex, STALE_INDEX } from './model/neighbours-index.ts';
 import { EpochModels } from './model/epochs.ts';
 import { UserError } from './errors.ts';
 import { readModel } from './model/model-io.ts';
@@ -20,6 +20,7 @@ import { type FileOps, realFileOps } from './store/atomic.ts';
 import { RunStore } from './store/runs.ts';
 import { SettingsFile } from './store/settings.ts';
 import { DigitStore, listEntry } from './store/digits.ts';
+import { DIGITS_PAGE } from '../shared/digits.ts';
 import { augmentPreview } from './data/augment-preview.ts';
 import { fromIdxPair, readPairFolder, toIdxPair, writePairFolder } from './data/idx-pair.ts';
 import { defaultSpec } from '../shared/spec.ts';
@@ -68,6 +69,8 @@ export class Studio {
   private reader: { id: string; model: tf.LayersModel } | null = null;
   /** The epochs' models of the run last asked about (the drawing's history). */
   private readonly epochModels = new EpochModels();
+  /** The backend being rebuilt after its WebAssembly heap failed; requests wait for it. */
+  private rebuilding: Promise<void> | null = null;
 
   private constructor(
     private readonly options: StudioOptions,
@@ -154,7 +157,10 @@ export class Studio {
     return id !== 'bundled' && (await this.store.read(id)).spec.reading === true;
   }
 
-  /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
+  /**
+   * Use model `id` from now on, switched only once it loaded. A choice that cannot be saved (a read-only or full
+   * home) still holds for this session, and says it will not be remembered; a fault in saving changes nothing.
+   */
   private async activate(id: string): Promise<ActiveModel> {
     if (await this.isReadingRun(id)) {
       // A reading model reads whole numbers; the digit model stays as it is.
@@ -163,12 +169,16 @@ export class Studio {
       this.emit('model:changed', this.active);
       return this.active;
     }
-    const [model, active, dir] = await this.loadActive(id);
+    const [model, loaded, dir] = await this.loadActive(id);
+    let active = loaded;
     try {
       await this.settings.write({ ...this.settings.read(), activeModel: id });
     } catch (err) {
-      model.dispose();
-      throw err;
+      if (!(err instanceof UserError)) {
+        model.dispose();
+        throw err;
+      }
+      active = { ...loaded, unsaved: `This choice lasts until the studio closes: it could not be saved (${err.message}).` };
     }
     this.swapModel(model, active, dir);
     this.emit('model:changed', this.active);
@@ -181,6 +191,33 @@ export class Studio {
     this.active = active;
     this.activeDir = dir;
     this.neighbours.drop();
+  }
+
+  /**
+   * Run `work` on this thread's backend. A failed WebAssembly heap would leave every later request answering
+   * "Aborted()": the backend is rebuilt with a fresh heap and the active model loaded again, and this request is
+   * refused in one line.
+   */
+  private async onBackend<T>(work: () => Promise<T>): Promise<T> {
+    await this.rebuilding;
+    try {
+      return await work();
+    } catch (err) {
+      if (!isHeapFailure(err)) throw err;
+      this.rebuilding ??= this.rebuild().finally(() => (this.rebuilding = null));
+      await this.rebuilding;
+      throw new UserError('the engine ran out of memory answering that request; it was restarted and answers again');
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    await rebuildBackend();
+    // The old heap took every tensor with it: nothing held may be disposed of or used again.
+    this.epochModels.forget();
+    this.model = await readModel(this.activeDir);
+    const reader = this.reader?.id;
+    this.reader = null;
+    if (reader) await this.loadReader(reader).catch(() => undefined);
   }
 
   readonly handlers: Handlers = {
@@ -204,9 +241,11 @@ export class Studio {
       const data = this.dataset[split];
       if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
-      const { label, probabilities, confident, reason } = await predictField(
-        this.model,
-        Array.from(pixels, (v) => v / 255),
+      const { label, probabilities, confident, reason } = await this.onBackend(() =>
+        predictField(
+          this.model,
+          Array.from(pixels, (v) => v / 255),
+        ),
       );
       return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities, confident, reason } };
     },
@@ -219,13 +258,13 @@ export class Studio {
       return { indices, labels: indices.map((index) => data.labels[index]), pixels: base64(pixels) };
     },
     'model:predict': async ({ field, ink }) => {
-      const { label, probabilities, confident, reason } = await predictField(this.model, field, ink);
+      const { label, probabilities, confident, reason } = await this.onBackend(() => predictField(this.model, field, ink));
       return { label, probabilities, confident, reason };
     },
-    'model:read': async (input) => readNumber(this.model, input, this.reader?.model ?? null),
+    'model:read': async (input) => this.onBackend(() => readNumber(this.model, input, this.reader?.model ?? null)),
     'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
-    'model:explain': async ({ field }) => explain(this.model, field),
-    'model:filters': async () => firstLayerFilters(this.model),
+    'model:explain': async ({ field }) => this.onBackend(() => explain(this.model, field)),
+    'model:filters': async () => this.onBackend(() => firstLayerFilters(this.model)),
     'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
     'training:queue': async (request) => this.session.startQueue(request, this.options.dataDir),
     'training:stop': async () => this.session.stop(),
@@ -255,11 +294,13 @@ export class Studio {
       files: await this.transfer.files(this.active, this.activeDir),
     }),
     'model:import': async ({ files }) => this.activate(await this.transfer.importUpload(files)),
-    'digits:list': async () => {
-      const { digits, unreadable } = await this.digits.readAll();
+    'digits:list': async ({ offset }) => {
+      const { digits: all, unreadable } = await this.digits.readAll();
+      // One page per reply: a collection of any size fits the transports' reply limit.
+      const digits = all.slice(offset, offset + DIGITS_PAGE);
       const pixels = new Uint8Array(digits.length * PIXELS);
       digits.forEach((d, k) => pixels.set(d.pixels, k * PIXELS));
-      return { digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
+      return { total: all.length, digits: digits.map(listEntry), pixels: base64(pixels), unreadable: unreadable.map((u) => u.problem) };
     },
     'digits:save': async ({ label, drawing }) => listEntry(await this.digits.add(label, drawing)),
     'digits:relabel': async ({ id, label }) => listEntry(await this.digits.relabel(id, label)),
@@ -272,19 +313,24 @@ export class Studio {
     },
     'training:finetune': async (request) => ({ runId: await this.session.start(() => this.finetuneJob(request)) }),
     'training:backends': async () => this.backends.report(),
-    'training:chooseBackend': async ({ backend }) => {
-      this.backends.choose(backend);
-      return this.backends.report();
-    },
+    'training:chooseBackend': async ({ backend }) => this.backends.choose(backend),
     'model:neighbours': async ({ field, count }) => {
       const dir = this.activeDir;
       const index = await this.neighbours.of(dir);
       // The index is of the model active when asked: one swapped in meanwhile has its own, built on the next ask.
-      if (dir !== this.activeDir) throw new UserError('the active model changed meanwhile; ask again');
-      return nearestTo(this.model, index, field, count);
+      if (dir !== this.activeDir) throw new UserError(STALE_INDEX);
+      return this.onBackend(() => nearestTo(this.model, index, field, count));
     },
-    'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
-    'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
+    'runs:epochHistory': async ({ id, field }) => this.onBackend(() => this.epochModels.history(this.store, id, field)),
+    'runs:epochExplain': async ({ id, epoch, field }) =>
+      this.onBackend(async () => {
+        const { model, release } = await this.epochModels.model(this.store, id, epoch);
+        try {
+          return await explain(model, field);
+        } finally {
+          release();
+        }
+      }),
   };
 
   /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */

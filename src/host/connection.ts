@@ -5,6 +5,7 @@ import { dispatch } from '../engine/dispatch.ts';
 import type { Studio } from '../engine/studio.ts';
 import { WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
 import { logFailure } from './log.ts';
+import { HostBudget, type ReceiveGate } from './budget.ts';
 
 /** Requests one connection may have unanswered; a further one gets an error reply at once. */
 export const MAX_IN_FLIGHT = 32;
@@ -28,11 +29,23 @@ export class Connection {
     private readonly ws: WebSocket,
     private readonly studio: Studio,
     private readonly onDrop: () => void,
+    /** What the host holds over all connections (see budget.ts); its own when the connection stands alone. */
+    private readonly budget = new HostBudget(),
+    /** Whether the message that just arrived holds one of the budget's slots for large messages. */
+    private readonly gate?: Pick<ReceiveGate, 'message'>,
   ) {
     ws.on('message', (data, isBinary) => {
+      const large = this.gate?.message() ?? false;
+      const bytes = sizeOf(data);
+      if (!large && !this.budget.takeSmall(bytes)) {
+        const id = requestIdOf(data);
+        return this.send({ id, ok: false, error: 'the host is busy answering other windows; ask again in a moment' });
+      }
+      const release = () => (large ? this.budget.release() : this.budget.giveSmall(bytes));
       try {
-        this.receive(data, isBinary);
+        void Promise.resolve(this.receive(data, isBinary)).finally(release);
       } catch (err) {
+        release();
         logFailure('answering a WebSocket message', err);
       }
     });
@@ -78,7 +91,8 @@ export class Connection {
     }
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  /** Answer one message; settles once it is answered. */
+  private receive(data: RawData, isBinary: boolean): Promise<void> | void {
     if (isBinary) return this.send({ id: null, ok: false, error: 'malformed message: binary frames are not accepted' });
     let json: unknown;
     try {
@@ -96,7 +110,7 @@ export class Connection {
       return this.send({ id, ok: false, error: `too many requests in flight: at most ${MAX_IN_FLIGHT} per connection` });
     }
     this.inFlight++;
-    void dispatch(this.studio, channel, payload)
+    return dispatch(this.studio, channel, payload)
       .catch((err: unknown) => {
         logFailure(channel, err);
         return { ok: false as const, error: `${channel} failed` };
@@ -107,4 +121,17 @@ export class Connection {
       })
       .catch((err: unknown) => logFailure(`replying to ${channel}`, err));
   }
+}
+
+/** The bytes of a message as ws hands it over. */
+function sizeOf(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, part) => n + part.byteLength, 0) : data.byteLength;
+}
+
+/** The id of a request refused before it is read whole, when its text names one early on. */
+function requestIdOf(data: RawData): number | null {
+  const first = Array.isArray(data) ? (data[0] ?? Buffer.alloc(0)) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const head = first.subarray(0, 64).toString();
+  const id = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(head)?.[1];
+  return id === undefined ? null : Number(id);
 }

@@ -13,6 +13,7 @@ import { defaultSpec } from '../shared/spec.ts';
 import { MAX_BUFFERED_BYTES, MAX_IN_FLIGHT } from './connection.ts';
 import { MAX_PAYLOAD_VALUES, MAX_REPORTED_ISSUES } from '../engine/dispatch.ts';
 import { type Host, MAX_CONNECTIONS, startHost } from './server.ts';
+import { LARGE_SLOTS } from './budget.ts';
 
 let host: Host;
 let studio: Studio;
@@ -271,6 +272,37 @@ describe('browser-mode host: the WebSocket', () => {
       await once(ws, 'close');
     } finally {
       studio.handlers['dataset:info'] = original;
+    }
+  });
+
+  it(`reads at most ${LARGE_SLOTS} large requests at once over all connections; the others wait, and small ones go on`, async () => {
+    const original = studio.handlers['digits:import'];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived = 0;
+    studio.handlers['digits:import'] = async () => {
+      arrived++;
+      await gate;
+      return { added: 0, skipped: 0 };
+    };
+    try {
+      const sockets = await Promise.all(Array.from({ length: 4 }, () => open(`?token=${host.token}`)));
+      // 4 MB each: past the threshold, so each needs one of the slots to be read on.
+      const images = Buffer.alloc(3 * 1024 ** 2, 1).toString('base64');
+      const answers = sockets.map((ws, k) => call(ws, { id: k, channel: 'digits:import', payload: { images, labels: '' } }));
+      await expect.poll(() => arrived).toBe(LARGE_SLOTS);
+      expect(host.stats().largeInFlight).toBe(LARGE_SLOTS);
+      // A small request on another connection is answered meanwhile, and the waiting large ones still wait.
+      const other = await open(`?token=${host.token}`);
+      expect(await call(other, { id: 9, channel: 'dataset:info' })).toMatchObject({ id: 9, ok: true });
+      expect(arrived).toBe(LARGE_SLOTS);
+      release();
+      expect((await Promise.all(answers)).map((r) => r.ok)).toEqual([true, true, true, true]);
+      expect(arrived).toBe(4);
+      expect(host.stats().largeInFlight).toBe(0);
+      for (const ws of [...sockets, other]) ws.close();
+    } finally {
+      studio.handlers['digits:import'] = original;
     }
   });
 

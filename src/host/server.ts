@@ -7,6 +7,7 @@ import type { Studio } from '../engine/studio.ts';
 import { contentSecurityPolicy } from '../shared/csp.ts';
 import { MAX_WS_MESSAGE_BYTES, type WsEvent } from '../shared/ws-messages.ts';
 import { Connection } from './connection.ts';
+import { HostBudget, ReceiveGate } from './budget.ts';
 import { logFailure } from './log.ts';
 import { hostAllowed, newToken, originAllowed, parseTarget, tokenMatches, tokenOf } from './security.ts';
 import { replyText, serveRenderer } from './static.ts';
@@ -24,6 +25,8 @@ export interface HostOptions {
 /** What the host holds right now, for watching it. */
 export interface HostStats {
   connections: { inFlight: number; buffered: number }[];
+  /** Large messages being read or answered, over all connections (at most LARGE_SLOTS). */
+  largeInFlight: number;
   /** Connections dropped because they stopped reading. */
   dropped: number;
 }
@@ -61,6 +64,7 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   const connections = new Set<Connection>();
+  const budget = new HostBudget();
   let dropped = 0;
 
   server.on('upgrade', (req, socket: Socket, head) => {
@@ -76,11 +80,20 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
       if (!tokenMatches(token, tokenOf(url))) return refuse(socket, 403, 'Bad token');
       if (!originAllowed(req.headers.origin, actualPort)) return refuse(socket, 403, 'Foreign origin');
       if (connections.size >= MAX_CONNECTIONS) return refuse(socket, 503, 'Service Unavailable');
+      // Watching the socket before the WebSocket reads it: a large message waits for a slot with its bytes unread.
+      const gate = new ReceiveGate(socket, budget);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const connection: Connection = new Connection(ws, studio, () => {
-          dropped++;
-          connections.delete(connection);
-        });
+        gate.attach(ws);
+        const connection: Connection = new Connection(
+          ws,
+          studio,
+          () => {
+            dropped++;
+            connections.delete(connection);
+          },
+          budget,
+          gate,
+        );
         connections.add(connection);
         ws.on('close', () => connections.delete(connection));
         ws.on('error', () => ws.terminate());
@@ -111,7 +124,11 @@ export async function startHost({ studio, rendererDir, port = 0, token = newToke
     url: `http://127.0.0.1:${actualPort}/?token=${token}`,
     port: actualPort,
     token,
-    stats: () => ({ connections: [...connections].map((c) => ({ inFlight: c.inFlight, buffered: c.buffered })), dropped }),
+    stats: () => ({
+      connections: [...connections].map((c) => ({ inFlight: c.inFlight, buffered: c.buffered })),
+      largeInFlight: budget.largeInFlight,
+      dropped,
+    }),
     close: async () => {
       unsubscribe();
       for (const client of wss.clients) client.terminate();

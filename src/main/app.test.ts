@@ -96,6 +96,26 @@ describe('the Electron shell', () => {
   });
 });
 
+describe('a packaged app', () => {
+  it('ignores ELECTRON_RENDERER_URL: it loads its own page, and a page at that address is not the app', async () => {
+    const { electron, app } = standInElectron();
+    Object.assign(app, { isPackaged: true });
+    // A packaged app points DIGIT_STUDIO_RESOURCES at its resources: restored after the test.
+    vi.stubEnv('DIGIT_STUDIO_RESOURCES', '');
+    const studio = { onEvent: () => () => undefined, handlers: {}, close: async () => undefined } as unknown as Studio;
+    runApp(electron, { csp: CSP, mainDir: MAIN_DIR, devServer: 'http://localhost:5173', openStudio: async () => studio });
+    await vi.waitFor(() => expect(StandInWindow.all[0]?.loaded).toBeTruthy());
+    expect(StandInWindow.all[0].loaded).toBe('/app/out/renderer/index.html');
+    // The navigation guard treats the dev server as a foreign page.
+    const listeners = new Map<string, (event: { url: string; preventDefault(): void }) => void>();
+    const contents = { on: (name: string, listener: never) => listeners.set(name, listener), setWindowOpenHandler: () => undefined };
+    app.emit('web-contents-created', {}, contents);
+    const toDev = { url: 'http://localhost:5173/', preventDefault: vi.fn() };
+    listeners.get('will-navigate')!(toDev);
+    expect(toDev.preventDefault).toHaveBeenCalled();
+  });
+});
+
 describe('the app page check', () => {
   it('accepts the built page (and its fragments) only, or the dev server in development', () => {
     const isApp = appUrlCheck('/app/out/renderer/index.html');
@@ -104,5 +124,15 @@ describe('the app page check', () => {
     expect(isApp('file:///app/out/renderer/index.html.evil')).toBe(false);
     expect(isApp('https://example.com/')).toBe(false);
     expect(appUrlCheck('/x', 'http://localhost:5173')('http://localhost:5173/')).toBe(true);
+  });
+
+  it('matches the dev server by exact origin: a longer port or a user part is another page', () => {
+    const isDev = appUrlCheck('/x', 'http://localhost:5173');
+    expect(isDev('http://localhost:5173/#draw')).toBe(true);
+    expect(isDev('http://localhost:51730/')).toBe(false);
+    expect(isDev('http://localhost:5173@evil.example/')).toBe(false);
+    expect(isDev('https://localhost:5173/')).toBe(false);
+    expect(isDev('file:///x')).toBe(false);
+    expect(isDev('not a url')).toBe(false);
   });
 });

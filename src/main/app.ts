@@ -34,15 +34,28 @@ export interface AppOptions {
   csp: string;
   /** The built main bundle's folder (out/main): the preload and the renderer sit beside it. */
   mainDir: string;
-  /** electron-vite's dev server, in development. */
+  /** electron-vite's dev server, in development; ignored by a packaged app. */
   devServer?: string;
   openStudio?: (options: StudioOptions) => Promise<Studio>;
 }
 
-/** Whether a URL is the app's own page: the dev server in development, else the built index.html. */
+/** The origin of `url`, or null when it is no URL; `file:` URLs have none, so they never match a dev server. */
+function originOf(url: string): string | null {
+  try {
+    const { origin } = new URL(url);
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a URL is the app's own page: the dev server's exact origin in development, else the built index.html. */
 export function appUrlCheck(rendererIndex: string, devServer?: string): (url: string) => boolean {
   const page = pathToFileURL(rendererIndex).href;
-  return (url) => (devServer ? url.startsWith(devServer) : url === page || url.startsWith(`${page}#`));
+  if (devServer === undefined) return (url) => url === page || url.startsWith(`${page}#`);
+  const server = originOf(devServer);
+  // A prefix would let `localhost:51730` or `localhost:5173@evil` in: only the same scheme, host and port match.
+  return (url) => server !== null && originOf(url) === server;
 }
 
 /** Start the desktop app. */
@@ -50,7 +63,9 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
   const { app, dialog } = electron;
   const openStudio = options.openStudio ?? ((o: StudioOptions) => Studio.open(o));
   const rendererIndex = join(options.mainDir, '../renderer/index.html');
-  const isAppUrl = appUrlCheck(rendererIndex, options.devServer);
+  // A packaged app loads its own files only: a variable left in the environment must not hand the contract to a page.
+  const devServer = app.isPackaged ? undefined : options.devServer;
+  const isAppUrl = appUrlCheck(rendererIndex, devServer);
   // Packaged: the pretrained model is an extra resource beside the asar.
   if (app.isPackaged) process.env.DIGIT_STUDIO_RESOURCES = process.resourcesPath;
 
@@ -86,7 +101,7 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
         unwire();
         untrack();
       });
-      if (options.devServer) await window.loadURL(options.devServer);
+      if (devServer) await window.loadURL(devServer);
       else await window.loadFile(rendererIndex);
     };
 

@@ -106,7 +106,7 @@ export const invokeSchemas = {
   }),
   'model:export': z.undefined(),
   'model:import': z.object({ files: z.array(ModelFile).min(1).max(3) }),
-  'digits:list': z.undefined(),
+  'digits:list': z.object({ offset: z.number().int().min(0).max(1_000_000) }),
   'digits:save': z.object({ label: Digit, drawing: DrawingSchema }),
   'digits:relabel': z.object({ id: DigitId, label: Digit }),
   'digits:delete': z.object({ id: DigitId }),
@@ -150,6 +150,8 @@ export interface ActiveModel {
   id: string | 'bundled';
   label: string;
   testAccuracy: number | null;
+  /** Why this choice will not be remembered at the next start (the settings could not be written); absent when it will. */
+  unsaved?: string;
 }
 
 /** What training runs on: the backend and its label ("GPU: <adapter>", "CPU (TensorFlow)", "CPU (WebAssembly)"). */
@@ -229,10 +231,20 @@ export interface EpochAnswer {
   probabilities: number[];
 }
 
-/** A run's kept epochs' answers for one input; `epochs` is empty for a run from before epochs were kept. */
+/** A kept epoch whose model could not be read or asked, and why. */
+export interface EpochSkipped {
+  epoch: number;
+  problem: string;
+}
+
+/**
+ * A run's kept epochs' answers for one input (at most 50, spread evenly over a longer run); `epochs` is empty for
+ * a run from before epochs were kept; `skipped` names the epochs left out because their model is damaged.
+ */
 export interface EpochHistory {
   epochsDone: number;
   epochs: EpochAnswer[];
+  skipped?: EpochSkipped[];
 }
 
 /** What model:read is given: a drawing's strokes or a PNG. */

@@ -50,8 +50,13 @@ export interface MyDigit {
   createdAt: string;
 }
 
-/** The whole collection: one entry a digit, newest first, with their 28×28 fields. */
+/** The most digits one listing answers with: the list comes in pages, each about 1 MB on the wire. */
+export const DIGITS_PAGE = 1_000;
+
+/** One page of the collection (newest first, from `offset`, at most DIGITS_PAGE), with their 28×28 fields. */
 export interface MyDigitsList {
+  /** How many readable digits the collection holds in all. */
+  total: number;
   digits: MyDigit[];
   /** digits.length × 784 bytes, base64. */
   pixels: string;

@@ -2,7 +2,8 @@
 // image is refused before anything is unpacked.
 import { PNG } from 'pngjs';
 import { inflateSync } from 'node:zlib';
-import { readUserFile, UserError } from '../errors.ts';
+import { open } from 'node:fs/promises';
+import { checkUserFile, explainFsError, readUserFile, UserError } from '../errors.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -53,26 +54,58 @@ function checkInterlacedSize(bytes: Uint8Array, header: Header, name: string): v
   }
 }
 
-/** Decode PNG bytes into RGBA pixels; `name` names the file in errors. */
-export function decodePng(bytes: Uint8Array, name = 'image'): RawImage {
+/** The signature and header of a PNG (its first 33 bytes), checked against the studio's limits. */
+function checkedHeader(bytes: Uint8Array, name: string): Header {
   if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) throw new UserError(`${name}: not a PNG file`);
   const header = readHeader(bytes, name);
   if (header.width === 0 || header.height === 0) throw new UserError(`${name}: the image is ${header.width}×${header.height}; it has no pixels`);
   if (header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {
     throw new UserError(`${name} is ${header.width}×${header.height}; the largest image accepted is ${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE}`);
   }
+  return header;
+}
+
+/** What pngjs says of a damaged file, in words: a truncated one says "read requests waitng on finished stream". */
+function damage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/read requests waitng|unexpected end|finished stream/i.test(message)) return 'the file ends early; it may have been cut short';
+  return message;
+}
+
+/** Decode PNG bytes into RGBA pixels; `name` names the file in errors. */
+export function decodePng(bytes: Uint8Array, name = 'image'): RawImage {
+  const header = checkedHeader(bytes, name);
   if (header.interlaced) checkInterlacedSize(bytes, header, name);
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, channels: 4, data: png.data };
   } catch (err) {
-    throw new UserError(`${name}: corrupt PNG (${(err as Error).message})`);
+    throw new UserError(`${name}: corrupt PNG (${damage(err)})`);
   }
 }
 
 /** Read and decode a PNG file; errors name it. */
 export async function readPng(path: string): Promise<RawImage> {
   return decodePng(await readUserFile(path), path);
+}
+
+/**
+ * Check that `path` is a PNG the studio takes, from its first 33 bytes, without decoding it: a command checks
+ * every file named before it loads a model, then decodes them one at a time.
+ */
+export async function checkPngFile(path: string): Promise<void> {
+  let handle;
+  try {
+    // Checked before it is opened (opening a FIFO would wait for ever), with readPng's own limits.
+    await checkUserFile(path);
+    handle = await open(path, 'r');
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(33), 0, 33, 0);
+    checkedHeader(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead), path);
+  } catch (err) {
+    throw explainFsError(err, path);
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Encode an RGBA image as PNG bytes. */

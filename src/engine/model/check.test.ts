@@ -41,7 +41,8 @@ function functionalFolder(layers: LayerJson[], output: string, weights: { name: 
     join(dir, 'model.json'),
     JSON.stringify({ modelTopology, weightsManifest: [{ paths: ['./weights.bin'], weights: weights.map((w) => ({ dtype: 'float32', ...w })) }] }),
   );
-  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(values * 4));
+  // Small weights, not zeros: all-zero kernels are what a power loss leaves, and are refused as damaged.
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(new Float32Array(values).fill(0.01).buffer));
   return dir;
 }
 

@@ -109,6 +109,23 @@ describe('model export and import', () => {
   });
 });
 
+describe('an import on a full disk (issue 27, item 5)', () => {
+  it('names the full disk and leaves no half-import behind', async () => {
+    const dir = join(temp('out'), 'lenet');
+    await exportModelFolder(model, dir, { spec: defaultSpec() });
+    const full: FileOps = {
+      ...realFileOps,
+      writeFile: async (path, data) => {
+        if (path.includes('weights.bin')) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+        return realFileOps.writeFile(path, data);
+      },
+    };
+    const root = temp('runs');
+    await expect(importModelFolder(new RunStore(root, full), dir, 'wasm')).rejects.toThrow(/: the disk is full$/);
+    expect(await new RunStore(root).list()).toEqual([]);
+  });
+});
+
 describe('an import killed part-way (issue 19, finding 10)', () => {
   it('reads as an interrupted import, not as a failed training run', async () => {
     const dir = join(temp('out'), 'lenet');

@@ -113,8 +113,9 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
     await store.writeRecord(done);
     return done;
   } catch (err) {
-    // No half-imported run is left behind to show as running or interrupted.
-    if (created) await store.remove(created.id);
+    // No half-imported run is left behind to show as running or interrupted; the reply names what went wrong,
+    // not a failure to clean up (recovery sweeps what cannot be removed now).
+    if (created) await store.discard(created.id).catch(() => undefined);
     throw explainFsError(err, store.root);
   } finally {
     model.dispose();

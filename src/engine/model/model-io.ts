@@ -70,6 +70,20 @@ export const ModelJsonSchema = z.object({
  * Load a Layers model from a folder holding model.json + weights.bin. The model is checked before tfjs builds it
  * and tried once built (see check.ts): a model that fails is refused in one line naming the folder.
  */
+/**
+ * The first kernel (a weight of two or more dimensions) in `data` that is all zeros, by name, or null. No model
+ * trains to that, but a power loss before the data reached the disk leaves such a file: its model answers 10% for every digit.
+ */
+export function zeroKernel(specs: readonly { name: string; shape: readonly number[] }[], data: Uint8Array): string | null {
+  let offset = 0;
+  for (const { name, shape } of specs) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    if (shape.length >= 2 && bytes > 0 && data.subarray(offset, offset + bytes).every((b) => b === 0)) return name;
+    offset += bytes;
+  }
+  return null;
+}
+
 export async function readModel(dir: string): Promise<tf.LayersModel> {
   await initBackend();
   const jsonPath = join(dir, MODEL_JSON);
@@ -92,6 +106,8 @@ export async function readModel(dir: string): Promise<tf.LayersModel> {
   if (weights.byteLength !== expected) {
     throw new UserError(`${join(dir, WEIGHTS_BIN)}: ${weights.byteLength} bytes, the model needs ${expected}`);
   }
+  const zeros = zeroKernel(weightSpecs, weights);
+  if (zeros) throw new UserError(`${join(dir, WEIGHTS_BIN)}: the weights of ${zeros} are all zeros; the file is damaged`);
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(

@@ -5,6 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { unpackedPath } from './asar.ts';
+import { UserError } from '../errors.ts';
 import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
 import { fastConv2dBackpropInput } from './kernels/conv2d-backprop-input.ts';
@@ -99,7 +100,7 @@ async function useWasm(): Promise<boolean> {
 function requested(value = process.env.DIGIT_STUDIO_BACKEND): BackendName | undefined {
   if (!value) return undefined;
   if (!(BACKENDS as readonly string[]).includes(value)) {
-    throw new Error(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}`);
+    throw new UserError(`DIGIT_STUDIO_BACKEND=${value} is not one of ${BACKENDS.join(', ')}; unset it to choose automatically`);
   }
   return value as BackendName;
 }
@@ -118,7 +119,12 @@ async function tryWebGpu(asked: boolean): Promise<BackendInfo | string> {
   }
 }
 
-async function choose(want: BackendName | undefined, allowGpu: boolean): Promise<BackendInfo> {
+/** `want` as the person asked for it, for messages: by the environment variable, or by choosing it in the studio. */
+function askedFor(want: BackendName, byVariable: boolean): string {
+  return byVariable ? `DIGIT_STUDIO_BACKEND=${want}` : `the backend chosen (${want})`;
+}
+
+async function choose(want: BackendName | undefined, allowGpu: boolean, byVariable: boolean): Promise<BackendInfo> {
   // PROD silences tfjs's console nags ("install our node backend"); the backend is reported instead.
   tf.env().set('PROD', true);
   if (want === 'cpu') {
@@ -129,7 +135,7 @@ async function choose(want: BackendName | undefined, allowGpu: boolean): Promise
   if (want === undefined && (await tryNative())) return { name: 'tensorflow' };
   if (want === 'tensorflow') {
     if (await tryNative()) return { name: 'tensorflow' };
-    throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+    throw new UserError(`${askedFor(want, byVariable)} needs @tensorflow/tfjs-node, which is not installed`);
   }
   let gpuSkipped: string | undefined;
   if (want === undefined && allowGpu && !mayHaveGpu() && !gpuFaultFromEnv()) {
@@ -157,8 +163,8 @@ export interface BackendOptions {
 }
 
 /** Initialise the backend once per thread and say which one runs (with its adapter, for a GPU). */
-export function initBackendInfo({ want = requested(), gpu: allowGpu = false }: BackendOptions = {}): Promise<BackendInfo> {
-  chosen ??= choose(want, allowGpu).then(async (info) => {
+export function initBackendInfo({ want, gpu: allowGpu = false }: BackendOptions = {}): Promise<BackendInfo> {
+  chosen ??= choose(want ?? requested(), allowGpu, want === undefined).then(async (info) => {
     await tf.ready();
     return info;
   });
@@ -179,6 +185,37 @@ export function checkDevice(): void {
     throw new GpuLost(
       `the GPU (${gpu.adapter}) was lost during training: ${lost}. The run keeps its last checkpoint and can be resumed; the next run trains on the CPU.`,
     );
+}
+
+/**
+ * Whether `err` is the WebAssembly heap failing (out of memory, out of bounds, or aborted): every later call on
+ * that backend fails the same way ("Aborted()") until it is rebuilt.
+ */
+export function isHeapFailure(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return (
+    (err instanceof Error && err.name === 'RuntimeError') ||
+    /^Aborted\(|memory access out of bounds|Cannot enlarge memory|Out of memory/i.test(message)
+  );
+}
+
+// tfjs-backend-wasm registers itself at this priority.
+const WASM_PRIORITY = 2;
+
+/**
+ * Replace this thread's wasm backend by a fresh one with a new heap (nothing to do on another backend). Every
+ * tensor of the old one is lost with its heap: models must be loaded again.
+ */
+export async function rebuildBackend(): Promise<void> {
+  if (tf.getBackend() !== 'wasm') return;
+  const engine = tf.engine();
+  const factory = engine.findBackendFactory('wasm');
+  // The dead module cannot free its own memory: the backend is dropped without asking it to.
+  const dead = engine.findBackend('wasm');
+  if (dead) dead.dispose = () => undefined;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, WASM_PRIORITY);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend could not be started again');
 }
 
 export { tf };

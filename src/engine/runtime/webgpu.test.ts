@@ -3,7 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { adapterName, gpuFaultFromEnv, mayHaveGpu } from './webgpu.ts';
 import { backendLabel } from './backend.ts';
-import { TrainingBackends } from '../training/backends.ts';
+import { probeBackend, TrainingBackends } from '../training/backends.ts';
+import { UserError } from '../errors.ts';
+
+/** A stand-in for the probe threads: no TensorFlow installed, a GPU, and WebAssembly. */
+function probing(): typeof probeBackend {
+  return async ({ want }) => {
+    if (want === 'tensorflow') throw new UserError('the backend chosen (tensorflow) needs @tensorflow/tfjs-node, which is not installed');
+    if (want === 'webgpu') return { info: { name: 'webgpu', adapter: 'Test GPU' }, samplesPerSecond: 9000 };
+    return { info: { name: 'wasm' }, samplesPerSecond: 3000 };
+  };
+}
 
 describe('webgpu', () => {
   it('names an adapter by its description, else vendor and architecture', () => {
@@ -25,14 +35,33 @@ describe('webgpu', () => {
     expect(() => gpuFaultFromEnv('melt')).toThrow(/not one of no-adapter, self-check, lose-after/);
   });
 
-  it('sends the next runs to the CPU after a GPU failure, until the person chooses the GPU again', () => {
-    const backends = new TrainingBackends();
+  it('sends the next runs to the CPU after a GPU failure, until the person chooses the GPU again', async () => {
+    const backends = new TrainingBackends(probing());
     expect(backends.next()).toEqual({ gpu: true });
     backends.gpuFailed('the GPU was lost');
     expect(backends.next()).toEqual({ gpu: false });
-    backends.choose('wasm');
+    await backends.choose('wasm');
     expect(backends.next()).toEqual({ want: 'wasm', gpu: true });
-    backends.choose('webgpu');
+    await backends.choose('webgpu');
+    expect(backends.next()).toEqual({ want: 'webgpu', gpu: true });
+  });
+
+  it('refuses a backend measured as unavailable, naming why, and keeps the choice as it was', async () => {
+    const backends = new TrainingBackends(probing());
+    await backends.choose('wasm');
+    await expect(backends.choose('tensorflow')).rejects.toThrow(
+      /^CPU \(TensorFlow\) cannot train on this machine: the backend chosen \(tensorflow\) needs @tensorflow\/tfjs-node/,
+    );
+    await expect(backends.choose('tensorflow')).rejects.toBeInstanceOf(UserError);
+    expect(backends.next()).toEqual({ want: 'wasm', gpu: true });
+    expect((await backends.report()).chosen).toBe('wasm');
+  });
+
+  it('answers parallel choices each with its own choice; the last one made stands', async () => {
+    const backends = new TrainingBackends(probing());
+    const [automatic, wasm, gpu] = await Promise.all([backends.choose(null), backends.choose('wasm'), backends.choose('webgpu')]);
+    expect([automatic.chosen, wasm.chosen, gpu.chosen]).toEqual([null, 'wasm', 'webgpu']);
+    expect([wasm.backend, gpu.backend]).toEqual(['wasm', 'webgpu']);
     expect(backends.next()).toEqual({ want: 'webgpu', gpu: true });
   });
 

@@ -3,16 +3,19 @@
 // step's loss and gradients on a small LeNet-like net, against the cpu backend. A device lost later (a driver
 // reset, a GPU unplugged, the OS reclaiming it) is remembered, so that the step after it fails with a clear
 // message instead of reading back garbage.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.ts';
 import type * as tfjs from '@tensorflow/tfjs';
 
 type Tf = typeof tfjs;
 /** The adapter's description as Dawn gives it (older WebGPU typings lack `info`). */
 type AdapterInfo = Partial<Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>> & { isFallbackAdapter?: boolean };
 
-/** What failed, in words a person can act on. */
-export class GpuUnavailable extends Error {}
+/** What failed, in words a person can act on (another backend, or a driver): theirs to fix, not a fault of the studio. */
+export class GpuUnavailable extends UserError {}
 
 /** Fault injection for tests: $DIGIT_STUDIO_WEBGPU_FAULT = no-adapter | self-check | lose-after:<steps>. */
 export type GpuFault = 'no-adapter' | 'self-check' | { loseAfterSteps: number } | null;
@@ -45,6 +48,8 @@ function dawnGpu(): GPU {
   } catch (err) {
     throw new GpuUnavailable(`WebGPU could not load Dawn (dawn.node): ${err instanceof Error ? err.message : String(err)}`);
   }
+  // Without a runtime folder the Vulkan loader's window-system code prints "XDG_RUNTIME_DIR is invalid" to stderr.
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'digit-studio-xdg-'));
   // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, GPUMapMode, …) as globals.
   for (const [name, value] of Object.entries(dawn.globals)) if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
   return dawn.create([]);
@@ -74,6 +79,9 @@ export interface StartOptions {
 
 /** Start the `webgpu` backend on the first adapter Dawn offers, self-checked; throws GpuUnavailable saying why not. */
 export async function startWebGpu(tf: Tf, { allowSoftware = false, fault = gpuFaultFromEnv() }: StartOptions = {}): Promise<GpuDevice> {
+  // Nothing for Dawn to find but software drivers it rejects, each with a warning on stderr: said here instead.
+  if (!fault && !mayHaveGpu() && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES)
+    throw new GpuUnavailable('no GPU device on this machine (no render node in /dev/dri); set VK_ICD_FILENAMES to use a software Vulkan driver');
   const gpu = dawnGpu();
   const adapter = (fault === 'no-adapter' ? null : await gpu.requestAdapter({ powerPreference: 'high-performance' })) as
     (GPUAdapter & { info: AdapterInfo }) | null;

@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MODEL_JSON, OPTIMIZER_BIN, OPTIMIZER_JSON, WEIGHTS_BIN } from '../model/model-io.ts';
+import { MODEL_JSON, OPTIMIZER_BIN, OPTIMIZER_JSON, WEIGHTS_BIN, zeroKernel } from '../model/model-io.ts';
 import { errnoOf } from '../errors.ts';
 import { CHECKPOINT_PATTERN, type RunRecord } from '../../shared/types.ts';
 import { inside } from './paths.ts';
@@ -26,7 +26,7 @@ export function epochOf(name: string): number {
   return Number(/^(?:ckpt|epoch)-(\d{4})/.exec(name)?.[1] ?? NaN);
 }
 
-const WeightSpecs = z.array(z.object({ shape: z.array(z.number().int().nonnegative()) }));
+const WeightSpecs = z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) }));
 const ModelJson = z.object({ modelTopology: z.record(z.string(), z.unknown()), weightsManifest: z.array(z.object({ weights: WeightSpecs })) });
 const OptimizerJson = z.object({ specs: WeightSpecs });
 
@@ -43,6 +43,11 @@ export async function savedModelProblem(dir: string): Promise<string | null> {
     const weights = (await stat(join(dir, WEIGHTS_BIN))).size;
     const expected = bytesOf(model.data.weightsManifest.flatMap((group) => group.weights));
     if (weights !== expected) return `${WEIGHTS_BIN} has ${weights} bytes, the model needs ${expected}`;
+    const zeros = zeroKernel(
+      model.data.weightsManifest.flatMap((group) => group.weights),
+      await readFile(join(dir, WEIGHTS_BIN)),
+    );
+    if (zeros) return `${WEIGHTS_BIN}: the weights of ${zeros} are all zeros (what a power loss leaves)`;
     const optimizerText = await readFile(join(dir, OPTIMIZER_JSON), 'utf8').catch((err: unknown) => {
       if (errnoOf(err) === 'ENOENT') return null;
       throw err;
@@ -56,6 +61,17 @@ export async function savedModelProblem(dir: string): Promise<string | null> {
   } catch (err) {
     return err instanceof SyntaxError ? 'a file is not valid JSON' : err instanceof Error ? err.message : String(err);
   }
+}
+
+/** The newest kept epoch of the run in `runDir`, at most `upTo`, whose model is whole; null when none is. */
+export async function newestWholeEpoch(runDir: string, upTo: number): Promise<number | null> {
+  const epochs = (await readdir(runDir).catch(() => [] as string[]))
+    .filter((name) => EPOCH_PATTERN.test(name))
+    .map(epochOf)
+    .filter((epoch) => epoch <= upTo)
+    .sort((a, b) => b - a);
+  for (const epoch of epochs) if (!(await savedModelProblem(inside(runDir, epochName(epoch))))) return epoch;
+  return null;
 }
 
 /** The record kept in checkpoint `name` of the run in `runDir` (id `id`), naming it, when that checkpoint is whole; null otherwise. */

@@ -6,6 +6,8 @@ import { killedAt } from '../testing/killed.ts';
 import { DigitStore } from './digits.ts';
 import { UserError } from '../errors.ts';
 import { PIXELS } from '../../shared/mnist.ts';
+import { MAX_DIGITS } from '../../shared/digits.ts';
+import { mkdirSync } from 'node:fs';
 
 const root = () => join(mkdtempSync(join(tmpdir(), 'digits-')), 'digits');
 
@@ -15,6 +17,40 @@ const drawing = (column = 14) => ({
   canvas: { width: 200, height: 200 },
   png: Buffer.from('not really a png').toString('base64'),
   field: Array.from({ length: PIXELS }, (_, i) => (i % 28 === column ? 1 : i % 28 === column + 1 ? 0.5 : 0)),
+});
+
+/** A split of `count` distinct digits (each its own field). */
+const distinct = (count: number, from = 0) => {
+  const pixels = new Uint8Array(count * PIXELS);
+  for (let k = 0; k < count; k++) pixels[k * PIXELS + ((from + k) % PIXELS)] = 1 + Math.floor((from + k) / PIXELS);
+  return { count, pixels, labels: new Uint8Array(count) };
+};
+
+describe('my digits under concurrent writes', () => {
+  it('64 parallel saves at 4,990 stop at the cap, refusing the rest by name', async () => {
+    const dir = root();
+    mkdirSync(dir, { recursive: true });
+    // The cap counts files by name: placeholders stand in for 4,990 saved digits.
+    for (let k = 0; k < MAX_DIGITS - 10; k++) writeFileSync(join(dir, `d-${k.toString(16).padStart(12, '0')}.json`), '');
+    const store = new DigitStore(dir);
+    const saves = await Promise.allSettled(Array.from({ length: 64 }, (_, k) => store.add(k % 10, drawing(k % 20))));
+    expect(saves.filter((s) => s.status === 'fulfilled')).toHaveLength(10);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.json'))).toHaveLength(MAX_DIGITS);
+    const refused = saves.find((s): s is PromiseRejectedResult => s.status === 'rejected')!;
+    expect(refused.reason.message).toMatch(/^my digits hold at most 5,000; there are 5,000/);
+  });
+
+  it('parallel imports of one file add its digits once, and parallel imports past the cap are refused', async () => {
+    const store = new DigitStore(root());
+    const results = await Promise.all(Array.from({ length: 4 }, () => store.append(distinct(100))));
+    expect(results.map((r) => r.added).sort()).toEqual([0, 0, 0, 100]);
+    expect((await store.readAll()).digits).toHaveLength(100);
+    // The cap counts files by name: placeholders stand in for 4,840 more saved digits; of three imports of 60, one fits.
+    for (let k = 0; k < MAX_DIGITS - 160; k++) writeFileSync(join(store.root, `d-${k.toString(16).padStart(12, '0')}.json`), '');
+    const big = await Promise.allSettled([1, 2, 3].map((k) => store.append(distinct(60, k * 100))));
+    expect(big.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(readdirSync(store.root).filter((n) => n.endsWith('.json'))).toHaveLength(MAX_DIGITS);
+  });
 });
 
 describe('my digits store', () => {

@@ -12,7 +12,7 @@ import { IMAGE_SIZE, PIXELS } from '../../shared/mnist.ts';
 import type { Split } from '../data/dataset.ts';
 import { encodePng } from '../data/png.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
-import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
+import { type FileOps, realFileOps, syncTree, writeFileAtomic } from './atomic.ts';
 import { inside } from './paths.ts';
 import { describeIssues } from './schemas.ts';
 import { messageOf } from '../../shared/message.ts';
@@ -84,10 +84,23 @@ function saveTime(): Date {
 const newestFirst = (a: MyDigit, b: MyDigit) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1);
 
 export class DigitStore {
+  /** The write in progress: saves, relabels, deletes and imports run one after another (see `serial`). */
+  private writing: Promise<unknown> = Promise.resolve();
+
   constructor(
     readonly root: string,
     private readonly fs: FileOps = realFileOps,
   ) {}
+
+  /**
+   * Run `change` once every change asked before it has ended: the cap and the duplicate check read the
+   * collection and then write it, and two changes interleaved would both pass (three parallel imports held 15,000).
+   */
+  private serial<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.writing.then(change, change);
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
 
   /** The file of digit `id`; only an id of DIGIT_ID_PATTERN is accepted, so it is one file inside root. */
   path(id: string): string {
@@ -149,10 +162,14 @@ export class DigitStore {
   }
 
   /** Save a new digit; written whole or not at all. */
-  async add(
+  add(label: number, drawing: Omit<Drawing, 'field'> & { field: ArrayLike<number> | Uint8Array }, createdAt = saveTime()): Promise<StoredDigit> {
+    return this.serial(() => this.addNow(label, drawing, createdAt));
+  }
+
+  private async addNow(
     label: number,
     drawing: Omit<Drawing, 'field'> & { field: ArrayLike<number> | Uint8Array },
-    createdAt = saveTime(),
+    createdAt: Date,
   ): Promise<StoredDigit> {
     await this.checkRoom(1);
     const pixels = drawing.field instanceof Uint8Array ? drawing.field : fieldBytes(drawing.field);
@@ -170,14 +187,20 @@ export class DigitStore {
   }
 
   /** Give digit `id` another label. */
-  async relabel(id: string, label: number): Promise<StoredDigit> {
-    const digit = { ...(await this.read(id)), label };
-    await this.write(digit);
-    return digit;
+  relabel(id: string, label: number): Promise<StoredDigit> {
+    return this.serial(async () => {
+      const digit = { ...(await this.read(id)), label };
+      await this.write(digit);
+      return digit;
+    });
   }
 
   /** Delete digit `id`; false when there was none. */
-  async remove(id: string): Promise<boolean> {
+  remove(id: string): Promise<boolean> {
+    return this.serial(() => this.removeNow(id));
+  }
+
+  private async removeNow(id: string): Promise<boolean> {
     const path = this.path(id);
     try {
       await readFile(path);
@@ -203,7 +226,11 @@ export class DigitStore {
    * (or the split itself) already holds, same label and same field, is skipped. All or nothing: the files are
    * staged and moved into place only once every one is written (see `sweep` for a kill part-way).
    */
-  async append(split: Split, now = Date.now()): Promise<{ added: number; skipped: number }> {
+  append(split: Split, now = Date.now()): Promise<{ added: number; skipped: number }> {
+    return this.serial(() => this.appendNow(split, now));
+  }
+
+  private async appendNow(split: Split, now: number): Promise<{ added: number; skipped: number }> {
     const seen = new Set((await this.readAll()).digits.map((d) => contentKey(d.label, d.pixels)));
     const fresh: StoredDigit[] = [];
     for (let k = 0; k < split.count; k++) {
@@ -231,6 +258,7 @@ export class DigitStore {
     try {
       await mkdir(staging, { recursive: true });
       for (const digit of fresh) await writeFile(join(staging, `${digit.id}${FILE_SUFFIX}`), JSON.stringify(fileOf(digit)));
+      await syncTree(staging, this.fs);
       await rename(staging, staging + READY_SUFFIX);
     } catch (err) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +194,51 @@ describe('recovery on open', () => {
     await store.recover(LATER());
     expect(await store.read(before.id)).toMatchObject({ status: 'stopped', epochsDone: 1, checkpoint: before.previousCheckpoint });
     await expect(store.loadModel(before.id)).resolves.toBeDefined();
+  });
+
+  it('with both checkpoints damaged, cut short or zero-filled, falls back to the newest whole epoch copy', async () => {
+    for (const harm of [(file: string) => truncateSync(file, 1000), (file: string) => writeFileSync(file, Buffer.alloc(statSync(file).size))]) {
+      const root = mkdtempSync(join(tmpdir(), 'runs-'));
+      const store = new RunStore(root);
+      await trainTwoEpochs(store);
+      const [before] = await store.list();
+      if (before.status === 'unreadable') throw new Error(before.error);
+      for (const name of [before.checkpoint!, before.previousCheckpoint!]) harm(join(store.dir(before.id), name, 'weights.bin'));
+      await store.recover(LATER());
+      const after = await store.read(before.id);
+      expect(after).toMatchObject({ status: 'done', epochsDone: 2, checkpoint: expect.stringMatching(/^ckpt-0002-/), last: metrics(2) });
+      expect(after.checkpoint).not.toBe(before.checkpoint);
+      // The epoch's weights, not zeros: the model answers as the one saved after epoch 2.
+      const model = await store.loadModel(before.id);
+      const epoch = await readModel(store.epochDir(before.id, 2));
+      expect(Array.from(model.getWeights()[0].dataSync())).toEqual(Array.from(epoch.getWeights()[0].dataSync()));
+      expect(readdirSync(store.dir(before.id)).sort()).toEqual([after.checkpoint, 'epoch-0001', 'epoch-0002', 'metrics.jsonl', 'run.json']);
+    }
+  });
+
+  it('a zero-filled current checkpoint is damaged too: the checkpoint before answers', async () => {
+    const store = new RunStore(mkdtempSync(join(tmpdir(), 'runs-')));
+    await trainTwoEpochs(store);
+    const [before] = await store.list();
+    if (before.status === 'unreadable') throw new Error(before.error);
+    const weights = join(store.dir(before.id), before.checkpoint!, 'weights.bin');
+    writeFileSync(weights, Buffer.alloc(statSync(weights).size));
+    await expect(readModel(join(store.dir(before.id), before.checkpoint!))).rejects.toThrow(/the weights of .* are all zeros; the file is damaged/);
+    await store.recover(LATER());
+    expect(await store.read(before.id)).toMatchObject({ status: 'stopped', epochsDone: 1, checkpoint: before.previousCheckpoint });
+  });
+
+  it('with every copy damaged, the run is failed and names the damage instead of listing as done', async () => {
+    const store = new RunStore(mkdtempSync(join(tmpdir(), 'runs-')));
+    await trainTwoEpochs(store);
+    const [before] = await store.list();
+    if (before.status === 'unreadable') throw new Error(before.error);
+    for (const name of [before.checkpoint!, before.previousCheckpoint!, 'epoch-0001', 'epoch-0002'])
+      truncateSync(join(store.dir(before.id), name, 'weights.bin'), 10);
+    await store.recover(LATER());
+    expect(await store.read(before.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^its saved model is damaged \(weights.bin has 10 bytes.*\) and no epoch's copy is whole$/),
+    });
   });
 });

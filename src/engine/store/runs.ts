@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import type { tf } from '../runtime/backend.ts';
 import { type FileOps, realFileOps, writeDirAtomic, writeFileAtomic } from './atomic.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
-import { readModel, writeModel, writeOptimizer } from '../model/model-io.ts';
+import { MODEL_JSON, readModel, WEIGHTS_BIN, writeModel, writeOptimizer } from '../model/model-io.ts';
 import { RUN_ID_PATTERN, type RunListEntry, type RunRecord } from '../../shared/types.ts';
 import { inside, newRunId } from './paths.ts';
 import { annotated, interpret, type Annotation } from './records.ts';
 
 export { annotated, DIED_BEFORE_CHECKPOINT, type Annotation } from './records.ts';
-import { EPOCH_PATTERN, epochName, epochOf, newestWholeCopy, RECORD_COPY, savedModelProblem, wholeCopy } from './checkpoints.ts';
-import { describeIssues, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
+import { EPOCH_PATTERN, epochName, epochOf, newestWholeCopy, newestWholeEpoch, RECORD_COPY, savedModelProblem, wholeCopy } from './checkpoints.ts';
+import { describeIssues, EpochMetricsSchema, type MetricLine, MetricLineSchema, RunRecordSchema } from './schemas.ts';
 import { cleanHistory, type History } from './history.ts';
 import { messageOf } from '../../shared/message.ts';
 
@@ -224,6 +224,35 @@ export class RunStore {
     return stale;
   }
 
+  /**
+   * Run `record`, whose checkpoints are both damaged, with a new checkpoint made from its newest whole epoch's
+   * model (no optimizer state: a resume starts Adam afresh); failed, naming the damage, when no epoch is whole.
+   */
+  private async fromEpochCopy(record: RunRecord): Promise<RunRecord> {
+    const { id } = record;
+    const epoch = await newestWholeEpoch(this.dir(id), record.epochsDone);
+    if (epoch === null) {
+      const problem = await savedModelProblem(this.path(id, record.checkpoint!));
+      return { ...record, status: 'failed', pid: undefined, error: `its saved model is damaged (${problem}) and no epoch's copy is whole` };
+    }
+    const name = `ckpt-${String(epoch).padStart(4, '0')}-${randomBytes(2).toString('hex')}`;
+    const last = (await this.readMetrics(id)).find((m) => m.event === 'epoch' && m.epoch === epoch);
+    const next = interpret({ ...record, epochsDone: epoch, checkpoint: name, status: 'running', pid: undefined, error: undefined });
+    delete next.previousCheckpoint;
+    if (last?.event === 'epoch') next.last = EpochMetricsSchema.parse(last);
+    else delete next.last;
+    const from = this.path(id, epochName(epoch));
+    await writeDirAtomic(
+      this.path(id, name),
+      async (tmp) => {
+        for (const file of [MODEL_JSON, WEIGHTS_BIN]) await this.fs.writeFile(join(tmp, file), await readFile(join(from, file)));
+        await this.fs.writeFile(join(tmp, RECORD_COPY), serialize(next));
+      },
+      this.fs,
+    );
+    return next;
+  }
+
   /** The current checkpoint's folder. */
   async checkpointDir(id: string): Promise<string> {
     const record = await this.read(id);
@@ -294,8 +323,16 @@ export class RunStore {
   }
 
   async remove(id: string): Promise<void> {
-    const dir = this.dir(id);
     await this.checkRemovable(id);
+    await this.discard(id);
+  }
+
+  /**
+   * Delete a run this process made and never finished (a failed import), whatever its record says: it names this
+   * process as training it, which would refuse `remove`.
+   */
+  async discard(id: string): Promise<void> {
+    const dir = this.dir(id);
     try {
       await this.fs.rm(dir, { recursive: true, force: true });
     } catch (err) {
@@ -339,7 +376,8 @@ export class RunStore {
   /**
    * Repair one run that no process is training; true when something was written. A damaged run.json is
    * rebuilt from the newest whole checkpoint's copy of it; a damaged current checkpoint falls back to the one
-   * before (the run then resumes from that epoch).
+   * before (the run then resumes from that epoch), and with both damaged to the newest whole epoch's model (the
+   * run resumes from there with a fresh optimizer). With nothing whole left the run is failed, naming the damage.
    */
   private async repair(id: string): Promise<boolean> {
     let rebuilt = false;
@@ -359,6 +397,9 @@ export class RunStore {
         record = interpret({ ...previous, name: record.name, notes: record.notes, status: 'running', pid: undefined });
         if (!record.name) delete record.name;
         if (!record.notes) delete record.notes;
+        rebuilt = true;
+      } else {
+        record = await this.fromEpochCopy(record);
         rebuilt = true;
       }
     }

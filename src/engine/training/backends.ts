@@ -3,6 +3,7 @@
 // person's choice, and the CPU again after a GPU failed in a run.
 import { backendLabel, type BackendName, type BackendInfo, type BackendOptions } from '../runtime/backend.ts';
 import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
+import { UserError } from '../errors.ts';
 import type { BackendOption, TrainingBackend, TrainingBackendsReport } from '../../shared/contract.ts';
 
 /** What a probe thread is asked: the backend options of a training thread, and how many batches to time (0: none). */
@@ -34,15 +35,18 @@ export class TrainingBackends {
   private automatic: Promise<BackendInfo> | null = null;
   private measured: Promise<BackendOption[]> | null = null;
 
-  /** What the next run's thread is asked for. */
-  next(): BackendOptions {
-    if (this.gpuFailure && (this.chosen === null || this.chosen === 'webgpu')) return { gpu: false };
-    return this.chosen ? { want: this.chosen, gpu: true } : { gpu: true };
+  /** `probe` starts a backend in a thread and times it (probeBackend; tests stand in for it). */
+  constructor(private readonly probe: typeof probeBackend = probeBackend) {}
+
+  /** What the next run's thread is asked for (with `chosen` the person's choice). */
+  next(chosen = this.chosen): BackendOptions {
+    if (this.gpuFailure && (chosen === null || chosen === 'webgpu')) return { gpu: false };
+    return chosen ? { want: chosen, gpu: true } : { gpu: true };
   }
 
-  /** What the next run trains on, with its label ("GPU: …", "CPU (WebAssembly)"). */
-  async current(): Promise<TrainingBackend> {
-    const options = this.next();
+  /** What the next run trains on (with `chosen` the person's choice), with its label ("GPU: …", "CPU (WebAssembly)"). */
+  async current(chosen = this.chosen): Promise<TrainingBackend> {
+    const options = this.next(chosen);
     if (options.want) {
       const adapter = options.want === 'webgpu' ? (await this.options()).find((o) => o.name === 'webgpu')?.adapter : undefined;
       return { backend: options.want, backendLabel: backendLabel(options.want, adapter) };
@@ -54,8 +58,13 @@ export class TrainingBackends {
   }
 
   /** The backends on offer with their speeds, the person's choice (null: automatic), and what the next run trains on. */
-  async report(): Promise<TrainingBackendsReport> {
-    return { options: await this.options(), chosen: this.chosen, ...(await this.current()) };
+  report(): Promise<TrainingBackendsReport> {
+    return this.reportFor(this.chosen);
+  }
+
+  /** The report as it stands with `chosen` the choice: each reply says what its own choice gives, even among parallel ones. */
+  private async reportFor(chosen: BackendName | null): Promise<TrainingBackendsReport> {
+    return { options: await this.options(), chosen, ...(await this.current(chosen)) };
   }
 
   /** Every backend a run could train on, each measured once (on first asking). */
@@ -64,10 +73,18 @@ export class TrainingBackends {
     return this.measured;
   }
 
-  /** Train the next runs on `name`, or automatically (null). Choosing the GPU again forgives its last failure. */
-  choose(name: BackendName | null): void {
+  /**
+   * Train the next runs on `name`, or automatically (null), and say what that gives. A backend measured as
+   * unavailable is refused, naming why, and the choice stays as it was. Choosing the GPU again forgives its last failure.
+   */
+  async choose(name: BackendName | null): Promise<TrainingBackendsReport> {
+    if (name !== null) {
+      const option = (await this.options()).find((o) => o.name === name);
+      if (option?.problem) throw new UserError(`${option.label} cannot train on this machine: ${option.problem}`);
+    }
     this.chosen = name;
     if (name === 'webgpu') this.gpuFailure = null;
+    return this.reportFor(name);
   }
 
   /** A run failed because its GPU did (no adapter, a failed self-check, a lost device): the next ones train on the CPU. */
@@ -76,7 +93,7 @@ export class TrainingBackends {
   }
 
   private auto(): Promise<BackendInfo> {
-    this.automatic ??= probeBackend({ gpu: true }).then(({ info }) => info);
+    this.automatic ??= this.probe({ gpu: true }).then(({ info }) => info);
     return this.automatic;
   }
 
@@ -86,7 +103,7 @@ export class TrainingBackends {
     // One at a time: measured side by side, each would slow the others down.
     for (const name of candidates) {
       try {
-        const { info, samplesPerSecond } = await probeBackend({ want: name, gpu: true }, PROBE_BATCHES);
+        const { info, samplesPerSecond } = await this.probe({ want: name, gpu: true }, PROBE_BATCHES);
         options.push({ name, label: backendLabel(name, info.adapter), samplesPerSecond, ...(info.adapter && { adapter: info.adapter }) });
       } catch (err) {
         options.push({ name, label: backendLabel(name), samplesPerSecond: null, problem: err instanceof Error ? err.message : String(err) });

@@ -107,3 +107,18 @@ describe('one guard for every start', () => {
     expect(await next).toEqual({ ok: true, value: { runId: 'run-2' } });
   });
 });
+
+describe('a run that fails before it starts (issue 27, item 12)', () => {
+  it('is refused in the reply alone, with no error event besides', async () => {
+    const failing: typeof startTraining = (_job, onEvent) => {
+      queueMicrotask(() => onEvent({ type: 'error', runId: null, message: '/home/x/runs: the disk is read-only', user: true }));
+      return { stop: () => undefined, done: Promise.reject(new Error('read-only')), annotate: async () => null } satisfies TrainingHandle;
+    };
+    studio = await Studio.open({ userDir: mkdtempSync(join(tmpdir(), 'user-')), transport: 'websocket', version: 'test', train: failing });
+    const events: string[] = [];
+    studio.onEvent((channel) => events.push(channel));
+    const reply = await dispatch(studio, 'training:start', { spec, trainLimit: 100 });
+    expect(reply).toEqual({ ok: false, error: '/home/x/runs: the disk is read-only' });
+    expect(events).toEqual([]);
+  });
+});

@@ -55,7 +55,7 @@ export class TrainingSession {
     this.claimed = true;
     try {
       const { job, status } = await prepare();
-      return await this.launch(job, status).started;
+      return await this.launch(job, status, true).started;
     } finally {
       this.claimed = false;
     }
@@ -131,15 +131,20 @@ export class TrainingSession {
     return queue;
   }
 
-  /** The one launch path: `started` gives the run's id, `finished` settles once it has ended either way. */
-  private launch(job: Job, from?: Prepared['status']): { started: Promise<string>; finished: Promise<void> } {
+  /**
+   * The one launch path: `started` gives the run's id, `finished` settles once it has ended either way. With
+   * `replied`, a failure before the run starts is the start request's reply alone (not also an error event).
+   */
+  private launch(job: Job, from?: Prepared['status'], replied = false): { started: Promise<string>; finished: Promise<void> } {
     const status: TrainingStatus = { runId: null, running: true, spec: job.spec, progress: null, batches: [], epochs: [], ...from };
     let finished!: Promise<void>;
+    let begun = false;
     const started = new Promise<string>((resolve, reject) => {
       const handle = this.trainer({ ...job, runsRoot: this.store.root }, (event) => {
         // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
         if (event.type === 'done' || event.type === 'error') this.settle(status);
-        this.follow(status, event);
+        if (event.type === 'started') begun = true;
+        if (!(event.type === 'error' && replied && !begun)) this.follow(status, event);
         if (event.type === 'started') resolve(event.run.id);
         if (event.type === 'error') reject(new UserError(event.message));
       });

@@ -1,10 +1,12 @@
 // Worker-thread entry: runs one training job off the caller's event loop and reports every event.
 import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { GpuLost, GpuUnavailable, initBackend, type tf } from '../runtime/backend.ts';
 import { joinSplits, limitSplit, loadDataset } from '../data/dataset.ts';
 import { notOneDigitPieces, PIECE_SHARE } from '../data/pieces.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
-import { readModel, readOptimizer } from '../model/model-io.ts';
+import { OPTIMIZER_JSON, readModel, readOptimizer } from '../model/model-io.ts';
 import type { Split } from '../data/dataset.ts';
 import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
 import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
@@ -61,7 +63,9 @@ async function prepare(): Promise<Prepared> {
   if (resumed) {
     record = { ...resumed, status: 'running', pid: process.pid, backend, interrupted: undefined, error: undefined };
     model = await store.loadModel(record.id);
-    await readOptimizer(await store.checkpointDir(record.id), optimizer);
+    const checkpoint = await store.checkpointDir(record.id);
+    // A checkpoint rebuilt from an epoch's copy (both checkpoints were damaged) has no optimizer state: Adam starts afresh.
+    if (existsSync(join(checkpoint, OPTIMIZER_JSON))) await readOptimizer(checkpoint, optimizer);
   } else {
     const name = job.name?.trim() ? { name: job.name.trim() } : {};
     record = await store.create({ spec: job.spec, dataDir: dataset.dir, trainLimit: job.trainLimit, testLimit: job.testLimit, backend, ...name });

@@ -19,7 +19,7 @@ const digit = (n: number, label: number): MyDigit => ({ id: `d-00000000000${n}`,
 function setUp(digits: MyDigit[], answer = true) {
   const api = fakeEngine();
   let held = [...digits];
-  api.handle('digits:list', () => ({ digits: held, pixels: Buffer.alloc(held.length * PIXELS).toString('base64') }));
+  api.handle('digits:list', () => ({ total: held.length, digits: held, pixels: Buffer.alloc(held.length * PIXELS).toString('base64') }));
   api.handle('digits:relabel', (payload) => {
     const { id, label } = payload as { id: string; label: number };
     return { ...held.find((d) => d.id === id)!, label };
@@ -90,7 +90,7 @@ describe('MyDigits', () => {
 
   it('files the engine could not read are listed, one line each', async () => {
     const { api, studio } = setUp([digit(1, 4)]);
-    api.handle('digits:list', () => ({ digits: [], pixels: '', unreadable: ['d-0000000000aa.json: not JSON'] }));
+    api.handle('digits:list', () => ({ total: 0, digits: [], pixels: '', unreadable: ['d-0000000000aa.json: not JSON'] }));
     await studio.digits.load();
     render(MyDigits, { digits: studio.digits });
     expect(screen.getByTestId('digits-unreadable').textContent).toContain('1 saved file could not be read');

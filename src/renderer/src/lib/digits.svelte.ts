@@ -31,14 +31,19 @@ export class MyDigitsState {
     private readonly ask: (question: string) => boolean,
   ) {}
 
-  /** Read the collection. */
+  /** Read the collection, page after page. */
   async load(): Promise<void> {
     const ticket = this.#latest.next();
     try {
-      const list = await this.api.invoke('digits:list');
-      if (!this.#latest.isCurrent(ticket)) return;
-      const pixels = fromBase64(list.pixels);
-      const entries = list.digits.map((digit, i) => ({ ...digit, pixels: pixels.subarray(i * PIXELS, (i + 1) * PIXELS) }));
+      const entries: MyDigitEntry[] = [];
+      let list;
+      do {
+        list = await this.api.invoke('digits:list', { offset: entries.length });
+        if (!this.#latest.isCurrent(ticket)) return;
+        const pixels = fromBase64(list.pixels);
+        entries.push(...list.digits.map((digit, i) => ({ ...digit, pixels: pixels.subarray(i * PIXELS, (i + 1) * PIXELS) })));
+        // A page that came back empty ends the reading even if digits were deleted meanwhile.
+      } while (list.digits.length > 0 && entries.length < list.total);
       // Newest first whatever order the engine keeps; ties keep its order.
       this.entries = entries.toSorted((a, b) => b.createdAt.localeCompare(a.createdAt));
       this.unreadable = list.unreadable ?? [];

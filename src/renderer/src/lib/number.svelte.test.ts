@@ -39,7 +39,7 @@ function setUp() {
   const api = fakeEngine();
   api.handle('model:read', () => reading);
   api.handle('digits:save', () => ({ id: 'd-000000000001', label: 7, createdAt: '2026-12-04T00:00:00Z' }));
-  api.handle('digits:list', () => ({ digits: [], pixels: '' }));
+  api.handle('digits:list', () => ({ total: 0, digits: [], pixels: '' }));
   const studio = new StudioState(api);
   let numbers!: NumberState;
   const stop = $effect.root(() => void (numbers = new NumberState(studio)));

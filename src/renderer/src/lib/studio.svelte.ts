@@ -294,7 +294,7 @@ export class StudioState {
 
   async activate(id: string): Promise<void> {
     const model = await this.attempt(() => this.api.invoke('runs:activate', { id }));
-    if (model) this.notice = { kind: 'info', text: `Now predicting with ${model.label}.` };
+    if (model) this.notice = { kind: 'info', text: `Now predicting with ${model.label}.${model.unsaved ? ` ${model.unsaved}` : ''}` };
   }
 
   /** Delete a run after asking; its curves leave the charts if they were on them. */

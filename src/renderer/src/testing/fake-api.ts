@@ -114,7 +114,7 @@ export function fakeEngine(): FakeApi {
     }),
     'training:status': () => ({ runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] }),
     'runs:list': () => [],
-    'digits:list': () => ({ digits: [], pixels: '' }),
+    'digits:list': () => ({ total: 0, digits: [], pixels: '' }),
     'dataset:page': (payload) => {
       const { offset, limit } = payload as { offset: number; limit: number };
       const count = Math.min(limit, 1000 - offset);

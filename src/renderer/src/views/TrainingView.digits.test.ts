@@ -29,7 +29,11 @@ const myDigits = (n: number): MyDigit[] =>
 
 function setUp(digits = 0) {
   const api = fakeEngine();
-  api.handle('digits:list', () => ({ digits: myDigits(digits), pixels: btoa(String.fromCharCode(...new Uint8Array(digits * PIXELS))) }));
+  api.handle('digits:list', () => ({
+    total: digits,
+    digits: myDigits(digits),
+    pixels: btoa(String.fromCharCode(...new Uint8Array(digits * PIXELS))),
+  }));
   api.handle('training:augmentPreview', (payload) => samples((payload as { count: number }).count));
   const studio = new StudioState(api);
   render(TrainingView, { context: studioContext(studio) });

@@ -191,7 +191,7 @@ const myDigits = (n: number): MyDigit[] =>
 describe('fine-tuning (issue 18, item 15)', () => {
   it('has a sample limit, sent with the run, and a time estimate that follows it', async () => {
     const api = fakeEngine();
-    api.handle('digits:list', () => ({ digits: myDigits(20), pixels: btoa(String.fromCharCode(...new Uint8Array(20 * PIXELS))) }));
+    api.handle('digits:list', () => ({ total: 20, digits: myDigits(20), pixels: btoa(String.fromCharCode(...new Uint8Array(20 * PIXELS))) }));
     api.handle('training:finetune', () => ({ runId: RUN_ID }));
     const { user } = await setUp(api);
     const panel = screen.getByTestId('finetune');
