@@ -70,6 +70,7 @@ export const RunRecordSchema = z.object({
   name: RunNameSchema.optional(),
   notes: RunNotesSchema.optional(),
   finetune: FinetuneReportSchema.optional(),
+  ownData: z.object({ source: z.string().max(4096), trained: whole(0), validation: whole(0), mnist: z.boolean() }).optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

@@ -6,6 +6,7 @@ import { createModel, createOptimizer } from '../model/model.ts';
 import { readModel, readOptimizer } from '../model/model-io.ts';
 import type { Split } from '../data/dataset.ts';
 import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
+import { readOwnData, saveOwnData, withOwnData } from './own-data.ts';
 import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train, trainConfig, type TrainData, type TrainResult } from './train.ts';
@@ -68,6 +69,14 @@ async function prepare(): Promise<Prepared> {
     model = fromDir ? await readModel(fromDir) : createModel(job.spec);
   }
   if (!finetuning) {
+    // A run with own data trains on what it kept in its folder when it started.
+    const own = job.ownData ?? (resumed ? await readOwnData(store.dir(record.id)) : null);
+    if (own) data = withOwnData({ mnist: record.ownData?.mnist ?? true, ...own }, data);
+    if (job.ownData) {
+      const dataDir = await saveOwnData(store.dir(record.id), job.ownData);
+      const { source, train, validation, mnist } = job.ownData;
+      record = { ...record, dataDir, ownData: { source, trained: train.count, validation: validation.count, mnist } };
+    }
     await store.writeRecord(record);
     return { store, record, model, optimizer, data, heldOut: null };
   }
