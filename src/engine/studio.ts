@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
 import { initBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, readBundledManifest } from './model/bundled.ts';
-import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
+import { type Dataset, firstOfEachDigit, loadDataset, page, PIXELS } from './data/dataset.ts';
 import type { evaluateInWorker } from './model/evaluator.ts';
 import { Evaluations } from './model/evaluations.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
@@ -28,6 +28,8 @@ import { startTraining } from './training/trainer.ts';
 import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { sweepTempDirs } from './model/upload.ts';
+import { DataSets } from './data-sets.ts';
+import { ownData } from './training/own-data.ts';
 import { ModelTransfer } from './model/transfer.ts';
 
 export interface StudioOptions {
@@ -56,8 +58,13 @@ export class Studio {
   private readonly transfer: ModelTransfer;
   private readonly settings: SettingsFile;
   private readonly digits: DigitStore;
+  /** The person's own data sets: stored, browsed, imported, trained and evaluated on. */
+  private readonly sets: DataSets;
+  /** Where the data sets are stored. */
+  get dataSetsRoot(): string {
+    return this.sets.store.root;
+  }
   private readonly listeners = new Set<Listener>();
-  private readonly matching = new Map<string, Uint32Array>();
   private readonly session: TrainingSession;
   /** The active model's folder. */
   private activeDir = bundledModelDir();
@@ -79,6 +86,7 @@ export class Studio {
     this.evaluations = new Evaluations(options.dataDir, options.evaluate);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
+    this.sets = new DataSets(options.userDir, dataset, options.fileOps ?? realFileOps);
     const train = options.train ?? startTraining;
     // Each run trains on the backend chosen for it; a GPU that failed sends the next runs to the CPU.
     const onBackend: typeof startTraining = (job, onEvent) =>
@@ -100,6 +108,7 @@ export class Studio {
     await studio.store.recover();
     await sweepTempDirs(options.userDir);
     await studio.digits.sweep();
+    await studio.sets.store.sweep();
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -118,13 +127,6 @@ export class Studio {
 
   private emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
     for (const listener of this.listeners) listener(channel, payload);
-  }
-
-  private indices(split: SplitName, label?: number): Uint32Array {
-    const key = `${split}:${label ?? 'all'}`;
-    let found = this.matching.get(key);
-    if (!found) this.matching.set(key, (found = indicesOf(this.dataset[split], label)));
-    return found;
   }
 
   /** Load a model by id without using it yet. */
@@ -171,21 +173,22 @@ export class Studio {
       overview: { train: firstOfEachDigit(this.dataset.train), test: firstOfEachDigit(this.dataset.test) },
     }),
     'dataset:page': async ({ split, label, offset, limit }) => {
-      const result = page(this.dataset[split], this.indices(split, label), offset, limit);
+      const result = page((await this.sets.of(split)).split, await this.sets.indices(split, label), offset, limit);
       return { ...result, pixels: base64(result.pixels) };
     },
     'dataset:sample': async ({ split, index }) => {
-      const data = this.dataset[split];
+      const { split: data, files } = await this.sets.of(split);
       if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
       const { label, probabilities, confident, reason } = await predictField(
         this.model,
         Array.from(pixels, (v) => v / 255),
       );
-      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities, confident, reason } };
+      const prediction = { label, probabilities, confident, reason };
+      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction, ...(files && { file: files[index] }) };
     },
     'dataset:samples': async ({ split, indices }) => {
-      const data = this.dataset[split];
+      const { split: data } = await this.sets.of(split);
       const missing = indices.find((index) => index >= data.count);
       if (missing !== undefined) throw new UserError(`${split} has ${data.count} samples; there is no index ${missing}`);
       const pixels = new Uint8Array(indices.length * PIXELS);
@@ -200,7 +203,12 @@ export class Studio {
     'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
     'model:explain': async ({ field }) => explain(this.model, field),
     'model:filters': async () => firstLayerFilters(this.model),
-    'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
+    'training:start': async (request) => ({
+      runId:
+        request.ownData && !request.resumeId
+          ? await this.session.start(() => this.ownDataJob(request))
+          : await this.session.startRun(request, this.options.dataDir),
+    }),
     'training:queue': async (request) => this.session.startQueue(request, this.options.dataDir),
     'training:stop': async () => this.session.stop(),
     'training:status': async () => this.session.status(),
@@ -259,7 +267,24 @@ export class Studio {
     },
     'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
     'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
+    'datasets:list': async () => this.sets.store.list(),
+    'datasets:stage': async ({ ticket, files }) => this.sets.stage(ticket, files),
+    'datasets:commit': async ({ ticket, name, source }) => this.sets.commit(ticket, name, source),
+    'datasets:delete': async ({ name }) => ({ deleted: await this.sets.remove(name) }),
+    'datasets:evaluate': async ({ name }) => {
+      const { files, updatedAt } = await this.sets.read(name);
+      const evaluation = await this.evaluations.of(this.activeDir, this.active, { root: this.sets.store.root, name, version: updatedAt });
+      return { ...evaluation, set: name, files };
+    },
   };
+
+  /** A new run with a data set's images beside MNIST (or alone), validated on their held-out share. */
+  private async ownDataJob({ spec, trainLimit, testLimit, name, ownData: request }: InvokeInput<'training:start'>): Promise<Prepared> {
+    const { set, mnist, validation } = request!;
+    const { split } = await this.sets.read(set);
+    const job = { spec, trainLimit, testLimit, ...(name?.trim() && { name }), ownData: ownData(set, split, validation, mnist, spec.seed) };
+    return { job };
+  }
 
   /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */
   exportModel(dir: string): Promise<void> {
@@ -272,13 +297,14 @@ export class Studio {
   }
 
   /** A fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts), read once the session is claimed. */
-  private async finetuneJob({ epochs, learningRate, heldOut, trainLimit, testLimit }: InvokeInput<'training:finetune'>): Promise<Prepared> {
-    const collection = await this.digits.split();
-    checkEnoughDigits(collection.count);
+  private async finetuneJob({ epochs, learningRate, heldOut, trainLimit, testLimit, set }: InvokeInput<'training:finetune'>): Promise<Prepared> {
+    // A data set fine-tunes as my digits do: its images a share of every batch, some held out.
+    const collection = set ? (await this.sets.read(set)).split : await this.digits.split();
+    checkEnoughDigits(collection.count, set);
     const base = this.active.id === 'bundled' ? defaultSpec() : (await this.store.read(this.active.id)).spec;
     const spec = { ...base, epochs, learningRate };
     const { train, heldOut: held } = holdOut(collection, heldOut, spec.seed);
-    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held };
+    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held, ...(set && { set }) };
     return { job: { spec, trainLimit, testLimit, finetune } };
   }
 

@@ -13,6 +13,24 @@ export const SET_NAME_RULE = 'a data set name has 1 to 40 letters, digits, space
 /** A data set's name as the contract takes it. */
 export const SetNameSchema = z.string().regex(SET_NAME_PATTERN, SET_NAME_RULE);
 
+/** Where the Dataset place's samples come from: MNIST's splits or a data set (`set:` and its name). */
+export type Source = 'train' | 'test' | `set:${string}`;
+const SET_SOURCE = new RegExp(`^set:${SET_NAME_PATTERN.source.slice(1)}`);
+/** A source as the contract takes it. */
+export const SourceSchema = z.union([
+  z.enum(['train', 'test']),
+  z.custom<`set:${string}`>((v) => typeof v === 'string' && SET_SOURCE.test(v), 'a source is train, test or set: and a data set name'),
+]);
+/** The data set a source names, or null for MNIST's splits. */
+export const setOf = (source: Source): string | null => (source.startsWith('set:') ? source.slice(4) : null);
+
+/** The most image files one `datasets:stage` request carries (the window sends a folder in such batches). */
+export const MAX_STAGE_FILES = 500;
+/** The largest image file the window sends (the same cap as the engine's for a file on disk). */
+export const MAX_IMAGE_FILE_BYTES = 16 * 1024 ** 2;
+/** The most imports staged at once, across windows: an older one unfinished is dropped. */
+export const MAX_STAGED_IMPORTS = 4;
+
 /** A file left out of an import, and why, in one line. */
 export interface SkippedFile {
   /** Its path inside the folder, parts joined by `/`. */
@@ -28,6 +46,22 @@ export interface DataSetEntry {
   perDigit: number[];
   updatedAt: string;
 }
+
+/** An import under way: what was read so far. */
+export interface StagedImport {
+  ticket: string;
+  /** Images read so far, and files skipped so far. */
+  read: number;
+  skipped: number;
+}
+
+/** Training with a data set: beside MNIST or alone, validated on its held-out share. */
+export const OwnDataRequestSchema = z.object({
+  set: SetNameSchema,
+  mnist: z.boolean(),
+  /** The share of each digit's images held out to validate on. */
+  validation: z.number().min(0).max(0.5),
+});
 
 /** What an import did: images read, added, already held, and the files skipped. */
 export interface SetImportReport {

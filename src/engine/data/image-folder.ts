@@ -10,12 +10,10 @@ import { messageOf } from '../../shared/message.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
 import { decodeImage } from './image.ts';
 import type { Split } from './dataset.ts';
-import { MAX_SET_IMAGES, type SkippedFile } from '../../shared/datasets.ts';
+import { MAX_IMAGE_FILE_BYTES, MAX_SET_IMAGES, type SkippedFile } from '../../shared/datasets.ts';
 
-export { MAX_SET_IMAGES, type SkippedFile };
+export { MAX_IMAGE_FILE_BYTES, MAX_SET_IMAGES, type SkippedFile };
 
-/** The largest image file read: a 4096×4096 PNG of a scanned sheet stays under it. */
-export const MAX_IMAGE_FILE_BYTES = 16 * 1024 ** 2;
 /** The most entries looked at in a folder: past them, an accidental home folder is not walked for minutes. */
 export const MAX_FOLDER_ENTRIES = 200_000;
 /** Files read at once: enough to hide the disk's latency, few enough to keep memory small. */

@@ -45,6 +45,7 @@ const FinetuneReportSchema = z.object({
   heldOut: whole(0),
   before: Accuracies,
   after: Accuracies.nullable(),
+  set: z.string().max(80).optional(),
 }) satisfies z.ZodType<FinetuneReport, unknown>;
 
 /** run.json. */

@@ -53,7 +53,8 @@ async function prepare(): Promise<Prepared> {
   const resumed = job.resumeId ? await store.read(job.resumeId) : null;
   // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
   const finetuning = job.finetune !== undefined || resumed?.finetune !== undefined;
-  const dataset = await loadDataset(finetuning ? undefined : job.dataDir);
+  // A run with own data keeps it in its folder (its dataDir) and trains beside the bundled MNIST.
+  const dataset = await loadDataset(finetuning || resumed?.ownData ? undefined : job.dataDir);
   let data: TrainData = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
   const optimizer = createOptimizer(job.spec);
   let record: RunRecord;
@@ -84,7 +85,8 @@ async function prepare(): Promise<Prepared> {
   if (job.finetune) {
     const dataDir = await saveRunDigits(store.dir(record.id), job.finetune);
     const before = await measure(model, digits.heldOut, data.test);
-    const finetune = { from: job.finetune.fromLabel, trained: digits.mine.count, heldOut: digits.heldOut.count, before, after: null };
+    const { fromLabel: from, set } = job.finetune;
+    const finetune = { from, trained: digits.mine.count, heldOut: digits.heldOut.count, before, after: null, ...(set && { set }) };
     record = { ...record, dataDir, finetune };
   }
   const mixed = finetuneData(digits.mine, data.train, job.spec.batchSize, job.spec.seed);

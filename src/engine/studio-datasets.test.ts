@@ -1,0 +1,107 @@
+// Issue 31 over the contract: a folder's files staged batch by batch from the window, stored at once, browsed
+// like MNIST (page, label filter, sample with its file), evaluated on in a worker, and deleted.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from './dispatch.ts';
+import { Studio } from './studio.ts';
+import { bundledMnistDir, limitSplit, loadSplit } from './data/dataset.ts';
+import { writeImageFolder } from './testing/image-folder.ts';
+import { PIXELS } from '../shared/mnist.ts';
+import type { InvokeChannel, InvokeOutputs } from '../shared/contract.ts';
+
+let studio: Studio;
+let files: { path: string; base64: string }[];
+
+beforeAll(async () => {
+  studio = await Studio.open({ userDir: mkdtempSync(join(tmpdir(), 'user-')), transport: 'websocket', version: 'test' });
+  const folder = mkdtempSync(join(tmpdir(), 'scans-'));
+  const written = writeImageFolder(folder, limitSplit(await loadSplit(bundledMnistDir(), 'test'), 60), { side: 56, paper: true, jpegEvery: 4 });
+  files = written.map((path) => ({ path, base64: readFileSync(join(folder, path)).toString('base64') }));
+});
+afterAll(() => studio.close());
+
+/** A channel's answer through dispatch's validation, as the window gets it; a refusal fails the test. */
+async function call<C extends InvokeChannel>(channel: C, payload: unknown): Promise<InvokeOutputs[C]> {
+  const reply = await dispatch(studio, channel, payload);
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value as InvokeOutputs[C];
+}
+
+describe('data sets over the contract', () => {
+  it('imports a folder staged in batches, skipping stray files, and adds nothing twice', async () => {
+    const stray = [
+      { path: '3/notes.txt', base64: Buffer.from('class 3B').toString('base64') },
+      { path: 'cover.png', base64: files[0].base64 },
+      { path: '3/../../x.png', base64: files[0].base64 },
+    ];
+    const first = await call('datasets:stage', { files: files.slice(0, 30) });
+    expect(first).toMatchObject({ read: 30, skipped: 0 });
+    expect(await call('datasets:stage', { ticket: first.ticket, files: [...files.slice(30), ...stray] })).toEqual({
+      ticket: first.ticket,
+      read: 60,
+      skipped: 3,
+    });
+    const report = await call('datasets:commit', { ticket: first.ticket, name: 'class 3B', source: 'scans' });
+    expect(report).toMatchObject({ name: 'class 3B', samples: 60, count: report.added });
+    expect(report.skipped.map((s) => s.file)).toEqual(['3/notes.txt', 'cover.png', '3/../../x.png']);
+    // The ticket is spent; a second import of the same files adds nothing.
+    expect(await dispatch(studio, 'datasets:commit', { ticket: first.ticket, name: 'class 3B', source: 'scans' })).toEqual({
+      ok: false,
+      error: expect.stringContaining('that import is no longer under way'),
+    });
+    const again = await call('datasets:stage', { files });
+    expect(await call('datasets:commit', { ticket: again.ticket, name: 'class 3B', source: 'scans' })).toMatchObject({
+      added: 0,
+      duplicates: 60,
+    });
+    expect((await call('datasets:list', undefined)).sets).toEqual([expect.objectContaining({ name: 'class 3B', count: report.count })]);
+  });
+
+  it('refuses a folder with no labelled image, and a name outside the store', async () => {
+    const staged = await call('datasets:stage', { files: [{ path: 'a.txt', base64: '' }] });
+    expect(await dispatch(studio, 'datasets:commit', { ticket: staged.ticket, name: 'x', source: 'stuff' })).toEqual({
+      ok: false,
+      error: 'stuff: no labelled image (PNG or JPEG inside sub-folders 0/ … 9/); 1 files skipped, first a.txt: not inside a digit folder (0/ … 9/)',
+    });
+    const reply = await dispatch(studio, 'datasets:commit', { ticket: staged.ticket, name: '../../etc', source: 'x' });
+    expect(reply).toEqual({ ok: false, error: expect.stringContaining('a data set name has 1 to 40 letters') });
+    expect(await dispatch(studio, 'dataset:page', { split: 'set:../x', offset: 0, limit: 1 })).toMatchObject({ ok: false });
+  });
+
+  it('browses it as MNIST is browsed: pages, the label filter and a sample with its file', async () => {
+    const all = await call('dataset:page', { split: 'set:class 3B', offset: 0, limit: 100 });
+    expect(all.total).toBe((await call('datasets:list', undefined)).sets[0].count);
+    expect(Buffer.from(all.pixels, 'base64').length).toBe(all.total * PIXELS);
+    const sevens = await call('dataset:page', { split: 'set:class 3B', label: 7, offset: 0, limit: 100 });
+    expect(sevens.labels.every((l) => l === 7)).toBe(true);
+    expect(sevens.total).toBeGreaterThan(0);
+    const sample = await call('dataset:sample', { split: 'set:class 3B', index: sevens.indices[0] });
+    expect(sample).toMatchObject({ split: 'set:class 3B', label: 7, file: expect.stringMatching(/^7\/\d{5}\.(png|jpg)$/) });
+    expect(sample.prediction.probabilities).toHaveLength(10);
+    expect(await dispatch(studio, 'dataset:sample', { split: 'set:nothing', index: 0 })).toEqual({
+      ok: false,
+      error: 'there is no data set "nothing"',
+    });
+  });
+
+  it('evaluates the active model on it, naming each mistake’s file', async () => {
+    const evaluation = await call('datasets:evaluate', { name: 'class 3B' });
+    expect(evaluation.count).toBe(evaluation.files.length);
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b)).toBe(evaluation.count);
+    expect(evaluation.accuracy).toBeGreaterThan(0.85);
+    expect(evaluation.perClass).toHaveLength(10);
+  });
+
+  it('deletes it', async () => {
+    expect(await call('datasets:delete', { name: 'class 3B' })).toEqual({ deleted: true });
+    expect((await call('datasets:list', undefined)).sets).toEqual([]);
+    expect(await dispatch(studio, 'dataset:page', { split: 'set:class 3B', offset: 0, limit: 1 })).toEqual({
+      ok: false,
+      error: 'there is no data set "class 3B"',
+    });
+    expect(readdirSync(studio.dataSetsRoot)).toEqual([]);
+  });
+});
