@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MAX_STAGED_IMPORTS, setOf, type SetImportReport, type Source, type StagedImport } from '../shared/datasets.ts';
 import { type Dataset, indicesOf, type Split } from './data/dataset.ts';
-import { SampleCollector } from './data/image-folder.ts';
+import { SampleCollector, tooLarge } from './data/image-folder.ts';
 import { UserError } from './errors.ts';
 import type { FileOps } from './store/atomic.ts';
 import { DataSetStore } from './store/data-sets.ts';
@@ -61,7 +61,7 @@ export class DataSets {
   }
 
   /** Read a batch of an import's files (a new import without `ticket`); what cannot be an image is skipped and named. */
-  stage(ticket: string | undefined, files: { path: string; base64: string }[]): StagedImport {
+  stage(ticket: string | undefined, files: ({ path: string; base64: string } | { path: string; size: number })[]): StagedImport {
     if (ticket !== undefined && !this.staged.has(ticket))
       throw new UserError('that import is no longer under way (it was finished, or dropped for newer ones); start it again');
     const id = ticket ?? randomBytes(8).toString('hex');
@@ -70,7 +70,9 @@ export class DataSets {
       this.staged.set(id, new SampleCollector());
     }
     const collector = this.staged.get(id)!;
-    for (const { path, base64 } of files) collector.add(path, new Uint8Array(Buffer.from(base64, 'base64')));
+    for (const file of files)
+      if ('base64' in file) collector.add(file.path, new Uint8Array(Buffer.from(file.base64, 'base64')));
+      else collector.skip(file.path, tooLarge(file.size));
     return { ticket: id, read: collector.count, skipped: collector.skipped.length };
   }
 

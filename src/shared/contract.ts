@@ -162,8 +162,14 @@ export const invokeSchemas = {
       .string()
       .regex(/^[0-9a-f]{16}$/, 'an import ticket is 16 hex digits')
       .optional(),
+    /** Each file's bytes, or only its size where it is over the cap (the window does not send it; it is skipped and named). */
     files: z
-      .array(z.object({ path: z.string().max(1024), base64: Base64(MAX_IMAGE_FILE_BYTES, 'an image file') }))
+      .array(
+        z.union([
+          z.object({ path: z.string().max(1024), base64: Base64(MAX_IMAGE_FILE_BYTES, 'an image file') }),
+          z.object({ path: z.string().max(1024), size: z.number().int().gt(MAX_IMAGE_FILE_BYTES) }),
+        ]),
+      )
       .max(MAX_STAGE_FILES, `at most ${MAX_STAGE_FILES} files at a time`),
   }),
   /** Store what an import read as data set `name` (added to it if it exists), all at once. */

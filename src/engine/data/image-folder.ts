@@ -54,6 +54,8 @@ export function sampleOf(bytes: Uint8Array, name: string): ImageSample {
 }
 
 const megabytes = (bytes: number) => `${Number((bytes / 1024 ** 2).toFixed(1)).toLocaleString('en-US')} MB`;
+/** Why a file of `size` bytes is not read. */
+export const tooLarge = (size: number) => `${megabytes(size)}; an image file holds at most ${megabytes(MAX_IMAGE_FILE_BYTES)}`;
 
 /** The digit a file at `path` (parts joined by `/`, inside the folder) is labelled with, or null. */
 export function labelOf(path: string): number | null {
@@ -202,7 +204,7 @@ async function readEntry(root: string, { path, file }: Entry): Promise<Uint8Arra
   if (kind !== 'file') return { file, reason: 'not a regular file' };
   try {
     const { size } = await stat(path);
-    if (size > MAX_IMAGE_FILE_BYTES) return { file, reason: `${megabytes(size)}; an image file holds at most ${megabytes(MAX_IMAGE_FILE_BYTES)}` };
+    if (size > MAX_IMAGE_FILE_BYTES) return { file, reason: tooLarge(size) };
     return new Uint8Array(await readFile(path));
   } catch (err) {
     return { file, reason: errnoOf(err) ? messageOf(explainFsError(err, file)).slice(file.length + 2) : messageOf(err) };

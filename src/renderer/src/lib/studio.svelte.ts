@@ -24,6 +24,7 @@ import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
 import { FinetuneState } from './finetune.svelte';
 import { MyDigitsState } from './digits.svelte';
+import { DataSetsState } from './data-sets.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -59,6 +60,8 @@ export class StudioState {
 
   /** My digits: saved from the Draw place, shown in the Dataset place, counted for fine-tuning. */
   readonly digits: MyDigitsState;
+  /** The person's data sets: imported folders, browsed in the Dataset place, evaluated on and trained with. */
+  readonly sets: DataSetsState;
 
   /** The runs side by side in the Model place. */
   readonly compare: CompareState;
@@ -85,6 +88,7 @@ export class StudioState {
       compare: this.compare,
     });
     this.digits = new MyDigitsState(api, (question) => this.ask(question));
+    this.sets = new DataSetsState(api);
     this.finetune = new FinetuneState(api, this.run, {
       digits: this.digits,
       attempt: (action) => this.attempt(action),

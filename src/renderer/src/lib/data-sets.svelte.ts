@@ -1,0 +1,116 @@
+// The window's one owner of the person's data sets: the list, an import of a picked folder sent to the engine in
+// batches (so the window shows its progress), what the last import did, and deletes.
+import type { StudioApi } from '../../../shared/contract';
+import {
+  type DataSetEntry,
+  MAX_IMAGE_FILE_BYTES,
+  MAX_STAGE_FILES,
+  SET_NAME_PATTERN,
+  SET_NAME_RULE,
+  type SetImportReport,
+} from '../../../shared/datasets';
+import { toBase64 } from './digits.svelte';
+import { readBytes } from './idx-files';
+
+/** Bytes sent in one batch at most: well inside a request's limits, and a steady progress bar. */
+const BATCH_BYTES = 4 * 1024 ** 2;
+
+/** A picked file with its path inside the picked folder (`3/a.png`). */
+export interface PickedFile {
+  path: string;
+  file: File;
+}
+
+/** A folder picked with `<input webkitdirectory>`: its name and its files with their paths inside it. */
+export function pickedFolder(files: ArrayLike<File>): { folder: string; files: PickedFile[] } {
+  const list = Array.from(files);
+  const folder = list[0]?.webkitRelativePath.split('/')[0] ?? '';
+  return {
+    folder,
+    files: list.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/') || file.name, file })),
+  };
+}
+
+/** A name for a data set from a folder's name: what SET_NAME_PATTERN allows, or "my images". */
+export function nameFrom(folder: string): string {
+  const name = folder
+    .replace(/[^A-Za-z0-9 _-]+/g, ' ')
+    .trim()
+    .slice(0, 40)
+    .trim();
+  return SET_NAME_PATTERN.test(name) ? name : 'my images';
+}
+
+export class DataSetsState {
+  sets = $state.raw<DataSetEntry[]>([]);
+  unreadable = $state.raw<string[]>([]);
+  loaded = $state(false);
+  /** An import under way: files sent so far of all. */
+  progress = $state<{ done: number; total: number } | null>(null);
+  report = $state.raw<SetImportReport | null>(null);
+  error = $state<string | null>(null);
+
+  constructor(private readonly api: StudioApi) {}
+
+  async load(): Promise<void> {
+    try {
+      const { sets, unreadable } = await this.api.invoke('datasets:list');
+      this.sets = sets;
+      this.unreadable = unreadable;
+      this.loaded = true;
+    } catch (err) {
+      this.error = `Could not list the data sets: ${message(err)}`;
+    }
+  }
+
+  /** Import `files` (a picked folder) as data set `name`; resolves with the report, or null after an error (then `error` says it). */
+  async importFolder(name: string, folder: string, files: PickedFile[]): Promise<SetImportReport | null> {
+    if (!SET_NAME_PATTERN.test(name)) {
+      this.error = `Could not import: ${SET_NAME_RULE}.`;
+      return null;
+    }
+    this.error = null;
+    this.report = null;
+    this.progress = { done: 0, total: files.length };
+    try {
+      let ticket: string | undefined;
+      for (let at = 0; at < files.length;) {
+        const batch: ({ path: string; base64: string } | { path: string; size: number })[] = [];
+        let bytes = 0;
+        while (at < files.length && batch.length < MAX_STAGE_FILES && (batch.length === 0 || bytes + files[at].file.size <= BATCH_BYTES)) {
+          const { path, file } = files[at++];
+          if (file.size > MAX_IMAGE_FILE_BYTES) batch.push({ path, size: file.size });
+          else {
+            batch.push({ path, base64: toBase64(await readBytes(file)) });
+            bytes += file.size;
+          }
+        }
+        ({ ticket } = await this.api.invoke('datasets:stage', { ...(ticket && { ticket }), files: batch }));
+        this.progress = { done: at, total: files.length };
+      }
+      if (!ticket) throw new Error('the folder is empty');
+      this.report = await this.api.invoke('datasets:commit', { ticket, name, source: folder });
+      await this.load();
+      return this.report;
+    } catch (err) {
+      this.error = `Could not import: ${message(err)}`;
+      return null;
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  /** Delete data set `name`; true when it is gone. */
+  async remove(name: string): Promise<boolean> {
+    try {
+      await this.api.invoke('datasets:delete', { name });
+    } catch (err) {
+      this.error = `Could not delete ${name}: ${message(err)}`;
+      return false;
+    }
+    await this.load();
+    return true;
+  }
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
