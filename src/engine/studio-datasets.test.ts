@@ -10,7 +10,10 @@ import { Studio } from './studio.ts';
 import { bundledMnistDir, limitSplit, loadSplit } from './data/dataset.ts';
 import { writeImageFolder } from './testing/image-folder.ts';
 import { PIXELS } from '../shared/mnist.ts';
-import type { InvokeChannel, InvokeOutputs } from '../shared/contract.ts';
+import type { InvokeChannel, InvokeOutputs, RunRecord } from '../shared/contract.ts';
+import { defaultSpec } from '../shared/spec.ts';
+import type { startTraining, TrainingHandle } from './training/trainer.ts';
+import type { TrainingJob } from './training/training-messages.ts';
 
 let studio: Studio;
 let files: { path: string; base64: string }[];
@@ -23,11 +26,35 @@ beforeAll(async () => {
 });
 afterAll(() => studio.close());
 
+const ok2 = <T>(reply: { ok: true; value: T } | { ok: false; error: string }): T => {
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value;
+};
+
+/** Wait until the studio trains nothing (the stand-in ends a run when stopped). */
+async function waitUntilIdle(studio: Studio): Promise<void> {
+  while ((await studio.handlers['training:status'](undefined)).running) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A channel's answer through dispatch's validation, as the window gets it; a refusal fails the test. */
 async function call<C extends InvokeChannel>(channel: C, payload: unknown): Promise<InvokeOutputs[C]> {
   const reply = await dispatch(studio, channel, payload);
   if (!reply.ok) throw new Error(reply.error);
   return reply.value as InvokeOutputs[C];
+}
+
+/** A trainer that keeps each job it is given, starts it at once and ends it when stopped. */
+function standInTrainer() {
+  const jobs: TrainingJob[] = [];
+  const train: typeof startTraining = (job, onEvent) => {
+    const run = { id: `run-${jobs.length + 1}`, status: 'running' } as RunRecord;
+    jobs.push(job);
+    let end!: () => void;
+    const done = new Promise<RunRecord>((resolve) => (end = () => (onEvent({ type: 'done', run, stopped: false }), resolve(run))));
+    queueMicrotask(() => onEvent({ type: 'started', run }));
+    return { stop: () => end(), done, annotate: async () => null } satisfies TrainingHandle;
+  };
+  return { train, jobs };
 }
 
 describe('data sets over the contract', () => {
@@ -93,6 +120,35 @@ describe('data sets over the contract', () => {
     expect(evaluation.confusion.flat().reduce((a, b) => a + b)).toBe(evaluation.count);
     expect(evaluation.accuracy).toBeGreaterThan(0.85);
     expect(evaluation.perClass).toHaveLength(10);
+  });
+
+  it('trains with it beside MNIST or alone, and fine-tunes on it as on my digits', async () => {
+    const trainer = standInTrainer();
+    const other = await Studio.open({ userDir: mkdtempSync(join(tmpdir(), 'user-')), transport: 'websocket', version: 'test', train: trainer.train });
+    try {
+      const staged = await other.handlers['datasets:stage']({ files });
+      await other.handlers['datasets:commit']({ ticket: staged.ticket, name: 'scans', source: 'scans' });
+      const spec = { ...defaultSpec(), epochs: 1 };
+      ok2(await dispatch(other, 'training:start', { spec, ownData: { set: 'scans', mnist: false, validation: 0.25 } }));
+      const own = trainer.jobs[0].ownData!;
+      expect(own).toMatchObject({ source: 'scans', mnist: false });
+      expect(own.train.count + own.validation.count).toBe((await other.handlers['datasets:list'](undefined)).sets[0].count);
+      expect(own.validation.count).toBeGreaterThanOrEqual(10);
+      await other.handlers['training:stop'](undefined);
+      await waitUntilIdle(other);
+      ok2(await dispatch(other, 'training:finetune', { epochs: 1, learningRate: 0.0001, heldOut: 0.2, set: 'scans' }));
+      const tune = trainer.jobs[1].finetune!;
+      expect(tune).toMatchObject({ set: 'scans' });
+      expect(tune.mine.count + tune.heldOut.count).toBe(own.train.count + own.validation.count);
+      await other.handlers['training:stop'](undefined);
+      await waitUntilIdle(other);
+      expect(await dispatch(other, 'training:start', { spec, ownData: { set: 'missing', mnist: true, validation: 0.2 } })).toEqual({
+        ok: false,
+        error: 'there is no data set "missing"',
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('deletes it', async () => {

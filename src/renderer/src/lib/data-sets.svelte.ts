@@ -1,10 +1,11 @@
 // The window's one owner of the person's data sets: the list, an import of a picked folder sent to the engine in
 // batches (so the window shows its progress), what the last import did, and deletes.
-import type { StudioApi } from '../../../shared/contract';
+import type { InvokeInput, StudioApi } from '../../../shared/contract';
 import {
   type DataSetEntry,
   MAX_IMAGE_FILE_BYTES,
   MAX_STAGE_FILES,
+  OwnDataRequestSchema,
   SET_NAME_PATTERN,
   SET_NAME_RULE,
   type SetImportReport,
@@ -110,6 +111,37 @@ export class DataSetsState {
     }
     await this.load();
     return true;
+  }
+}
+
+/** What training:start takes to train with a data set. */
+export type OwnDataRequest = NonNullable<InvokeInput<'training:start'>['ownData']>;
+
+/** The share of a data set held out to validate on, unless the person chooses another. */
+export const DEFAULT_VALIDATION = 0.2;
+
+/** The Training place's choice of data set to train with: none (MNIST alone), or one, with or without MNIST. */
+export class OwnDataChoice {
+  /** The data set's name, or null for MNIST alone. */
+  set = $state<string | null>(null);
+  mnist = $state(true);
+  validation = $state(DEFAULT_VALIDATION);
+  /** What training:start is sent, or undefined for MNIST alone (also when the set chosen is gone). */
+  request = $derived(this.#request());
+  /** Why the choice cannot train, or null. */
+  problem = $derived(this.#problem());
+
+  constructor(private readonly sets: Pick<DataSetsState, 'sets'>) {}
+
+  #request(): OwnDataRequest | undefined {
+    if (this.set === null || !this.sets.sets.some((s) => s.name === this.set)) return undefined;
+    return { set: this.set, mnist: this.mnist, validation: this.validation };
+  }
+
+  #problem(): string | null {
+    if (this.set === null) return null;
+    const checked = OwnDataRequestSchema.shape.validation.safeParse(this.validation);
+    return checked.success ? null : `Validation share: ${Number.isNaN(this.validation) ? 'enter a number' : checked.error.issues[0].message}`;
   }
 }
 

@@ -24,7 +24,7 @@ import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
 import { FinetuneState } from './finetune.svelte';
 import { MyDigitsState } from './digits.svelte';
-import { DataSetsState } from './data-sets.svelte';
+import { DataSetsState, OwnDataChoice, type OwnDataRequest } from './data-sets.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -62,6 +62,8 @@ export class StudioState {
   readonly digits: MyDigitsState;
   /** The person's data sets: imported folders, browsed in the Dataset place, evaluated on and trained with. */
   readonly sets: DataSetsState;
+  /** What a new run trains with besides the form's spec: MNIST alone, or a data set beside it or alone. */
+  readonly ownData: OwnDataChoice;
 
   /** The runs side by side in the Model place. */
   readonly compare: CompareState;
@@ -89,8 +91,10 @@ export class StudioState {
     });
     this.digits = new MyDigitsState(api, (question) => this.ask(question));
     this.sets = new DataSetsState(api);
+    this.ownData = new OwnDataChoice(this.sets);
     this.finetune = new FinetuneState(api, this.run, {
       digits: this.digits,
+      sets: this.sets,
       attempt: (action) => this.attempt(action),
       refreshRuns: () => this.refreshRuns(),
       runs: () => this.readableRuns,
@@ -227,10 +231,10 @@ export class StudioState {
     }
   }
 
-  /** Start a new run with the form's spec and limits. */
+  /** Start a new run with the form's spec and limits, and the data set chosen to train with (if any). */
   async start(): Promise<void> {
     if (!this.canStart) return;
-    await this.#launch($state.snapshot(this.spec), this.trainLimit ?? undefined, this.testLimit ?? undefined);
+    await this.#launch($state.snapshot(this.spec), this.trainLimit ?? undefined, this.testLimit ?? undefined, undefined, this.ownData.request);
   }
 
   /** Continue a stopped run from its checkpoint, with its own spec and limits; the form stays as it is. */
@@ -239,12 +243,18 @@ export class StudioState {
     await this.#launch(run.spec, run.trainLimit, run.testLimit, run.id);
   }
 
-  async #launch(spec: ModelSpec, trainLimit: number | undefined, testLimit: number | undefined, resumeId?: string): Promise<void> {
+  async #launch(
+    spec: ModelSpec,
+    trainLimit: number | undefined,
+    testLimit: number | undefined,
+    resumeId?: string,
+    ownData?: OwnDataRequest,
+  ): Promise<void> {
     this.notice = null;
     const started = await this.attempt(async () => {
       const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
       this.run.begin(resumeId ?? null, curves);
-      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId });
+      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId, ...(ownData && { ownData }) });
       this.run.started(runId);
       return true;
     });
@@ -315,7 +325,14 @@ export class StudioState {
   }
 
   #canStart(): boolean {
-    return this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running && !this.queue.active;
+    return (
+      this.check.ok &&
+      !this.limitIssues.trainLimit &&
+      !this.limitIssues.testLimit &&
+      !this.running &&
+      !this.queue.active &&
+      this.ownData.problem === null
+    );
   }
 
   #estimate(): Estimate {
