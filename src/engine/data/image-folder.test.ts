@@ -54,11 +54,13 @@ describe('reading a folder of labelled images', () => {
     symlinkSync(join(outside, '3', '00000.png'), join(dir, '3', 'link-out.png'));
     symlinkSync(join(dir, '3', '00001.png'), join(dir, '3', 'link-in.png'));
     writeFileSync(join(dir, 'README.md'), 'scanned on Tuesday');
+    writeFileSync(join(dir, '3', '.DS_Store'), 'Finder');
     mkdirSync(join(dir, 'x'));
     writeFileSync(join(dir, '3', 'blank.png'), encodePng({ width: 10, height: 10, data: new Uint8Array(400).fill(255) }));
     const read = await readImageFolder(dir);
     expect(read.files).toEqual(['3/00000.png', '3/00001.png', '3/link-in.png']);
     expect(read.skipped).toEqual([
+      { file: '3/.DS_Store', reason: 'a hidden file' },
       { file: 'README.md', reason: 'not inside a digit folder (0/ … 9/)' },
       { file: 'x', reason: 'not inside a digit folder (0/ … 9/)' },
       { file: '3/blank.png', reason: 'no ink in the image (it is all one shade)' },

@@ -164,7 +164,10 @@ async function listImages(root: string, collector: SampleCollector): Promise<Ent
     const path = join(root, name);
     const kind = await kindOf(root, path);
     if (kind !== 'folder' || !DIGIT_FOLDER.test(name)) {
-      if (!name.startsWith('.')) collector.skip(name, kind === 'outside' ? 'a link out of the folder' : 'not inside a digit folder (0/ … 9/)');
+      collector.skip(
+        name,
+        kind === 'outside' ? 'a link out of the folder' : name.startsWith('.') ? 'a hidden file' : 'not inside a digit folder (0/ … 9/)',
+      );
       continue;
     }
     const files = await readdir(path).catch(() => [] as string[]);
@@ -173,9 +176,9 @@ async function listImages(root: string, collector: SampleCollector): Promise<Ent
         collector.skip(`${name}/${file}`, `past the ${MAX_FOLDER_ENTRIES.toLocaleString('en-US')} entries looked at; the rest were not read`);
         return entries;
       }
-      // Hidden files (.DS_Store, ._x.png) are the system's, not the person's.
-      if (file.startsWith('.')) continue;
-      entries.push({ path: join(path, file), file: `${name}/${file}` });
+      // Hidden files (.DS_Store, ._x.png) are the system's, not the person's: named, never read.
+      if (file.startsWith('.')) collector.skip(`${name}/${file}`, 'a hidden file');
+      else entries.push({ path: join(path, file), file: `${name}/${file}` });
     }
   }
   return entries;
