@@ -30,9 +30,12 @@ export interface FolderRead {
 /** One image's 28×28 (0 = background, 255 = full ink), or why it cannot be one. */
 export type ImageSample = { pixels: Uint8Array } | { reason: string };
 
+/** pngjs's words for a PNG cut short, and what the person is told instead. */
+const PNGJS_TRUNCATED = /\(There are some read requests wait\w* on finished stream\)$/;
+
 /** The reason in a decoder's message about `name`, without the name. */
 function reasonOf(err: unknown, name: string): string {
-  const message = messageOf(err);
+  const message = messageOf(err).replace(PNGJS_TRUNCATED, '(the file ends early)');
   if (!message.startsWith(name)) return message;
   const rest = message.slice(name.length).replace(/^:?\s*/, '');
   return rest.startsWith('is ') ? `the image ${rest}` : rest;
