@@ -8,7 +8,9 @@ import { PIXELS } from '../../shared/mnist.ts';
 import { preprocessDrawing } from '../../shared/preprocess.ts';
 import { writeImageFolder, sampleImage } from '../testing/image-folder.ts';
 import type { Split } from './dataset.ts';
-import { isImageFolder, labelOf, readImageFolder } from './image-folder.ts';
+import { isImageFolder, labelOf, readImageFolder, SampleCollector } from './image-folder.ts';
+import jpeg from 'jpeg-js';
+import { rng } from './rng.ts';
 import { encodePng } from './png.ts';
 
 /** `count` digits: a vertical bar at a different column each, labelled `label`. */
@@ -69,6 +71,22 @@ describe('reading a folder of labelled images', () => {
       { file: '3/link-out.png', reason: 'a link out of the folder' },
       { file: '3/notes.txt', reason: 'not a PNG or JPEG image' },
     ]);
+  });
+
+  it('turns any damaged PNG or JPEG into a reason, never a failure of the import', () => {
+    const png = encodePng(sampleImage(bars(1), 0, { side: 40 }));
+    const jpg = new Uint8Array(jpeg.encode(sampleImage(bars(1), 0, { side: 40 }), 90).data);
+    const random = rng(31);
+    const collector = new SampleCollector();
+    for (const original of [png, jpg])
+      for (let k = 0; k < 300; k++) {
+        const bytes = original.slice(0, 4 + Math.floor(random() * original.length));
+        // A few bytes overwritten past the signature: a header, a table or the data damaged.
+        for (let n = 0; n < 1 + Math.floor(random() * 4); n++) bytes[4 + Math.floor(random() * (bytes.length - 4))] = Math.floor(random() * 256);
+        expect(() => collector.add(`1/${k}.bin`, bytes)).not.toThrow();
+      }
+    expect(collector.count + collector.skipped.length).toBe(600);
+    for (const { reason } of collector.skipped) expect(reason).not.toMatch(/\n|^\s*at /);
   });
 
   it('refuses a folder with no labelled image in one line', async () => {

@@ -49,8 +49,8 @@ export function sampleOf(bytes: Uint8Array, name: string): ImageSample {
   try {
     field = preprocessDrawing(decodeImage(bytes, name));
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    return { reason: reasonOf(err, name) };
+    // Whatever a decoder throws costs this one file, never the import.
+    return { reason: err instanceof UserError ? reasonOf(err, name) : `cannot be decoded (${messageOf(err).split('\n')[0]})` };
   }
   if (!field) return { reason: 'no ink in the image (it is all one shade)' };
   return { pixels: Uint8Array.from(field, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)) };
