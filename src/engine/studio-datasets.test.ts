@@ -120,6 +120,11 @@ describe('data sets over the contract', () => {
     expect(evaluation.confusion.flat().reduce((a, b) => a + b)).toBe(evaluation.count);
     expect(evaluation.accuracy).toBeGreaterThan(0.85);
     expect(evaluation.perClass).toHaveLength(10);
+    // A run compared side by side is measured by its id without becoming active; the bundled model is one.
+    const bundled = await call('datasets:evaluate', { name: 'class 3B', run: 'bundled' });
+    expect(bundled.accuracy).toBe(evaluation.accuracy);
+    expect(bundled.model.id).toBe('bundled');
+    expect(await dispatch(studio, 'datasets:evaluate', { name: 'class 3B', run: '20261128-100000-aaaa' })).toMatchObject({ ok: false });
   });
 
   it('trains with it beside MNIST or alone, and fine-tunes on it as on my digits', async () => {

@@ -129,6 +129,14 @@ export class Studio {
     for (const listener of this.listeners) listener(channel, payload);
   }
 
+  /** The folder of model `id` (a run's checkpoint, or the bundled model) and how it is named, without loading it. */
+  private async describeModel(id: string): Promise<[string, ActiveModel]> {
+    if (id === 'bundled') return [bundledModelDir(), bundledActive()];
+    const record = await this.store.read(id);
+    if (!record.checkpoint) throw new UserError(`run ${id} has no saved model yet`);
+    return [await this.store.checkpointDir(id), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }];
+  }
+
   /** Load a model by id without using it yet. */
   private async loadActive(id: string): Promise<[tf.LayersModel, ActiveModel, string]> {
     if (id === 'bundled') return [await readModel(bundledModelDir()), bundledActive(), bundledModelDir()];
@@ -271,9 +279,10 @@ export class Studio {
     'datasets:stage': async ({ ticket, files }) => this.sets.stage(ticket, files),
     'datasets:commit': async ({ ticket, name, source }) => this.sets.commit(ticket, name, source),
     'datasets:delete': async ({ name }) => ({ deleted: await this.sets.remove(name) }),
-    'datasets:evaluate': async ({ name }) => {
+    'datasets:evaluate': async ({ name, run }) => {
       const { files, updatedAt } = await this.sets.read(name);
-      const evaluation = await this.evaluations.of(this.activeDir, this.active, { root: this.sets.store.root, name, version: updatedAt });
+      const [dir, model] = run === undefined ? [this.activeDir, this.active] : await this.describeModel(run);
+      const evaluation = await this.evaluations.of(dir, model, { root: this.sets.store.root, name, version: updatedAt });
       return { ...evaluation, set: name, files };
     },
   };

@@ -183,8 +183,8 @@ export const invokeSchemas = {
       .pipe(z.string().max(1024)),
   }),
   'datasets:delete': z.object({ name: SetNameSchema }),
-  /** The active model on every image of data set `name`. */
-  'datasets:evaluate': z.object({ name: SetNameSchema }),
+  /** The active model (or run `run`'s, or the bundled one) on every image of data set `name`. */
+  'datasets:evaluate': z.object({ name: SetNameSchema, run: z.union([RunId, z.literal('bundled')]).optional() }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
 
