@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MAX_STAGED_IMPORTS, setOf, type SetImportReport, type Source, type StagedImport } from '../shared/datasets.ts';
 import { type Dataset, indicesOf, type Split } from './data/dataset.ts';
-import { SampleCollector, tooLarge } from './data/image-folder.ts';
+import { MAX_FOLDER_ENTRIES, SampleCollector, tooLarge } from './data/image-folder.ts';
 import { UserError } from './errors.ts';
 import type { FileOps } from './store/atomic.ts';
 import { DataSetStore } from './store/data-sets.ts';
@@ -70,6 +70,11 @@ export class DataSets {
       this.staged.set(id, new SampleCollector());
     }
     const collector = this.staged.get(id)!;
+    // Past this many files the report alone would outgrow a reply; nothing is stored until the commit.
+    if (collector.count + collector.skipped.length + files.length > MAX_FOLDER_ENTRIES) {
+      this.staged.delete(id);
+      throw new UserError(`an import takes at most ${MAX_FOLDER_ENTRIES.toLocaleString('en-US')} files; nothing was stored`);
+    }
     for (const file of files)
       if ('base64' in file) collector.add(file.path, new Uint8Array(Buffer.from(file.base64, 'base64')));
       else collector.skip(file.path, tooLarge(file.size));
