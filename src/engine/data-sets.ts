@@ -3,7 +3,7 @@
 // `datasets:*` channels and a `set:` source of the `dataset:*` channels to it.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { MAX_STAGED_IMPORTS, setOf, type SetImportReport, type Source, type StagedImport } from '../shared/datasets.ts';
+import { type DataSetEntry, MAX_STAGED_IMPORTS, setOf, type SetImportReport, type Source, type StagedImport } from '../shared/datasets.ts';
 import { type Dataset, indicesOf, type Split } from './data/dataset.ts';
 import { MAX_FOLDER_ENTRIES, SampleCollector, tooLarge } from './data/image-folder.ts';
 import { UserError } from './errors.ts';
@@ -31,6 +31,20 @@ export class DataSets {
     fileOps?: FileOps,
   ) {
     this.store = new DataSetStore(join(userDir, 'data-sets'), fileOps);
+  }
+
+  /** The data sets on disk; one changed or deleted by another process (the command line) is read again when next shown. */
+  async list(): Promise<{ sets: DataSetEntry[]; unreadable: string[] }> {
+    const listed = await this.store.list();
+    for (const [name, held] of [...this.loaded]) {
+      const entry = listed.sets.find((s) => s.name === name);
+      const updatedAt = await held.then(
+        (h) => h.updatedAt,
+        () => null,
+      );
+      if (entry?.updatedAt !== updatedAt) this.forget(name);
+    }
+    return listed;
   }
 
   /** The split a source names: MNIST's train or test, or a data set (read once, then held). */

@@ -9,6 +9,7 @@ import { dispatch } from './dispatch.ts';
 import { Studio } from './studio.ts';
 import { bundledMnistDir, limitSplit, loadSplit } from './data/dataset.ts';
 import { writeImageFolder } from './testing/image-folder.ts';
+import { DataSetStore } from './store/data-sets.ts';
 import { PIXELS } from '../shared/mnist.ts';
 import type { InvokeChannel, InvokeOutputs, RunRecord } from '../shared/contract.ts';
 import { defaultSpec } from '../shared/spec.ts';
@@ -154,6 +155,19 @@ describe('data sets over the contract', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('follows a change made by another process (the command line) once the list is asked for again', async () => {
+    const before = (await call('dataset:page', { split: 'set:class 3B', offset: 0, limit: 1 })).total;
+    const more = files.slice(0, 5).map(({ path }) => `${path.split('/')[0]}/copy-${path.split('/')[1]}`);
+    const store = new DataSetStore(studio.dataSetsRoot);
+    const { split } = await store.read('class 3B');
+    // Five images whose 28×28 differ from every one held: their first pixel set.
+    const pixels = split.pixels.slice(0, 5 * PIXELS);
+    for (let k = 0; k < 5; k++) pixels[k * PIXELS] = 255 - k;
+    await store.import('class 3B', { split: { count: 5, pixels, labels: split.labels.slice(0, 5) }, files: more, skipped: [] }, 'elsewhere');
+    expect((await call('datasets:list', undefined)).sets[0].count).toBe(before + 5);
+    expect((await call('dataset:page', { split: 'set:class 3B', offset: 0, limit: 1 })).total).toBe(before + 5);
   });
 
   it('deletes it', async () => {

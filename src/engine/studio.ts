@@ -275,7 +275,7 @@ export class Studio {
     },
     'runs:epochHistory': async ({ id, field }) => this.epochModels.history(this.store, id, field),
     'runs:epochExplain': async ({ id, epoch, field }) => explain(await this.epochModels.model(this.store, id, epoch), field),
-    'datasets:list': async () => this.sets.store.list(),
+    'datasets:list': async () => this.sets.list(),
     'datasets:stage': async ({ ticket, files }) => this.sets.stage(ticket, files),
     'datasets:commit': async ({ ticket, name, source }) => this.sets.commit(ticket, name, source),
     'datasets:delete': async ({ name }) => ({ deleted: await this.sets.remove(name) }),
