@@ -336,9 +336,15 @@ export class StudioState {
   }
 
   #estimate(): Estimate {
-    const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
+    const mnist = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
-    const validation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
+    const mnistValidation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
+    // A data set trained with: its images less the share held out (which then validates instead of MNIST's test digits).
+    const own = this.ownData.request;
+    const set = own && this.sets.sets.find((s) => s.name === own.set);
+    const held = set ? Math.round(set.count * own.validation) : 0;
+    const samples = set ? set.count - held + (own.mnist ? mnist : 0) : mnist;
+    const validation = set && held > 0 ? held : mnistValidation;
     // The newest run whose whole epochs were long enough to measure more than their warm-up: a tiny run's slow
     // first batches would otherwise halve the speed (and double the estimate) of the next one.
     const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
