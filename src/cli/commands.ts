@@ -6,6 +6,7 @@ import { benchAugment, benchTraining } from '../engine/training/bench.ts';
 import { trainToAccuracy } from '../engine/training/to-accuracy.ts';
 import { limitSplit, loadDataset } from '../engine/data/dataset.ts';
 import { evaluate } from '../engine/model/evaluate.ts';
+import { readDataFolder } from '../engine/data/data-folder.ts';
 import { describeModel, exportModelFolder } from '../engine/model/exchange.ts';
 import { readModel } from '../engine/model/model-io.ts';
 import { buildIndex, type NeighbourIndex, nearestTo } from '../engine/model/neighbours.ts';
@@ -42,26 +43,35 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
     json: { type: 'boolean' },
   } as const);
   const dir = await resolveModelDir(values.model);
-  const dataset = await loadDataset(values.data);
+  const testLimit = limit('test-limit', values['test-limit']);
+  // --data: MNIST's IDX layout (its test split), or a folder of labelled images (all of them).
+  const data = values.data === undefined ? null : await readDataFolder(values.data);
+  const images = data?.kind === 'images' ? data.read : null;
+  const test = images ? images.split : data?.kind === 'idx' ? data.dataset.test : (await loadDataset()).test;
   const backend = await initBackend({ gpu: true });
   const model = await readModel(dir);
-  const result = await evaluate(model, limitSplit(dataset.test, limit('test-limit', values['test-limit'])));
+  const result = await evaluate(model, limitSplit(test, testLimit));
   if (values.json) {
     console.log(
       JSON.stringify({
         backend,
         model: dir,
+        ...(images && { data: values.data, samples: result.count, skipped: images.skipped }),
         testAccuracy: result.accuracy,
         testLoss: result.loss,
         confusion: result.confusion,
         perClassAccuracy: result.perClassAccuracy,
         perClass: result.perClass,
-        errors: result.errors,
+        errors: images ? result.errors.map((e) => ({ ...e, file: images.files[e.index] })) : result.errors,
       }),
     );
     return;
   }
-  console.log(`model ${dir} on ${result.count} test images (backend: ${backend})`);
+  if (images) {
+    const skipped = images.skipped.length;
+    console.log(`model ${dir} on ${result.count} images of ${values.data}, ${skipped} file${skipped === 1 ? '' : 's'} skipped (backend: ${backend})`);
+    for (const { file, reason } of images.skipped) console.log(`  skipped ${file}: ${reason}`);
+  } else console.log(`model ${dir} on ${result.count} test images (backend: ${backend})`);
   console.log(`test loss: ${result.loss.toFixed(4)} - test accuracy: ${(result.accuracy * 100).toFixed(2)}%`);
   console.log('confusion (rows: true digit, columns: predicted)');
   console.log('      ' + DIGITS.map((d) => String(d).padStart(5)).join('') + '  accuracy');

@@ -6,6 +6,7 @@ import { UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
 import { finetuneCommand } from './finetune.ts';
 import { readCommand } from './read.ts';
+import { datasetCommand } from './dataset.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   summary: summaryCommand,
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   bench: benchCommand,
   read: readCommand,
+  dataset: datasetCommand,
 };
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -24,11 +26,19 @@ const USAGE = `usage: npm run cli -- <command> [options]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
            [--augment-thickness PX] [--augment-elastic PX]
-           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
+           [--validation X] [--no-mnist]
+           (--data DIR: MNIST's four IDX files, an exported collection of my digits: MNIST plus those, or labelled
+           images in DIR/0/ … DIR/9/: trained beside MNIST (or alone with --no-mnist), validated on their held-out
+           share --validation X, 0.2 by default)
   finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
            [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
   evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
+           (--data DIR: MNIST's IDX files (their test split), or labelled images in DIR/0/ … DIR/9/ (all of them;
+           the JSON adds samples and skipped: [{file, reason}]))
+  dataset  import FOLDER --name NAME | list | delete NAME [--user-dir DIR] [--json]
+           (a folder of labelled PNG or JPEG images stored as a data set: at most 32 sets of 60,000 images,
+           each file at most 16 MB and 4096×4096)
   predict  [--model DIR] [--explain] IMAGE.png... [--json]
   export   [--model DIR] --out DIR [--json]
   read     [--model DIR] IMAGE.png... [--json]   (a whole number: each digit's box, label and confidence)

@@ -29,6 +29,8 @@ import { startTraining } from './training/trainer.ts';
 import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { sweepTempDirs } from './model/upload.ts';
+import { DataSets } from './data-sets.ts';
+import { ownData } from './training/own-data.ts';
 import { ModelTransfer } from './model/transfer.ts';
 
 export interface StudioOptions {
@@ -57,8 +59,13 @@ export class Studio {
   private readonly transfer: ModelTransfer;
   private readonly settings: SettingsFile;
   private readonly digits: DigitStore;
+  /** The person's own data sets: stored, browsed, imported, trained and evaluated on. */
+  private readonly sets: DataSets;
+  /** Where the data sets are stored. */
+  get dataSetsRoot(): string {
+    return this.sets.store.root;
+  }
   private readonly listeners = new Set<Listener>();
-  private readonly matching = new Map<string, Uint32Array>();
   private readonly session: TrainingSession;
   /** The active model's folder. */
   private activeDir = bundledModelDir();
@@ -84,6 +91,7 @@ export class Studio {
     this.evaluations = new Evaluations(options.dataDir, options.evaluate);
     this.settings = new SettingsFile(options.userDir, options.fileOps ?? realFileOps);
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
+    this.sets = new DataSets(options.userDir, dataset, options.fileOps ?? realFileOps);
     const train = options.train ?? startTraining;
     // Each run trains on the backend chosen for it; a GPU that failed sends the next runs to the CPU.
     const onBackend: typeof startTraining = (job, onEvent) =>
@@ -106,6 +114,7 @@ export class Studio {
     await sweepTempDirs(options.userDir);
     await studio.digits.sweep();
     await studio.loadReader(studio.settings.read().activeReader ?? 'bundled').catch(() => studio.loadReader('bundled').catch(() => undefined));
+    await studio.sets.store.sweep();
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -126,11 +135,12 @@ export class Studio {
     for (const listener of this.listeners) listener(channel, payload);
   }
 
-  private indices(split: SplitName, label?: number): Uint32Array {
-    const key = `${split}:${label ?? 'all'}`;
-    let found = this.matching.get(key);
-    if (!found) this.matching.set(key, (found = indicesOf(this.dataset[split], label)));
-    return found;
+  /** The folder of model `id` (a run's checkpoint, or the bundled model) and how it is named, without loading it. */
+  private async describeModel(id: string): Promise<[string, ActiveModel]> {
+    if (id === 'bundled') return [bundledModelDir(), bundledActive()];
+    const record = await this.store.read(id);
+    if (!record.checkpoint) throw new UserError(`run ${id} has no saved model yet`);
+    return [await this.store.checkpointDir(id), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }];
   }
 
   /** Load a model by id without using it yet. */
@@ -234,11 +244,11 @@ export class Studio {
       overview: { train: firstOfEachDigit(this.dataset.train), test: firstOfEachDigit(this.dataset.test) },
     }),
     'dataset:page': async ({ split, label, offset, limit }) => {
-      const result = page(this.dataset[split], this.indices(split, label), offset, limit);
+      const result = page((await this.sets.of(split)).split, await this.sets.indices(split, label), offset, limit);
       return { ...result, pixels: base64(result.pixels) };
     },
     'dataset:sample': async ({ split, index }) => {
-      const data = this.dataset[split];
+      const { split: data, files } = await this.sets.of(split);
       if (index >= data.count) throw new UserError(`${split} has ${data.count} samples; there is no index ${index}`);
       const pixels = data.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
       const { label, probabilities, confident, reason } = await this.onBackend(() =>
@@ -247,10 +257,11 @@ export class Studio {
           Array.from(pixels, (v) => v / 255),
         ),
       );
-      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction: { label, probabilities, confident, reason } };
+      const prediction = { label, probabilities, confident, reason };
+      return { split, index, label: data.labels[index], pixels: base64(pixels), prediction, ...(files && { file: files[index] }) };
     },
     'dataset:samples': async ({ split, indices }) => {
-      const data = this.dataset[split];
+      const { split: data } = await this.sets.of(split);
       const missing = indices.find((index) => index >= data.count);
       if (missing !== undefined) throw new UserError(`${split} has ${data.count} samples; there is no index ${missing}`);
       const pixels = new Uint8Array(indices.length * PIXELS);
@@ -265,7 +276,12 @@ export class Studio {
     'model:evaluate': async () => this.evaluations.of(this.activeDir, this.active),
     'model:explain': async ({ field }) => this.onBackend(() => explain(this.model, field)),
     'model:filters': async () => this.onBackend(() => firstLayerFilters(this.model)),
-    'training:start': async (request) => ({ runId: await this.session.startRun(request, this.options.dataDir) }),
+    'training:start': async (request) => ({
+      runId:
+        request.ownData && !request.resumeId
+          ? await this.session.start(() => this.ownDataJob(request))
+          : await this.session.startRun(request, this.options.dataDir),
+    }),
     'training:queue': async (request) => this.session.startQueue(request, this.options.dataDir),
     'training:stop': async () => this.session.stop(),
     'training:status': async () => this.session.status(),
@@ -331,7 +347,25 @@ export class Studio {
           release();
         }
       }),
+    'datasets:list': async () => this.sets.list(),
+    'datasets:stage': async ({ ticket, files }) => this.sets.stage(ticket, files),
+    'datasets:commit': async ({ ticket, name, source }) => this.sets.commit(ticket, name, source),
+    'datasets:delete': async ({ name }) => ({ deleted: await this.sets.remove(name) }),
+    'datasets:evaluate': async ({ name, run }) => {
+      const { files, updatedAt } = await this.sets.read(name);
+      const [dir, model] = run === undefined ? [this.activeDir, this.active] : await this.describeModel(run);
+      const evaluation = await this.onBackend(() => this.evaluations.of(dir, model, { root: this.sets.store.root, name, version: updatedAt }));
+      return { ...evaluation, set: name, files };
+    },
   };
+
+  /** A new run with a data set's images beside MNIST (or alone), validated on their held-out share. */
+  private async ownDataJob({ spec, trainLimit, testLimit, name, ownData: request }: InvokeInput<'training:start'>): Promise<Prepared> {
+    const { set, mnist, validation } = request!;
+    const { split } = await this.sets.read(set);
+    const job = { spec, trainLimit, testLimit, ...(name?.trim() && { name }), ownData: ownData(set, split, validation, mnist, spec.seed) };
+    return { job };
+  }
 
   /** Export the active model to the new or empty folder `dir` (TF.js Layers files and a manifest). */
   exportModel(dir: string): Promise<void> {
@@ -344,13 +378,14 @@ export class Studio {
   }
 
   /** A fine-tune run from the active model on MNIST plus my digits (see training/finetune.ts), read once the session is claimed. */
-  private async finetuneJob({ epochs, learningRate, heldOut, trainLimit, testLimit }: InvokeInput<'training:finetune'>): Promise<Prepared> {
-    const collection = await this.digits.split();
-    checkEnoughDigits(collection.count);
+  private async finetuneJob({ epochs, learningRate, heldOut, trainLimit, testLimit, set }: InvokeInput<'training:finetune'>): Promise<Prepared> {
+    // A data set fine-tunes as my digits do: its images a share of every batch, some held out.
+    const collection = set ? (await this.sets.read(set)).split : await this.digits.split();
+    checkEnoughDigits(collection.count, set);
     const base = this.active.id === 'bundled' ? defaultSpec() : (await this.store.read(this.active.id)).spec;
     const spec = { ...base, epochs, learningRate };
     const { train, heldOut: held } = holdOut(collection, heldOut, spec.seed);
-    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held };
+    const finetune = { fromDir: this.activeDir, fromLabel: this.active.label, mine: train, heldOut: held, ...(set && { set }) };
     return { job: { spec, trainLimit, testLimit, finetune } };
   }
 

@@ -34,6 +34,11 @@ export const invokeChannels = [
   'model:neighbours',
   'runs:epochHistory',
   'runs:epochExplain',
+  'datasets:list',
+  'datasets:stage',
+  'datasets:commit',
+  'datasets:delete',
+  'datasets:evaluate',
 ] as const;
 
 export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;

@@ -11,11 +11,21 @@ import type { EventChannel, InvokeChannel } from './channels.ts';
 import { AugmentSchema } from './augment.ts';
 import { InkSummarySchema } from './ink.ts';
 import { DIGIT_ID_PATTERN, DrawingSchema, StrokesSchema, type IdxPair, type MyDigit, type MyDigitsList } from './digits.ts';
+import {
+  type DataSetEntry,
+  MAX_IMAGE_FILE_BYTES,
+  MAX_STAGE_FILES,
+  OwnDataRequestSchema,
+  SetNameSchema,
+  type SetImportReport,
+  type Source,
+  SourceSchema,
+  type StagedImport,
+} from './datasets.ts';
 
 export type { BatchProgress, EpochMetrics, EventChannel, InvokeChannel, ModelSpec, RunListEntry, RunRecord };
 export { eventChannels, invokeChannels } from './channels.ts';
 
-const Split = z.enum(['train', 'test']);
 const Digit = z.number().int().min(0).max(9);
 const RunId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261127-203000-1a2b');
 const DigitId = z.string().regex(DIGIT_ID_PATTERN, 'a digit id looks like d-0123456789ab');
@@ -60,13 +70,13 @@ export const invokeSchemas = {
   'app:info': z.undefined(),
   'dataset:info': z.undefined(),
   'dataset:page': z.object({
-    split: Split,
+    split: SourceSchema,
     label: Digit.optional(),
     offset: z.number().int().min(0),
     limit: z.number().int().min(1).max(1000),
   }),
-  'dataset:sample': z.object({ split: Split, index: z.number().int().min(0) }),
-  'dataset:samples': z.object({ split: Split, indices: z.array(z.number().int().min(0)).max(1000) }),
+  'dataset:sample': z.object({ split: SourceSchema, index: z.number().int().min(0) }),
+  'dataset:samples': z.object({ split: SourceSchema, indices: z.array(z.number().int().min(0)).max(1000) }),
   'model:predict': z.object({
     field: z.array(z.number().min(0).max(1)).length(PIXELS),
     /** The drawing's ink summary (shared/ink.ts), so that a dot or a tiny tick is called too little ink. */
@@ -88,6 +98,8 @@ export const invokeSchemas = {
     ...Limits,
     resumeId: RunId.optional(),
     name: RunName.optional(),
+    /** Train with a data set too (or instead of MNIST), validated on its held-out share. */
+    ownData: OwnDataRequestSchema.optional(),
   }),
   'training:stop': z.undefined(),
   'training:status': z.undefined(),
@@ -140,7 +152,39 @@ export const invokeSchemas = {
     heldOut: z.number().min(0.1).max(0.5),
     /** MNIST replayed beside my digits (trainLimit: its first N training samples) and measured (testLimit). */
     ...Limits,
+    /** Fine-tune on this data set instead of my digits. */
+    set: SetNameSchema.optional(),
   }),
+  'datasets:list': z.undefined(),
+  /** A batch of a folder's image files (paths inside the folder, `3/a.png`), read into an import under way (a new one without ticket). */
+  'datasets:stage': z.object({
+    ticket: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'an import ticket is 16 hex digits')
+      .optional(),
+    /** Each file's bytes, or only its size where it is over the cap (the window does not send it; it is skipped and named). */
+    files: z
+      .array(
+        z.union([
+          z.object({ path: z.string().max(1024), base64: Base64(MAX_IMAGE_FILE_BYTES, 'an image file') }),
+          z.object({ path: z.string().max(1024), size: z.number().int().gt(MAX_IMAGE_FILE_BYTES) }),
+        ]),
+      )
+      .max(MAX_STAGE_FILES, `at most ${MAX_STAGE_FILES} files at a time`),
+  }),
+  /** Store what an import read as data set `name` (added to it if it exists), all at once. */
+  'datasets:commit': z.object({
+    ticket: z.string().regex(/^[0-9a-f]{16}$/, 'an import ticket is 16 hex digits'),
+    name: SetNameSchema,
+    /** The folder's name, as the person picked it. */
+    source: z
+      .string()
+      .transform((s) => withoutControls(s))
+      .pipe(z.string().max(1024)),
+  }),
+  'datasets:delete': z.object({ name: SetNameSchema }),
+  /** The active model (or run `run`'s, or the bundled one) on every image of data set `name`. */
+  'datasets:evaluate': z.object({ name: SetNameSchema, run: z.union([RunId, z.literal('bundled')]).optional() }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 export type InvokeInput<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
 
@@ -277,7 +321,9 @@ export interface ModelEvaluation extends Evaluation {
 }
 
 export interface DatasetSample {
-  split: 'train' | 'test';
+  split: Source;
+  /** A data set's image: its file inside the folder it came from. */
+  file?: string;
   index: number;
   label: number;
   /** 784 bytes, base64. */
@@ -357,6 +403,12 @@ export interface InvokeOutputs {
   'model:neighbours': Neighbour[];
   'runs:epochHistory': EpochHistory;
   'runs:epochExplain': ModelExplanation;
+  'datasets:list': { sets: DataSetEntry[]; unreadable: string[] };
+  'datasets:stage': StagedImport;
+  'datasets:commit': SetImportReport;
+  'datasets:delete': { deleted: boolean };
+  /** `files`: each image's file, by index (a mistake's file is files[index]). */
+  'datasets:evaluate': ModelEvaluation & { set: string; files: string[] };
 }
 
 /** Events pushed to the window. */

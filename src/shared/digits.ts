@@ -79,6 +79,8 @@ export interface FinetuneReport {
   before: { mine: number | null; mnist: number };
   /** Null until the run has trained all its epochs. */
   after: { mine: number | null; mnist: number } | null;
+  /** The data set fine-tuned on instead of my digits (`mine` then measures its held-out images). */
+  set?: string;
 }
 
 /** The share of every fine-tune batch that is my digits (the rest MNIST, so that it does not forget). */

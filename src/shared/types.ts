@@ -70,6 +70,16 @@ export interface RunRecord {
   notes?: string;
   /** Set on a fine-tune run: where it started and accuracy before and after. */
   finetune?: FinetuneReport;
+  /** Set on a run trained with a person's own images: their data set or folder, how many trained and validated, and whether MNIST trained too. */
+  ownData?: OwnDataReport;
+}
+
+/** What a run trained with besides MNIST (or instead of it). */
+export interface OwnDataReport {
+  source: string;
+  trained: number;
+  validation: number;
+  mnist: boolean;
 }
 
 /** A run folder whose run.json is missing its fields or cannot be read: listed so that it can be deleted. */

@@ -1,7 +1,7 @@
 // Evaluations of models on the test split: one worker at a time (each holds the dataset), and one evaluation per
 // model folder, shared by every window that asks.
 import type { ActiveModel, ModelEvaluation } from '../../shared/contract.ts';
-import { evaluateInWorker } from './evaluator.ts';
+import { evaluateInWorker, type SetRef } from './evaluator.ts';
 
 export class Evaluations {
   /** Evaluations by model folder, running or done: a later ask for the same model shares the first. */
@@ -14,15 +14,16 @@ export class Evaluations {
     private readonly evaluate: typeof evaluateInWorker = evaluateInWorker,
   ) {}
 
-  /** The model in folder `dir` (described by `model`) on the test split. */
-  of(dir: string, model: ActiveModel): Promise<ModelEvaluation> {
-    const known = this.byFolder.get(dir);
+  /** The model in folder `dir` (described by `model`) on the test split, or on data set `set` as it was at `version`. */
+  of(dir: string, model: ActiveModel, set?: SetRef & { version: string }): Promise<ModelEvaluation> {
+    const key = set ? `${dir}\u0000${set.root}\u0000${set.name}\u0000${set.version}` : dir;
+    const known = this.byFolder.get(key);
     if (known) return known;
-    const result = this.queue.then(() => this.evaluate(dir, this.dataDir)).then((e) => ({ model, ...e }));
+    const result = this.queue.then(() => this.evaluate(dir, this.dataDir, set && { root: set.root, name: set.name })).then((e) => ({ model, ...e }));
     this.queue = result.catch(() => undefined);
-    this.byFolder.set(dir, result);
-    // A result is kept (a few kilobytes; a model folder never changes once saved); a failure is not: asking again tries again.
-    result.catch(() => this.byFolder.get(dir) === result && this.byFolder.delete(dir));
+    this.byFolder.set(key, result);
+    // A result is kept (a few kilobytes; a model folder never changes once saved, a data set's change is a new version); a failure is not: asking again tries again.
+    result.catch(() => this.byFolder.get(key) === result && this.byFolder.delete(key));
     return result;
   }
 }

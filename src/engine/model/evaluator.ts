@@ -3,9 +3,15 @@ import type { Evaluation } from './evaluate.ts';
 import { UserError } from '../errors.ts';
 import { onWorkerFailure, spawnWorker } from '../runtime/workers.ts';
 
-/** Evaluate the model in `modelDir` on the test split of `dataDir` (the bundled MNIST by default). */
-export function evaluateInWorker(modelDir: string, dataDir?: string): Promise<Evaluation> {
-  const worker = spawnWorker('evaluate-worker', { modelDir, dataDir }, import.meta.url);
+/** A data set in the store: its folder and name. */
+export interface SetRef {
+  root: string;
+  name: string;
+}
+
+/** Evaluate the model in `modelDir` on the test split of `dataDir` (the bundled MNIST by default), or on every image of data set `set`. */
+export function evaluateInWorker(modelDir: string, dataDir?: string, set?: SetRef): Promise<Evaluation> {
+  const worker = spawnWorker('evaluate-worker', { modelDir, dataDir, set }, import.meta.url);
   return new Promise<Evaluation>((resolve, reject) => {
     worker.once('message', (message: { result?: Evaluation; error?: string }) => {
       if (message.result) resolve(message.result);

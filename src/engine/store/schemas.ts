@@ -45,6 +45,7 @@ const FinetuneReportSchema = z.object({
   heldOut: whole(0),
   before: Accuracies,
   after: Accuracies.nullable(),
+  set: z.string().max(80).optional(),
 }) satisfies z.ZodType<FinetuneReport, unknown>;
 
 /** run.json. */
@@ -70,6 +71,7 @@ export const RunRecordSchema = z.object({
   name: RunNameSchema.optional(),
   notes: RunNotesSchema.optional(),
   finetune: FinetuneReportSchema.optional(),
+  ownData: z.object({ source: z.string().max(4096), trained: whole(0), validation: whole(0), mnist: z.boolean() }).optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

@@ -27,13 +27,17 @@ export interface FinetuneJob {
   /** The model folder whose weights it starts from, and its name for the report. */
   fromDir: string;
   fromLabel: string;
-  /** My digits to train on and those held out. */
+  /** My digits (or a data set's images) to train on and those held out. */
   mine: Split;
   heldOut: Split;
+  /** The data set fine-tuned on, when not my digits. */
+  set?: string;
 }
 
-/** Refuse a collection too small to fine-tune on, saying how many are needed. */
-export function checkEnoughDigits(count: number): void {
+/** Refuse a collection (my digits, or data set `set`) too small to fine-tune on, saying how many are needed. */
+export function checkEnoughDigits(count: number, set?: string): void {
+  if (set !== undefined && count < MIN_FINETUNE_DIGITS)
+    throw new UserError(`fine-tuning needs at least ${MIN_FINETUNE_DIGITS} images; data set ${JSON.stringify(set)} has ${count}`);
   if (count < MIN_FINETUNE_DIGITS) {
     throw new UserError(
       `fine-tuning needs at least ${MIN_FINETUNE_DIGITS} of my digits; there ${count === 1 ? 'is 1' : `are ${count}`} — save more from the Draw view`,

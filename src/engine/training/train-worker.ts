@@ -9,6 +9,7 @@ import { createModel, createOptimizer } from '../model/model.ts';
 import { OPTIMIZER_JSON, readModel, readOptimizer } from '../model/model-io.ts';
 import type { Split } from '../data/dataset.ts';
 import { finetuneData, measure, readRunDigits, saveRunDigits } from './finetune.ts';
+import { readOwnData, saveOwnData, withOwnData } from './own-data.ts';
 import { type Annotation, annotated, type RunRecord, RunStore } from '../store/runs.ts';
 import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train, trainConfig, type TrainData, type TrainResult } from './train.ts';
@@ -55,7 +56,8 @@ async function prepare(): Promise<Prepared> {
   const resumed = job.resumeId ? await store.read(job.resumeId) : null;
   // A fine-tune run trains on the bundled MNIST plus the digits kept in its own folder.
   const finetuning = job.finetune !== undefined || resumed?.finetune !== undefined;
-  const dataset = await loadDataset(finetuning ? undefined : job.dataDir);
+  // A run with own data keeps it in its folder (its dataDir) and trains beside the bundled MNIST.
+  const dataset = await loadDataset(finetuning || resumed?.ownData ? undefined : job.dataDir);
   let data: TrainData = { train: limitSplit(dataset.train, job.trainLimit), test: limitSplit(dataset.test, job.testLimit) };
   const optimizer = createOptimizer(job.spec);
   let record: RunRecord;
@@ -75,6 +77,14 @@ async function prepare(): Promise<Prepared> {
   // A reading model also learns "not one digit" from pieces made of its own training digits.
   if (job.spec.reading) data = { ...data, train: joinSplits(data.train, notOneDigitPieces(data.train, Math.round(data.train.count * PIECE_SHARE), job.spec.seed)) };
   if (!finetuning) {
+    // A run with own data trains on what it kept in its folder when it started.
+    const own = job.ownData ?? (resumed ? await readOwnData(store.dir(record.id)) : null);
+    if (own) data = withOwnData({ mnist: record.ownData?.mnist ?? true, ...own }, data);
+    if (job.ownData) {
+      const dataDir = await saveOwnData(store.dir(record.id), job.ownData);
+      const { source, train, validation, mnist } = job.ownData;
+      record = { ...record, dataDir, ownData: { source, trained: train.count, validation: validation.count, mnist } };
+    }
     await store.writeRecord(record);
     return { store, record, model, optimizer, data, heldOut: null };
   }
@@ -82,7 +92,8 @@ async function prepare(): Promise<Prepared> {
   if (job.finetune) {
     const dataDir = await saveRunDigits(store.dir(record.id), job.finetune);
     const before = await measure(model, digits.heldOut, data.test);
-    const finetune = { from: job.finetune.fromLabel, trained: digits.mine.count, heldOut: digits.heldOut.count, before, after: null };
+    const { fromLabel: from, set } = job.finetune;
+    const finetune = { from, trained: digits.mine.count, heldOut: digits.heldOut.count, before, after: null, ...(set && { set }) };
     record = { ...record, dataDir, finetune };
   }
   const mixed = finetuneData(digits.mine, data.train, job.spec.batchSize, job.spec.seed);

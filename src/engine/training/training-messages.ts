@@ -3,6 +3,7 @@ import type { BackendOptions } from '../runtime/backend.ts';
 import type { RunRecord } from '../store/runs.ts';
 import type { ModelSpec } from '../../shared/spec.ts';
 import type { FinetuneJob } from './finetune.ts';
+import type { OwnDataJob } from './own-data.ts';
 import type { BatchProgress, EpochMetrics } from './train.ts';
 
 export interface TrainingJob {
@@ -20,6 +21,8 @@ export interface TrainingJob {
   fromDir?: string;
   /** Start a fine-tune run (MNIST plus these digits, from this model's weights) instead of a new model. */
   finetune?: FinetuneJob;
+  /** Train with a person's own images too (or instead of MNIST), validated on their held-out share. */
+  ownData?: OwnDataJob;
   /** The backend to train on; automatic (a self-checked GPU allowed) when absent. */
   backend?: BackendOptions;
 }

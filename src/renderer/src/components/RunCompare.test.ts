@@ -1,5 +1,5 @@
 // Runs side by side name their settings as people do (issue 18, item 8): "Learning rate", not learningRate.
-import { render, screen, within } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
@@ -7,7 +7,7 @@ import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
 import { fakeCanvas } from '../testing/canvas';
 import { fakeEngine } from '../testing/fake-api';
-import { runRecord } from '../testing/records';
+import { evaluationOf, runRecord } from '../testing/records';
 import RunCompare from './RunCompare.svelte';
 
 beforeAll(fakeCanvas);
@@ -37,5 +37,47 @@ describe('runs side by side', () => {
     const rows = within(screen.getByTestId('compare-table')).getAllByRole('row');
     const names = rows.filter((row) => row.classList.contains('differs')).map((row) => row.querySelector('th')!.textContent);
     expect(names).toEqual(['Learning rate', 'Conv layer 1 · kernel size', 'Training samples']);
+  });
+
+  it('measures each run on a data set of the person’s when asked (issue 31)', async () => {
+    const runs = [run('20261128-100000-aaaa', 'baseline'), run('20261128-110000-bbbb', 'small')];
+    const api = fakeEngine();
+    api.handle('runs:list', () => runs);
+    api.handle('runs:metrics', () => ({ batches: [], epochs: [] }));
+    api.handle('datasets:list', () => ({
+      sets: [{ name: 'class 3B', count: 40, perDigit: Array(10).fill(4), updatedAt: '2026-12-06T22:00:00.000Z' }],
+      unreadable: [],
+    }));
+    api.handle('datasets:evaluate', (payload) => {
+      const { run: id } = payload as { run: string };
+      return { ...evaluationOf([[id.endsWith('aaaa') ? 9 : 7, 1]]), accuracy: id.endsWith('aaaa') ? 0.9 : 0.875, set: 'class 3B', files: [] };
+    });
+    const studio = new StudioState(api);
+    await studio.load();
+    await studio.sets.load();
+    render(RunCompare, { studio });
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('baseline (aaaa)'));
+    await user.click(screen.getByLabelText('small (bbbb)'));
+    const row = screen.getByTestId('compare-set');
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['—', '—']);
+    expect(api.count('datasets:evaluate')).toBe(0);
+    await user.click(within(row).getByRole('button', { name: 'Measure every run on “class 3B”' }));
+    await waitFor(() =>
+      expect(
+        within(row)
+          .getAllByRole('cell')
+          .map((c) => c.textContent),
+      ).toEqual(['90.00%', '87.50%']),
+    );
+    expect(api.payloads['datasets:evaluate']).toEqual([
+      { name: 'class 3B', run: '20261128-100000-aaaa' },
+      { name: 'class 3B', run: '20261128-110000-bbbb' },
+    ]);
+    expect(within(row).queryByRole('button')).toBeNull();
   });
 });

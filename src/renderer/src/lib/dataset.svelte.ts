@@ -2,20 +2,23 @@
 // Requests go out from the handlers that need them and from the `model:changed` event, never from an
 // effect, so a reply cannot cause another request; a reply older than the newest request is dropped.
 import type { DatasetSample } from '../../../shared/contract';
+import type { Source } from '../../../shared/datasets';
 import { DIGITS } from '../../../shared/mnist';
 import { fromBase64 } from './pixels';
 import { Latest } from './latest';
 import type { StudioState } from './studio.svelte';
 
-export type Split = 'train' | 'test';
+/** Where the place's samples come from: MNIST's splits or a data set (`set:` and its name). */
+export type Split = Source;
 
 /** The Dataset place's state; `dispose()` drops its event subscription. */
 export class DatasetState {
   split = $state<Split>('train');
   label = $state<number | null>(null);
   sample = $state.raw<DatasetSample | null>(null);
-  /** The first sample of each digit in the split, as pixels. */
+  /** The first sample of each digit in the split, as pixels, and its index (-1 where the split has none of that digit). */
   overview = $state.raw<Uint8Array[]>([]);
+  overviewIndices = $state.raw<number[]>([]);
   samplePixels = $derived(this.sample ? fromBase64(this.sample.pixels) : null);
   readonly dispose: () => void;
   #sample = new Latest();
@@ -54,6 +57,8 @@ export class DatasetState {
     const pages = await this.studio.attempt(() =>
       Promise.all(DIGITS.map((label) => this.studio.api.invoke('dataset:page', { split, label, offset: 0, limit: 1 }))),
     );
-    if (pages && this.#overview.isCurrent(ticket)) this.overview = pages.map((page) => fromBase64(page.pixels));
+    if (!pages || !this.#overview.isCurrent(ticket)) return;
+    this.overview = pages.map((page) => fromBase64(page.pixels));
+    this.overviewIndices = pages.map((page) => page.indices[0] ?? -1);
   }
 }

@@ -4,6 +4,7 @@ import { invokeSchemas, type InvokeInput, type RunRecord, type StudioApi } from 
 import { MIN_FINETUNE_DIGITS, MINE_SHARE, type FinetuneReport } from '../../../shared/digits';
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import type { MyDigitsState } from './digits.svelte';
+import type { DataSetsState } from './data-sets.svelte';
 import { estimateSeconds, VALIDATION_COST, type Estimate } from './estimate';
 import type { RunState } from './run.svelte';
 
@@ -18,6 +19,7 @@ type Settings = { epochs: number; learningRate: number; heldOut: number; trainLi
 /** What fine-tuning needs of the studio besides the engine and the current run. */
 export interface FinetuneNeeds {
   digits: Pick<MyDigitsState, 'loaded' | 'entries'>;
+  sets: Pick<DataSetsState, 'sets'>;
   attempt: <T>(action: () => Promise<T>) => Promise<T | undefined>;
   refreshRuns: () => Promise<void>;
   /** The runs whose record could be read, newest first. */
@@ -33,6 +35,8 @@ export class FinetuneState {
   heldOut = $state<number>(FINETUNE_DEFAULTS.heldOut);
   /** MNIST training digits replayed beside mine; null for all 60,000. */
   trainLimit = $state<number | null>(FINETUNE_DEFAULTS.trainLimit);
+  /** The data set fine-tuned on instead of my digits; null for my digits. */
+  set = $state<string | null>(null);
   /** Each setting's problem, by the contract's own schema. */
   issues = $derived(this.#issues());
   /** Why Start is disabled, or null when it can start. */
@@ -66,7 +70,8 @@ export class FinetuneState {
 
   #request(): InvokeInput<'training:finetune'> {
     const { trainLimit, ...rest } = this.#settings();
-    return trainLimit === null ? rest : { ...rest, trainLimit };
+    const set = this.set === null ? {} : { set: this.set };
+    return trainLimit === null ? { ...rest, ...set } : { ...rest, trainLimit, ...set };
   }
 
   #issues(): Partial<Record<keyof Settings, string>> {
@@ -84,6 +89,12 @@ export class FinetuneState {
   #blocked(): string | null {
     const digits = this.needs.digits;
     if (this.run.running) return 'A run is in progress: fine-tuning can start when it ends.';
+    if (this.set !== null) {
+      const entry = this.needs.sets.sets.find((s) => s.name === this.set);
+      if (!entry) return `There is no data set “${this.set}” any more: choose another.`;
+      if (entry.count < MIN_FINETUNE_DIGITS) return `Fine-tuning needs at least ${MIN_FINETUNE_DIGITS} images; “${entry.name}” has ${entry.count}.`;
+      return Object.keys(this.issues).length ? 'Fix the settings above.' : null;
+    }
     if (!digits.loaded) return 'Reading My digits…';
     const count = digits.entries.length;
     if (count < MIN_FINETUNE_DIGITS)

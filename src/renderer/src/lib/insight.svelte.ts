@@ -5,6 +5,7 @@ import type { DatasetSample, ModelEvaluation, StudioApi } from '../../../shared/
 import type { Misclassified } from '../../../shared/explain';
 import { PIXELS } from '../../../shared/mnist';
 import { Latest } from './latest';
+import { setOf, type Source } from '../../../shared/datasets';
 import { fromBase64 } from './pixels';
 
 /** Thumbnails per page of the errors gallery. */
@@ -26,6 +27,8 @@ export function filterErrors(errors: Misclassified[], truth: number | null, pred
 export class InsightState {
   evaluation = $state.raw<ModelEvaluation | null>(null);
   evaluating = $state(false);
+  /** What the model is evaluated on: MNIST's test split or a data set; the evaluation shown is of it. */
+  source = $state<Source>('test');
   /** Gallery filters: the true digit and the digit the model said. */
   truth = $state<number | null>(null);
   predicted = $state<number | null>(null);
@@ -47,6 +50,7 @@ export class InsightState {
   /** Drops the event subscription. */
   readonly dispose: () => void;
   #thumbnails = new Latest();
+  #evaluation = new Latest();
   #sample = new Latest();
 
   constructor(private readonly host: Host) {
@@ -58,10 +62,27 @@ export class InsightState {
     });
   }
 
-  /** Evaluate the active model on the test split (the engine keeps the result per model). */
+  /** Evaluate on `source` from now on: an evaluation of another source no longer shows. */
+  choose(source: Source): void {
+    if (source === this.source) return;
+    this.source = source;
+    this.#evaluation.next();
+    this.evaluating = false;
+    this.evaluation = null;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new map for $state.raw, never the old one mutated
+    this.thumbnails = new Map();
+    this.truth = this.predicted = null;
+  }
+
+  /** Evaluate the active model on the chosen source (the engine keeps the result per model and source). */
   async evaluate(): Promise<void> {
+    const mine = this.#evaluation.next();
+    const set = setOf(this.source);
     this.evaluating = true;
-    const evaluation = await this.host.attempt(() => this.host.evaluateActive?.() ?? this.host.api.invoke('model:evaluate'));
+    const evaluation = await this.host.attempt(() =>
+      set ? this.host.api.invoke('datasets:evaluate', { name: set }) : (this.host.evaluateActive?.() ?? this.host.api.invoke('model:evaluate')),
+    );
+    if (!this.#evaluation.isCurrent(mine)) return;
     this.evaluating = false;
     if (!evaluation) return;
     this.evaluation = evaluation;
@@ -88,7 +109,8 @@ export class InsightState {
     const mine = this.#thumbnails.next();
     const missing = this.visible.map((e) => e.index).filter((index) => !this.thumbnails.has(index));
     if (missing.length) {
-      const reply = await this.host.attempt(() => this.host.api.invoke('dataset:samples', { split: 'test', indices: missing }));
+      const split = this.source;
+      const reply = await this.host.attempt(() => this.host.api.invoke('dataset:samples', { split, indices: missing }));
       if (!reply || !this.#thumbnails.isCurrent(mine)) return;
       const pixels = fromBase64(reply.pixels);
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new map for $state.raw, never the old one mutated
@@ -100,10 +122,10 @@ export class InsightState {
     if (this.#thumbnails.isCurrent(mine)) this.galleryMs = performance.now() - started;
   }
 
-  /** Open one test digit: its pixels and the active model's probabilities; a newer click wins. */
-  async open(index: number): Promise<void> {
+  /** Open one digit of `split` (a test digit by default): its pixels and the active model's probabilities; a newer click wins. */
+  async open(index: number, split: Source = 'test'): Promise<void> {
     const mine = this.#sample.next();
-    const sample = await this.host.attempt(() => this.host.api.invoke('dataset:sample', { split: 'test', index }));
+    const sample = await this.host.attempt(() => this.host.api.invoke('dataset:sample', { split, index }));
     if (sample && this.#sample.isCurrent(mine)) this.sample = sample;
   }
 }

@@ -24,6 +24,7 @@ import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
 import { FinetuneState } from './finetune.svelte';
 import { MyDigitsState } from './digits.svelte';
+import { DataSetsState, OwnDataChoice, type OwnDataRequest } from './data-sets.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
 
@@ -59,6 +60,10 @@ export class StudioState {
 
   /** My digits: saved from the Draw place, shown in the Dataset place, counted for fine-tuning. */
   readonly digits: MyDigitsState;
+  /** The person's data sets: imported folders, browsed in the Dataset place, evaluated on and trained with. */
+  readonly sets: DataSetsState;
+  /** What a new run trains with besides the form's spec: MNIST alone, or a data set beside it or alone. */
+  readonly ownData: OwnDataChoice;
 
   /** The runs side by side in the Model place. */
   readonly compare: CompareState;
@@ -85,8 +90,11 @@ export class StudioState {
       compare: this.compare,
     });
     this.digits = new MyDigitsState(api, (question) => this.ask(question));
+    this.sets = new DataSetsState(api);
+    this.ownData = new OwnDataChoice(this.sets);
     this.finetune = new FinetuneState(api, this.run, {
       digits: this.digits,
+      sets: this.sets,
       attempt: (action) => this.attempt(action),
       refreshRuns: () => this.refreshRuns(),
       runs: () => this.readableRuns,
@@ -223,10 +231,10 @@ export class StudioState {
     }
   }
 
-  /** Start a new run with the form's spec and limits. */
+  /** Start a new run with the form's spec and limits, and the data set chosen to train with (if any). */
   async start(): Promise<void> {
     if (!this.canStart) return;
-    await this.#launch($state.snapshot(this.spec), this.trainLimit ?? undefined, this.testLimit ?? undefined);
+    await this.#launch($state.snapshot(this.spec), this.trainLimit ?? undefined, this.testLimit ?? undefined, undefined, this.ownData.request);
   }
 
   /** Continue a stopped run from its checkpoint, with its own spec and limits; the form stays as it is. */
@@ -235,12 +243,18 @@ export class StudioState {
     await this.#launch(run.spec, run.trainLimit, run.testLimit, run.id);
   }
 
-  async #launch(spec: ModelSpec, trainLimit: number | undefined, testLimit: number | undefined, resumeId?: string): Promise<void> {
+  async #launch(
+    spec: ModelSpec,
+    trainLimit: number | undefined,
+    testLimit: number | undefined,
+    resumeId?: string,
+    ownData?: OwnDataRequest,
+  ): Promise<void> {
     this.notice = null;
     const started = await this.attempt(async () => {
       const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
       this.run.begin(resumeId ?? null, curves);
-      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId });
+      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId, ...(ownData && { ownData }) });
       this.run.started(runId);
       return true;
     });
@@ -311,13 +325,26 @@ export class StudioState {
   }
 
   #canStart(): boolean {
-    return this.check.ok && !this.limitIssues.trainLimit && !this.limitIssues.testLimit && !this.running && !this.queue.active;
+    return (
+      this.check.ok &&
+      !this.limitIssues.trainLimit &&
+      !this.limitIssues.testLimit &&
+      !this.running &&
+      !this.queue.active &&
+      this.ownData.problem === null
+    );
   }
 
   #estimate(): Estimate {
-    const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
+    const mnist = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
-    const validation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
+    const mnistValidation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
+    // A data set trained with: its images less the share held out (which then validates instead of MNIST's test digits).
+    const own = this.ownData.request;
+    const set = own && this.sets.sets.find((s) => s.name === own.set);
+    const held = set ? Math.round(set.count * own.validation) : 0;
+    const samples = set ? set.count - held + (own.mnist ? mnist : 0) : mnist;
+    const validation = set && held > 0 ? held : mnistValidation;
     // The newest run whose whole epochs were long enough to measure more than their warm-up: a tiny run's slow
     // first batches would otherwise halve the speed (and double the estimate) of the next one.
     const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);

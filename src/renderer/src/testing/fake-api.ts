@@ -115,6 +115,7 @@ export function fakeEngine(): FakeApi {
     'training:status': () => ({ runId: null, running: false, spec: null, progress: null, batches: [], epochs: [] }),
     'runs:list': () => [],
     'digits:list': () => ({ total: 0, digits: [], pixels: '' }),
+    'datasets:list': () => ({ sets: [], unreadable: [] }),
     'dataset:page': (payload) => {
       const { offset, limit } = payload as { offset: number; limit: number };
       const count = Math.min(limit, 1000 - offset);
