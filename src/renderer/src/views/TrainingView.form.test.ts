@@ -126,6 +126,20 @@ describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
     expect(studio.runId).toBe(last.id); // the charts do show the queue's last run
   });
 
+  it('keeps 1e-4 and 2e-3 as typed across a reload (issue 29, item 8)', async () => {
+    const first = await setUp();
+    await first.user.clear(field('Learning rate'));
+    await first.user.type(field('Learning rate'), '1e-4');
+    await first.user.clear(field('Dropout'));
+    await first.user.type(field('Dropout'), '2e-1');
+    await waitFor(() => expect(localStorage.getItem('digit-studio:training-form:v1')).toContain('2e-1'));
+    cleanup();
+    const { studio } = await setUp();
+    expect(field('Learning rate').value).toBe('1e-4');
+    expect(field('Dropout').value).toBe('2e-1');
+    expect(studio.spec.learningRate).toBe(0.0001);
+  });
+
   it('a stored form that fails the spec schema is not used: the notebook’s form is', async () => {
     localStorage.setItem(
       'digit-studio:training-form:v1',
