@@ -38,6 +38,16 @@ function misfits(page: Page) {
         `the page scrolls sideways by ${root.scrollWidth - root.clientWidth}px: ${causes.map((e) => `${name(e)} .${e.className}`).join('; ')}`,
       );
     }
+    // A box of its own that scrolls sideways (the settings panel did, by 6 px).
+    for (const box of Array.from(document.querySelectorAll('main *'))) {
+      const overflow = getComputedStyle(box).overflowX;
+      if ((overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth + 1 && box.getBoundingClientRect().width > 0)
+        problems.push(`${name(box)} .${box.className} scrolls sideways by ${box.scrollWidth - box.clientWidth}px`);
+    }
+    // The controls used most need room: Training's progress and estimate are never squeezed under 200 px.
+    const progress = document.querySelector('[data-testid="progress"]');
+    const progressWidth = progress?.getBoundingClientRect().width ?? 0;
+    if (progressWidth > 0 && progressWidth < 200) problems.push(`the Training progress is squeezed to ${Math.round(progressWidth)}px`);
     const controls = Array.from(document.querySelectorAll('button, input, select, textarea, a[href], [tabindex="0"], summary'));
     for (const control of controls) {
       const box = control.getBoundingClientRect();
