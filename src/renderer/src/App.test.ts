@@ -68,6 +68,18 @@ describe('the window', () => {
     expect(screen.queryByTestId('invite')).toBeNull();
   });
 
+  it('keeps the focus in the place when a notice is dismissed or the invitation is taken (issue 29, item 2)', async () => {
+    const { user, studio } = await setUp();
+    studio.notice = { kind: 'info', text: 'Something happened.' };
+    flushSync();
+    screen.getByRole('button', { name: 'Dismiss' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Dataset' })));
+    screen.getByRole('button', { name: 'Draw a digit' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(document.querySelector('section[data-place="draw"]')));
+  });
+
   it('names the backend as a plain badge, with the engine’s own label (item 17)', async () => {
     await setUp();
     const badge = screen.getByTestId('backend');
