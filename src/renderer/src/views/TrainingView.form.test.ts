@@ -95,6 +95,26 @@ describe('number fields (issue 18, item 1)', () => {
   });
 });
 
+describe('Start says why it is off (issue 29, item 3)', () => {
+  it('names the field beside Start, and Ctrl+Enter takes the focus to it', async () => {
+    const { user, studio } = await setUp();
+    studio.place = 'training';
+    Element.prototype.scrollIntoView ??= () => undefined;
+    await user.clear(field('Learning rate'));
+    await user.type(field('Learning rate'), 'abc');
+    expect(start().disabled).toBe(true);
+    const why = screen.getByTestId('start-why');
+    expect(why.textContent).toMatch(/Learning rate/);
+    expect(start().getAttribute('aria-describedby')).toBe(why.id);
+    field('Epochs').focus();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(document.activeElement).toBe(field('Learning rate'));
+    field('Epochs').focus();
+    await user.click(within(why).getByRole('button', { name: /Learning rate/ }));
+    expect(document.activeElement).toBe(field('Learning rate'));
+  });
+});
+
 describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
   it('is kept across a reload, and a reload after a queue of variants shows it, not the last variant’s settings', async () => {
     const first = await setUp();
