@@ -132,7 +132,10 @@ export class Studio {
     if (id === 'bundled') return [await readModel(bundledModelDir()), bundledActive(), bundledModelDir()];
     const record = await this.store.read(id);
     const dir = await this.store.checkpointDir(id);
-    return [await readModel(dir), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
+    const model: ActiveModel = record.imported
+      ? { id, label: record.name ?? `run ${id}`, testAccuracy: record.imported.declaredAccuracy, declared: true }
+      : { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null };
+    return [await readModel(dir), model, dir];
   }
 
   /** Use model `id` from now on: switched only once it loaded and the choice was saved, so a failure changes nothing. */
@@ -228,7 +231,7 @@ export class Studio {
       folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`,
       files: await this.transfer.files(this.active, this.activeDir),
     }),
-    'model:import': async ({ files }) => this.activate(await this.transfer.importUpload(files)),
+    'model:import': async ({ files, name }) => this.activate(await this.transfer.importUpload(files, name)),
     'digits:list': async () => {
       const { digits, unreadable } = await this.digits.readAll();
       const pixels = new Uint8Array(digits.length * PIXELS);

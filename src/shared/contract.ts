@@ -105,7 +105,8 @@ export const invokeSchemas = {
     ...Limits,
   }),
   'model:export': z.undefined(),
-  'model:import': z.object({ files: z.array(ModelFile).min(1).max(3) }),
+  /** `name`: what the person typed for the import (else its manifest's name or source names it). */
+  'model:import': z.object({ files: z.array(ModelFile).min(1).max(3), name: RunNameSchema.optional() }),
   'digits:list': z.undefined(),
   'digits:save': z.object({ label: Digit, drawing: DrawingSchema }),
   'digits:relabel': z.object({ id: DigitId, label: Digit }),
@@ -150,6 +151,8 @@ export interface ActiveModel {
   id: string | 'bundled';
   label: string;
   testAccuracy: number | null;
+  /** The accuracy is what an imported model's manifest declares, not measured here. */
+  declared?: boolean;
 }
 
 /** What training runs on: the backend and its label ("GPU: <adapter>", "CPU (TensorFlow)", "CPU (WebAssembly)"). */

@@ -70,6 +70,8 @@ export interface RunRecord {
   notes?: string;
   /** Set on a fine-tune run: where it started and accuracy before and after. */
   finetune?: FinetuneReport;
+  /** Set on an imported model: the test accuracy its manifest declares (not measured here), null when it declares none. */
+  imported?: { declaredAccuracy: number | null };
 }
 
 /** A run folder whose run.json is missing its fields or cannot be read: listed so that it can be deleted. */

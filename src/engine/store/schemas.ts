@@ -70,6 +70,7 @@ export const RunRecordSchema = z.object({
   name: RunNameSchema.optional(),
   notes: RunNotesSchema.optional(),
   finetune: FinetuneReportSchema.optional(),
+  imported: z.object({ declaredAccuracy: z.number().min(0).max(1).nullable() }).optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

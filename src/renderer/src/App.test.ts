@@ -9,6 +9,7 @@ import { StudioState } from './lib/studio.svelte';
 import { studioContext } from './lib/context';
 import { fakeCanvas } from './testing/canvas';
 import { fakeEngine } from './testing/fake-api';
+import { runRecord } from './testing/records';
 import App from './App.svelte';
 
 beforeAll(() => {
@@ -78,6 +79,21 @@ describe('the window', () => {
     screen.getByRole('button', { name: 'Draw a digit' }).focus();
     await user.keyboard('{Enter}');
     await waitFor(() => expect(document.activeElement).toBe(document.querySelector('section[data-place="draw"]')));
+  });
+
+  it('an imported model is named as imported, with the accuracy it declares labelled as declared (issue 29, item 6)', async () => {
+    const { studio } = await setUp();
+    const id = '20261206-100000-abcd';
+    studio.activeModel = { id, label: 'import of bundled LeNet-5', testAccuracy: 0.9893, declared: true };
+    studio.runs = [
+      runRecord(id, { name: 'import of bundled LeNet-5', epochsDone: 0, status: 'done', last: undefined, imported: { declaredAccuracy: 0.9893 } }),
+    ];
+    flushSync();
+    expect(screen.getByTestId('active-model').textContent).toMatch(/import of bundled LeNet-5 \(98\.93% declared\)/);
+    const row = screen.getByTestId('runs').querySelector(`[data-run="${id}"]`)!;
+    expect(row.textContent).toMatch(/imported/);
+    expect(row.textContent).toMatch(/98\.93% declared/);
+    expect(row.textContent).not.toMatch(/0\/10/);
   });
 
   it('names the backend as a plain badge, with the engine’s own label (item 17)', async () => {

@@ -340,6 +340,7 @@ export class StudioState {
   }
 
   #accuracyBasis(): string {
+    if (this.activeModel?.declared) return 'declared';
     const id = this.activeModel?.id;
     const limit = this.readableRuns.find((r) => r.id === id)?.testLimit;
     return limit && limit < SPLIT_COUNTS.test ? `validation on ${limit.toLocaleString('en-US')} digits` : 'test';
