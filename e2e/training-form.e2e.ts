@@ -58,7 +58,7 @@ test("after a queue of two variants, a reload shows the person's own Training fo
     if ((await box.getAttribute('value')) !== 'kernel-3') await box.uncheck();
   }
   await form.getByLabel('Training samples').fill('500');
-  await form.getByLabel('Test samples').fill('200');
+  await form.getByLabel('Validation samples').fill('200');
   await form.getByLabel('Epochs').fill('1');
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
   await expect(page.getByRole('status').filter({ hasText: "The notebook's variants are done: 2 runs side by side" })).toBeVisible({
