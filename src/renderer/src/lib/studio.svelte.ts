@@ -42,7 +42,8 @@ export class StudioState {
   readonly form: TrainingForm;
   /** The run on screen (training, or shown from the list): its one owner. */
   readonly run = new RunState();
-  notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  /** The one message for the person; `near`: the run whose row it answers, shown there instead of at the top. */
+  notice = $state<{ kind: 'error' | 'info'; text: string; near?: string } | null>(null);
   /** Why the link to the engine dropped, once it has. */
   disconnected = $state<string | null>(null);
 
@@ -286,6 +287,7 @@ export class StudioState {
     const changes = this.form.useSettingsOf(run);
     this.notice = {
       kind: 'info',
+      near: run.id,
       text: changes.length
         ? `The Training form now has the settings of ${runName(run)}: ${changes.join('; ')}.`
         : `The Training form already had the settings of ${runName(run)}: nothing changed.`,

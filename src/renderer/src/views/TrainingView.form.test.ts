@@ -179,6 +179,22 @@ describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
     expect(studio.notice?.text).toBe(
       'The Training form now has the settings of run “first try”: Dense layers: 120, 84 → 64; Training samples: all → 3,000.',
     );
+    // Said beside the run's row, where the person is (issue 29, item 9).
+    expect(within(screen.getByTestId('runs')).getByRole('status').textContent).toMatch(/now has the settings of run “first try”/);
+  });
+
+  it('the Name form comes into sight when it opens (issue 29, item 9)', async () => {
+    const scrolled: Element[] = [];
+    const before = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    const api = fakeEngine();
+    api.handle('runs:list', () => [record()]);
+    const { user } = await setUp(api);
+    await user.click(within(screen.getByTestId('runs')).getByRole('button', { name: 'Name and notes for run first try' }));
+    expect(scrolled).toContain(screen.getByTestId('run-notes-form'));
+    Element.prototype.scrollIntoView = before;
   });
 });
 
