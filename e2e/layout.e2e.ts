@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { seriousProblems } from './axe';
-import { chooseTanhVariants } from './variants-form';
 import { expect, test } from './fixtures';
 
 type Place = 'Dataset' | 'Training' | 'Draw' | 'Model';
@@ -80,9 +79,12 @@ function misfits(page: Page) {
   });
 }
 
+/** The small sizes and the README's large one, for the states that squeezed controls even there. */
+const WITH_LARGE = [...SMALL, [1280, 800]] as const;
+
 /** Every place at the small sizes: nothing misfits; and no serious axe finding at the first size. */
-async function expectFits(page: Page, state: string, places: readonly Place[] = PLACES) {
-  for (const [width, height] of SMALL) {
+async function expectFits(page: Page, state: string, places: readonly Place[] = PLACES, sizes: readonly (readonly [number, number])[] = SMALL) {
+  for (const [width, height] of sizes) {
     await page.setViewportSize({ width, height });
     for (const place of places) {
       await go(page, place);
@@ -125,7 +127,7 @@ async function drawOne(page: Page) {
 }
 
 test('every place fits 800×600 and 1024×640 in every state, with no serious axe finding; screenshots for the README', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   // At first launch, with a sample open and a digit drawn.
   await page.getByRole('button', { name: 'Open the first 3' }).click();
   await expect(page.getByTestId('sample-label')).toHaveText('3');
@@ -146,24 +148,47 @@ test('every place fits 800×600 and 1024×640 in every state, with no serious ax
   await expect(page.getByTestId('mistakes-count')).toBeVisible();
   await expectFits(page, 'after an evaluation', ['Model', 'Dataset']);
 
-  // During training: two variants queued, checked while the first trains.
+  // Training after "Choose what trains": the chooser's list beside Start left the progress 80 px wide.
   await page.setViewportSize({ width: 1280, height: 800 });
   await go(page, 'Training');
-  const form = await chooseTanhVariants(page, { train: '20000', test: '500' });
-  await form.getByRole('button', { name: 'Train 2 runs' }).click();
-  await expect(page.getByTestId('progress')).toContainText(/batch [1-9]/, { timeout: 60_000 });
-  await expectFits(page, 'during training', ['Training']);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await go(page, 'Training');
-  await page.screenshot({ path: join(SCREENS, 'training-running-1280x800.png') });
+  await page.getByTestId('backend-measure').click();
+  await expect(page.getByTestId('backend-select')).toBeVisible({ timeout: 120_000 });
+  await expectFits(page, 'after "Choose what trains"', ['Training'], WITH_LARGE);
 
-  // Two runs side by side (the queue ticks them in the Model place when it ends).
-  await expect(page.getByRole('status').filter({ hasText: "The notebook's variants are done: 2 runs side by side" })).toBeVisible({
-    timeout: 180_000,
+  // During a queue: the notebook and its nine variants, ten short runs, checked while they train.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Training');
+  await page.getByRole('button', { name: /Compare the notebook's variants/ }).click();
+  const form = page.locator('#variants-form');
+  await form.getByLabel('Training samples').fill('1000');
+  await form.getByLabel('Validation samples').fill('200');
+  await form.getByLabel('Epochs').fill('1');
+  await form.getByRole('button', { name: 'Train 10 runs' }).click();
+  await expect(page.getByTestId('queue-status')).toContainText(/Run [1-9] of 10/, { timeout: 60_000 });
+  await expect(page.getByTestId('progress')).toContainText(/batch [1-9]/, { timeout: 60_000 });
+  await page.screenshot({ path: join(SCREENS, 'training-running-1280x800.png') });
+  await expectFits(page, 'during a queue', ['Training'], WITH_LARGE);
+
+  // Ten runs side by side (the queue ticks them in the Model place when it ends).
+  await expect(page.getByRole('status').filter({ hasText: "The notebook's variants are done: 10 runs side by side" })).toBeVisible({
+    timeout: 300_000,
   });
   await go(page, 'Model');
   await expect(page.getByTestId('compare-table')).toBeVisible();
-  await expectFits(page, 'with two runs compared');
+  await expect(page.getByTestId('compare-legend').locator('li[data-color]')).toHaveCount(10);
+  await expectFits(page, 'with 10 runs compared', PLACES, WITH_LARGE);
+
+  // The Name form open on the last run of the list, at the smallest window: Save is in sight when it opens.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await go(page, 'Training');
+  await page
+    .getByTestId('runs')
+    .getByRole('button', { name: /^Name and notes for run/ })
+    .last()
+    .click();
+  await expect(page.getByTestId('run-notes-form').getByRole('button', { name: 'Save' })).toBeInViewport();
+  await expectFits(page, 'with the Name form open', ['Training']);
+  await page.getByTestId('run-notes-form').getByRole('button', { name: 'Cancel' }).click();
 
   await screens(page);
 });

@@ -18,7 +18,17 @@ import { checkSpec } from '../../../shared/spec';
 import { TrainingForm, type FormStorage } from './form.svelte';
 import { RunState } from './run.svelte';
 import { runTitle } from './runs';
-import { estimateSeconds, MIN_MEASURED_SAMPLES, ROUGH_SAMPLES_PER_SECOND, VALIDATION_COST, type Estimate } from './estimate';
+import {
+  estimateSeconds,
+  measureRun,
+  MIN_MEASURED_SAMPLES,
+  ROUGH_SAMPLES_PER_SECOND,
+  STARTUP_SECONDS,
+  VALIDATION_COST,
+  type Estimate,
+  type MeasuredRun,
+} from './estimate';
+import { z } from 'zod';
 import { limitIssues, type LimitIssues } from './limits';
 import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
@@ -26,6 +36,23 @@ import { FinetuneState } from './finetune.svelte';
 import { MyDigitsState } from './digits.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
+
+/** Where the last measured run is kept, so that the next window's first estimate has it too. */
+export const MEASURED_KEY = 'digit-studio:measured-run:v1';
+const MeasuredRunSchema = z.object({
+  startupSeconds: z.number().min(0).max(3600),
+  samplesPerSecond: z.number().positive().max(1e7),
+  by: z.string().max(200),
+});
+
+function readMeasured(storage: FormStorage | null | undefined): MeasuredRun | null {
+  try {
+    const parsed = MeasuredRunSchema.safeParse(JSON.parse(storage?.getItem(MEASURED_KEY) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A yes/no question put to the person (window.confirm in the app; a stub in tests). */
 export type Ask = (question: string) => boolean;
@@ -51,7 +78,11 @@ export class StudioState {
   check = $derived(checkSpec($state.snapshot(this.spec)));
   limitIssues: LimitIssues = $derived(limitIssues(this.trainLimit, this.testLimit));
   canStart = $derived(this.#canStart());
-  /** How long Start would take, from the last measured speed or a stated rough figure. */
+  /** The last run started in this window (or a window before), as this machine ran it from Start to its end. */
+  measured = $state.raw<MeasuredRun | null>(null);
+  /** The speed the backend chooser measured for what trains next, in samples a second. */
+  backendSpeed = $state<{ samplesPerSecond: number; label: string } | null>(null);
+  /** How long Start would take, from what this machine measured, or a stated rough figure. */
   estimate = $derived(this.#estimate());
   /** The window's title: the progress while training, seen in the task bar from anywhere. */
   windowTitle = $derived(this.#windowTitle());
@@ -69,6 +100,9 @@ export class StudioState {
   readonly finetune: FinetuneState;
   /** The active model's evaluation, asked for once and shared by the places that show it. */
   #evaluation: Promise<ModelEvaluation> | null = null;
+  /** When the run started here was launched and showed its first batch (a resumed run is not measured). */
+  #timing: { launchedAt: number; firstBatchAt: number | null } | null = null;
+  readonly #storage: FormStorage | null;
   /** Who opens a sample when another place asks (the Dataset place). */
   #sampleOpeners: ((split: 'train' | 'test', index: number) => void)[] = [];
 
@@ -76,8 +110,12 @@ export class StudioState {
     readonly api: StudioApi,
     private readonly ask: Ask = (question) => window.confirm(question),
     storage?: FormStorage | null,
+    /** Milliseconds on a steady clock (a fake one in tests). */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.form = new TrainingForm(storage);
+    this.#storage = storage === undefined ? (globalThis.localStorage ?? null) : storage;
+    this.measured = readMeasured(this.#storage);
     this.compare = new CompareState(api, (action) => this.attempt(action));
     this.queue = new QueueState(api, this.run, {
       attempt: (action) => this.attempt(action),
@@ -94,12 +132,17 @@ export class StudioState {
       speed: () => this.estimate,
       clearNotice: () => (this.notice = null),
     });
-    api.on('training:progress', ({ runId, progress, point }) => this.run.batch(runId, progress, point));
+    api.on('training:progress', ({ runId, progress, point }) => {
+      if (this.#timing && this.#timing.firstBatchAt === null) this.#timing.firstBatchAt = this.now();
+      this.run.batch(runId, progress, point);
+    });
     api.on('training:epoch', ({ metrics }) => {
       this.run.epoch(metrics);
       void this.refreshRuns();
     });
     api.on('training:done', ({ run, stopped }) => {
+      if (!stopped) this.#measure(run);
+      this.#timing = null;
       this.run.ended(stopped ? 'stopped' : 'finished');
       const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
@@ -193,9 +236,29 @@ export class StudioState {
     return run ? runName(run) : `run ${id}`;
   }
 
-  /** What the next run trains on, as the backend choice reports it (the header shows it). */
-  showBackend(shown: TrainingBackend): void {
+  /** What the next run trains on, as the backend choice reports it (the header shows it), and its measured speed. */
+  showBackend(shown: TrainingBackend & { options?: { name: string; samplesPerSecond: number | null }[] }): void {
     if (this.info) this.info = { ...this.info, backend: shown.backend, backendLabel: shown.backendLabel };
+    const speed = shown.options?.find((option) => option.name === shown.backend)?.samplesPerSecond;
+    if (speed) this.backendSpeed = { samplesPerSecond: speed, label: shown.backendLabel };
+  }
+
+  /** A run started here ended: keep how long it took to start and how fast it went, validation included. */
+  #measure(run: RunRecord): void {
+    const timing = this.#timing;
+    if (!timing || timing.firstBatchAt === null || run.id !== this.run.id) return;
+    const measured = measureRun(
+      { launchedAt: timing.launchedAt, firstBatchAt: timing.firstBatchAt, doneAt: this.now() },
+      { epochs: run.epochsDone, train: run.trainLimit ?? SPLIT_COUNTS.train, validation: run.testLimit ?? SPLIT_COUNTS.test },
+      runName(run),
+    );
+    if (!measured) return;
+    this.measured = measured;
+    try {
+      this.#storage?.setItem(MEASURED_KEY, JSON.stringify(measured));
+    } catch {
+      // Storage full or refused: the estimate still has it until the window closes.
+    }
   }
 
   /** Go to the Dataset place and open sample `index` of `split` there (a nearest training digit, a mistake). */
@@ -238,6 +301,7 @@ export class StudioState {
 
   async #launch(spec: ModelSpec, trainLimit: number | undefined, testLimit: number | undefined, resumeId?: string): Promise<void> {
     this.notice = null;
+    this.#timing = resumeId ? null : { launchedAt: this.now(), firstBatchAt: null };
     const started = await this.attempt(async () => {
       const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
       this.run.begin(resumeId ?? null, curves);
@@ -320,19 +384,29 @@ export class StudioState {
     const samples = Number.isInteger(this.trainLimit) && this.trainLimit! > 0 ? this.trainLimit! : SPLIT_COUNTS.train;
     const epochs = Number.isFinite(this.spec.epochs) ? this.spec.epochs : 0;
     const validation = Number.isInteger(this.testLimit) && this.testLimit! > 0 ? this.testLimit! : SPLIT_COUNTS.test;
-    // The newest run whose whole epochs were long enough to measure more than their warm-up: a tiny run's slow
-    // first batches would otherwise halve the speed (and double the estimate) of the next one.
-    const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
-    const samplesPerSecond = by?.last?.samplesPerSecond ?? ROUGH_SAMPLES_PER_SECOND;
-    const measured = by !== undefined;
+    const speed = this.#speed();
+    const startup = this.measured?.startupSeconds ?? null;
     return {
       samples,
       epochs,
-      samplesPerSecond,
-      measuredBy: by ? runName(by) : null,
-      measured,
-      ...estimateSeconds(1, epochs * (samples + validation * VALIDATION_COST), samplesPerSecond, measured),
+      ...speed,
+      startupSeconds: startup ?? STARTUP_SECONDS.typical,
+      startupMeasured: startup !== null,
+      ...estimateSeconds(1, epochs * (samples + validation * VALIDATION_COST), speed.samplesPerSecond, speed.measured, startup),
     };
+  }
+
+  /** What this machine measured, best first: the last run started here from Start to its end; the newest run long
+   *  enough to measure more than its warm-up; any run; the backend chooser's measure; else a rough figure. */
+  #speed(): Pick<Estimate, 'samplesPerSecond' | 'measuredBy' | 'measured'> {
+    if (this.measured) return { samplesPerSecond: this.measured.samplesPerSecond, measuredBy: `the last run, ${this.measured.by}`, measured: true };
+    const timed = this.readableRuns.filter((r) => r.last && r.last.samplesPerSecond > 0);
+    // A tiny run's slow first batches would halve the speed (and double the estimate) of the next one: a long one first.
+    const by = timed.find((r) => (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES) ?? timed[0];
+    if (by) return { samplesPerSecond: by.last!.samplesPerSecond, measuredBy: runName(by), measured: true };
+    if (this.backendSpeed)
+      return { samplesPerSecond: this.backendSpeed.samplesPerSecond, measuredBy: `measuring ${this.backendSpeed.label}`, measured: true };
+    return { samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measuredBy: null, measured: false };
   }
 
   #windowTitle(): string {
