@@ -89,11 +89,20 @@ describe('the window', () => {
       runRecord(id, { name: 'import of bundled LeNet-5', epochsDone: 0, status: 'done', last: undefined, imported: { declaredAccuracy: 0.9893 } }),
     ];
     flushSync();
-    expect(screen.getByTestId('active-model').textContent).toMatch(/import of bundled LeNet-5 \(98\.93% declared\)/);
+    expect(screen.getByTestId('active-model').textContent!.replace(/\s+/g, ' ')).toMatch(/import of bundled LeNet-5 \(98\.93% declared\)/);
     const row = screen.getByTestId('runs').querySelector(`[data-run="${id}"]`)!;
     expect(row.textContent).toMatch(/imported/);
     expect(row.textContent).toMatch(/98\.93% declared/);
     expect(row.textContent).not.toMatch(/0\/10/);
+  });
+
+  it("the badge's tooltip on WebAssembly guesses nothing about what is installed, and names a GPU failure (issue 29, item 21)", async () => {
+    const { studio } = await setUp();
+    studio.info = { ...studio.info!, backend: 'wasm', backendLabel: 'CPU (WebAssembly)', gpuFailure: 'the device was lost' };
+    flushSync();
+    const title = screen.getByTestId('backend').getAttribute('title')!;
+    expect(title).not.toMatch(/not installed/);
+    expect(title).toMatch(/failed: the device was lost/);
   });
 
   it('names the backend as a plain badge, with the engine’s own label (item 17)', async () => {
