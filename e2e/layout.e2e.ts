@@ -43,6 +43,14 @@ function misfits(page: Page) {
       if ((overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth + 1 && box.getBoundingClientRect().width > 0)
         problems.push(`${name(box)} .${box.className} scrolls sideways by ${box.scrollWidth - box.clientWidth}px`);
     }
+    // A toolbar's buttons stay on one row (a lone "9" wrapped onto a line of its own).
+    for (const bar of Array.from(document.querySelectorAll('main [role="toolbar"]'))) {
+      const tops = new Set(Array.from(bar.querySelectorAll('button')).map((b) => Math.round(b.getBoundingClientRect().top)));
+      if (bar.getBoundingClientRect().width > 0 && tops.size > 1) problems.push(`the ${bar.getAttribute('aria-label')} wraps onto ${tops.size} rows`);
+    }
+    // The active model's name is never cut short in the header (it read "bun…" at 800 px).
+    const model = document.querySelector('[data-testid="active-model"]');
+    if (model && model.scrollWidth > model.clientWidth + 1) problems.push(`the model's name is cut in the header: "${model.textContent?.trim()}"`);
     // The controls used most need room: Training's progress and estimate are never squeezed under 200 px.
     const progress = document.querySelector('[data-testid="progress"]');
     const progressWidth = progress?.getBoundingClientRect().width ?? 0;
@@ -88,7 +96,8 @@ async function expectFits(page: Page, state: string, places: readonly Place[] = 
     await page.setViewportSize({ width, height });
     for (const place of places) {
       await go(page, place);
-      expect(await misfits(page), `${place} ${state} at ${width}×${height}`).toEqual([]);
+      // Polled: charts and the grid follow a new window size a frame later.
+      await expect.poll(() => misfits(page), { message: `${place} ${state} at ${width}×${height}` }).toEqual([]);
     }
   }
   for (const place of places) {
