@@ -53,13 +53,20 @@ export function applyRecipe(spec: ModelSpec, name: PresetName): void {
   else delete spec.schedule;
 }
 
-/** Whether `spec` has the notebook's layers (activation, conv, dense, dropout): the model the recipes were tuned for. */
-export function hasNotebookLayers(spec: ModelSpec): boolean {
+/** Where `spec`'s layers differ from the notebook's LeNet-5 (the model the recipes were tuned for), named for people. */
+export function layerDifferences(spec: ModelSpec): string[] {
   const notebook = defaultSpec();
-  const layers = (s: ModelSpec) =>
-    JSON.stringify([s.activation, s.conv.map((c) => [c.filters, c.kernelSize, c.padding, c.pool, c.poolSize, c.poolStride]), s.dense, s.dropout]);
-  return layers(spec) === layers(notebook);
+  const conv = (s: ModelSpec) => JSON.stringify(s.conv.map((c) => [c.filters, c.kernelSize, c.padding, c.pool, c.poolSize, c.poolStride]));
+  return [
+    spec.activation !== notebook.activation ? 'activation' : null,
+    conv(spec) !== conv(notebook) ? 'conv layers' : null,
+    JSON.stringify(spec.dense) !== JSON.stringify(notebook.dense) ? 'dense layers' : null,
+    spec.dropout !== notebook.dropout ? 'dropout' : null,
+  ].filter((name) => name !== null);
 }
+
+/** Whether `spec` has the notebook's layers (activation, conv, dense, dropout): the model the recipes were tuned for. */
+export const hasNotebookLayers = (spec: ModelSpec): boolean => layerDifferences(spec).length === 0;
 
 /** The share of a one-cycle run spent rising to the peak rate, as a percentage: "25%". */
 export const warmupShare = (schedule: Schedule) => `${Number((schedule.warmup * 100).toFixed(1))}%`;
