@@ -14,6 +14,8 @@ export class DatasetState {
   split = $state<Split>('train');
   label = $state<number | null>(null);
   sample = $state.raw<DatasetSample | null>(null);
+  /** A sample another place opened, for the grid to bring into view. */
+  reveal = $state.raw<{ index: number; ask: number } | null>(null);
   /** The first sample of each digit in the split, as pixels. */
   overview = $state.raw<Uint8Array[]>([]);
   samplePixels = $derived(this.sample ? fromBase64(this.sample.pixels) : null);
@@ -30,6 +32,7 @@ export class DatasetState {
     const asked = studio.onOpenSample((split, index) => {
       if (split !== this.split) void this.setSplit(split);
       this.label = null;
+      this.reveal = { index, ask: (this.reveal?.ask ?? 0) + 1 };
       void this.open(index, split);
     });
     this.dispose = () => (changed(), asked());
