@@ -405,7 +405,7 @@ export class StudioState {
     const by = timed.find((r) => (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES) ?? timed[0];
     if (by) return { samplesPerSecond: by.last!.samplesPerSecond, measuredBy: runName(by), measured: true };
     if (this.backendSpeed)
-      return { samplesPerSecond: this.backendSpeed.samplesPerSecond, measuredBy: `measuring ${this.backendSpeed.label}`, measured: true };
+      return { samplesPerSecond: this.backendSpeed.samplesPerSecond, measuredBy: `Choose what trains on ${this.backendSpeed.label}`, measured: true };
     return { samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measuredBy: null, measured: false };
   }
 
