@@ -75,6 +75,14 @@ describe('DatasetView', () => {
     await waitFor(() => expect(grid.scrollTop).toBeGreaterThan(0));
   });
 
+  it('the grid has the whole width until a sample is open (issue 29, item 16)', async () => {
+    const { user } = await setUp();
+    expect(screen.getByTestId('sample-view').hidden).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Open the first 3' }));
+    await screen.findByText('Sample #7');
+    expect(screen.getByTestId('sample-view').hidden).toBe(false);
+  });
+
   it('filter buttons say which is on with aria-pressed, not colour alone', async () => {
     const { user } = await setUp();
     const seven = screen.getByRole('button', { name: '7 only' });
