@@ -144,6 +144,12 @@ test('every place fits 800×600 and 1024×640 in every state, with no serious ax
   await page.setViewportSize({ width: 1280, height: 800 });
   await drawOne(page);
   await expectFits(page, 'with a drawing', ['Draw']);
+  // Number mode: the wide pad scrolled sideways by its border's 2 px.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'Draw');
+  await page.getByTestId('mode-number').click();
+  await expectFits(page, 'in number mode', ['Draw'], WITH_LARGE);
+  await page.getByTestId('mode-digit').click();
 
   // The Model place after an evaluation, a mistake open; the Dataset grid marking the mistakes, mistakes only.
   await go(page, 'Model');
