@@ -169,6 +169,11 @@ test('every place fits 800×600 and 1024×640 in every state, with no serious ax
   await page.getByTestId('backend-measure').click();
   await expect(page.getByTestId('backend-select')).toBeVisible({ timeout: 120_000 });
   await expectFits(page, 'after "Choose what trains"', ['Training'], WITH_LARGE);
+  // At the smallest window, Start's estimate is on the first screen, not below the fold.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await go(page, 'Training');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('estimate')).toBeInViewport();
 
   // During a queue: the notebook and its nine variants, ten short runs, checked while they train.
   await page.setViewportSize({ width: 1280, height: 800 });
