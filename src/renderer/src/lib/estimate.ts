@@ -18,6 +18,8 @@ export const VALIDATION_COST = 1 / 3;
 export interface MeasuredRun {
   startupSeconds: number;
   samplesPerSecond: number;
+  /** How many training samples it went through (epochs × samples): a short run measures mostly its warm-up. */
+  samples: number;
   /** The run's name as banners say it. */
   by: string;
 }
@@ -31,7 +33,12 @@ export function measureRun(
   const training = (times.doneAt - times.firstBatchAt) / 1000;
   const samples = work.epochs * (work.train + work.validation * VALIDATION_COST);
   if (!(training > 0) || !(samples > 0)) return null;
-  return { startupSeconds: Math.max(0, (times.firstBatchAt - times.launchedAt) / 1000), samplesPerSecond: samples / training, by };
+  return {
+    startupSeconds: Math.max(0, (times.firstBatchAt - times.launchedAt) / 1000),
+    samplesPerSecond: samples / training,
+    samples: work.epochs * work.train,
+    by,
+  };
 }
 
 /** How long a run would take: the most likely time and a range, and where the speed came from. */

@@ -396,14 +396,20 @@ export class StudioState {
     };
   }
 
-  /** What this machine measured, best first: the last run started here from Start to its end; the newest run long
-   *  enough to measure more than its warm-up; any run; the backend chooser's measure; else a rough figure. */
+  /** What this machine measured, best first: the last run started here from Start to its end, when it trained long
+   *  enough to measure more than its warm-up; else the newest run that did; else the last run started here however
+   *  short; else the backend chooser's measure; else a rough figure. A tiny run's slow first batches alone would
+   *  halve the speed (and double the estimate), so its speed per batch is never used. */
   #speed(): Pick<Estimate, 'samplesPerSecond' | 'measuredBy' | 'measured'> {
-    if (this.measured) return { samplesPerSecond: this.measured.samplesPerSecond, measuredBy: `the last run, ${this.measured.by}`, measured: true };
-    const timed = this.readableRuns.filter((r) => r.last && r.last.samplesPerSecond > 0);
-    // A tiny run's slow first batches would halve the speed (and double the estimate) of the next one: a long one first.
-    const by = timed.find((r) => (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES) ?? timed[0];
+    const here = this.measured && {
+      samplesPerSecond: this.measured.samplesPerSecond,
+      measuredBy: `the last run, ${this.measured.by}`,
+      measured: true,
+    };
+    if (here && this.measured!.samples >= MIN_MEASURED_SAMPLES) return here;
+    const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
     if (by) return { samplesPerSecond: by.last!.samplesPerSecond, measuredBy: runName(by), measured: true };
+    if (here) return here;
     if (this.backendSpeed)
       return { samplesPerSecond: this.backendSpeed.samplesPerSecond, measuredBy: `Choose what trains on ${this.backendSpeed.label}`, measured: true };
     return { samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measuredBy: null, measured: false };
