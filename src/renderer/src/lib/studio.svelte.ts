@@ -42,6 +42,7 @@ export const MEASURED_KEY = 'digit-studio:measured-run:v1';
 const MeasuredRunSchema = z.object({
   startupSeconds: z.number().min(0).max(3600),
   samplesPerSecond: z.number().positive().max(1e7),
+  samples: z.number().min(0),
   by: z.string().max(200),
 });
 
