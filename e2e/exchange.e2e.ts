@@ -35,12 +35,18 @@ test('export the active model, re-import its files, and it predicts the same', a
   expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['manifest.json', 'model.json', 'weights.bin']);
 
   await place.getByLabel(/Import model/).setInputFiles(paths);
-  // The import keeps the name its manifest gives (issue 18, item 7): here the bundled model's.
-  await expect(page.getByRole('status').filter({ hasText: 'Imported: now predicting with bundled LeNet-5' })).toBeVisible();
-  await expect(page.getByTestId('active-model')).toContainText('model: bundled LeNet-5');
+  // An export of the bundled model imports as an import of it, never as the bundled model itself, with the
+  // accuracy its manifest declares, labelled so (issue 29, item 6).
+  await expect(page.getByRole('status').filter({ hasText: 'Imported: now predicting with import of bundled LeNet-5' })).toBeVisible();
+  await expect(page.getByTestId('active-model')).toContainText(/model: import of bundled LeNet-5 \(\d+\.\d+% declared\)/);
   const runs = await page.evaluate(() => (window as unknown as { studio: StudioApi }).studio.invoke('runs:list'));
   expect(runs).toHaveLength(1);
-  expect(runs[0]).toMatchObject({ status: 'done', dataDir: 'uploaded model', name: 'bundled LeNet-5' });
+  expect(runs[0]).toMatchObject({
+    status: 'done',
+    dataDir: 'uploaded model',
+    name: 'import of bundled LeNet-5',
+    imported: { declaredAccuracy: expect.any(Number) },
+  });
   expect(await predictions()).toEqual(before);
 
   // And in the window: a test digit opened in the Model place reads the same.

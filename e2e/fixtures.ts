@@ -68,7 +68,12 @@ export const test = base.extend<{
         return;
       }
       const { url, child } = await startHost(userDir);
-      const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...extraArgs] });
+      // Playwright hides scrollbars in headless Chromium; a person's window has them, and they take room (issue 29, item 7).
+      const browser = await chromium.launch({
+        executablePath: chromiumPath(),
+        args: [...CHROMIUM_ARGS, ...extraArgs],
+        ignoreDefaultArgs: ['--hide-scrollbars'],
+      });
       await use({
         kind: 'browser',
         open: async () => {

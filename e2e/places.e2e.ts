@@ -49,6 +49,14 @@ test('Draw: an opened image shows on the pad with its name and can be saved (11)
   await expect(seven).toBeEnabled();
   await seven.click();
   await expect(page.getByTestId('save-status')).toContainText('Saved as 7 to My digits');
+  // A new drawing forgets that save: its line and its Undo, which would remove the 7 (issue 29, item 4).
+  const box = (await page.getByTestId('drawing-pad').locator('canvas.upper-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 80);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height - 80, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByTestId('save-status')).toHaveText('');
+  await expect(page.getByTestId('save-status').getByRole('button', { name: 'Undo' })).toHaveCount(0);
 
   // At 1920 px the network view sits beside the pad, not under it with half the width empty.
   const pad = (await page.locator('.pad-card').boundingBox())!;

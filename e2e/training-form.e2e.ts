@@ -58,7 +58,7 @@ test("after a queue of two variants, a reload shows the person's own Training fo
     if ((await box.getAttribute('value')) !== 'kernel-3') await box.uncheck();
   }
   await form.getByLabel('Training samples').fill('500');
-  await form.getByLabel('Test samples').fill('200');
+  await form.getByLabel('Validation samples').fill('200');
   await form.getByLabel('Epochs').fill('1');
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
   await expect(page.getByRole('status').filter({ hasText: "The notebook's variants are done: 2 runs side by side" })).toBeVisible({
@@ -70,7 +70,8 @@ test("after a queue of two variants, a reload shows the person's own Training fo
   await go(page, 'Training');
   // The person's form: 4 epochs at 0.002, 5×5 kernels, every sample; not the last variant's 3×3 on 500 samples.
   await expect(editor.getByRole('spinbutton', { name: 'Epochs' })).toHaveValue('4');
-  await expect(editor.getByRole('spinbutton', { name: 'Learning rate' })).toHaveValue('0.002');
+  // …and its text as typed (issue 29, item 8).
+  await expect(editor.getByRole('spinbutton', { name: 'Learning rate' })).toHaveValue('2e-3');
   for (const kernel of await editor.getByRole('spinbutton', { name: 'Kernel' }).all()) await expect(kernel).toHaveValue('5');
   await expect(editor.getByRole('spinbutton', { name: 'Training samples' })).toHaveValue('');
   await expect(page.getByTestId('runs').getByRole('button', { name: 'kernels 3×3', exact: true })).toBeVisible();

@@ -8,7 +8,7 @@ export async function chooseTanhVariants(page: Page, limits: { train: string; te
     if (!(await box.getAttribute('value'))?.startsWith('tanh')) await box.uncheck();
   }
   await form.getByLabel('Training samples').fill(limits.train);
-  await form.getByLabel('Test samples').fill(limits.test);
+  await form.getByLabel('Validation samples').fill(limits.test);
   await form.getByLabel('Epochs').fill('1');
   return form;
 }

@@ -148,7 +148,10 @@ export class Studio {
     if (id === 'bundled') return [await readModel(bundledModelDir()), bundledActive(), bundledModelDir()];
     const record = await this.store.read(id);
     const dir = await this.store.checkpointDir(id);
-    return [await readModel(dir), { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null }, dir];
+    const model: ActiveModel = record.imported
+      ? { id, label: record.name ?? `run ${id}`, testAccuracy: record.imported.declaredAccuracy, declared: true }
+      : { id, label: record.name ?? `run ${id}`, testAccuracy: record.last?.valAccuracy ?? null };
+    return [await readModel(dir), model, dir];
   }
 
   /** Load reading model `id` (the bundled one or a run trained with the reading recipe) and use it from now on. */
@@ -309,7 +312,7 @@ export class Studio {
       folder: `digit-studio-${this.active.id === 'bundled' ? 'bundled' : this.active.id}`,
       files: await this.transfer.files(this.active, this.activeDir),
     }),
-    'model:import': async ({ files }) => this.activate(await this.transfer.importUpload(files)),
+    'model:import': async ({ files, name }) => this.activate(await this.transfer.importUpload(files, name)),
     'digits:list': async ({ offset }) => {
       const { digits: all, unreadable } = await this.digits.readAll();
       // One page per reply: a collection of any size fits the transports' reply limit.

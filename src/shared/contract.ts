@@ -117,7 +117,8 @@ export const invokeSchemas = {
     ...Limits,
   }),
   'model:export': z.undefined(),
-  'model:import': z.object({ files: z.array(ModelFile).min(1).max(3) }),
+  /** `name`: what the person typed for the import (else its manifest's name or source names it). */
+  'model:import': z.object({ files: z.array(ModelFile).min(1).max(3), name: RunNameSchema.optional() }),
   'digits:list': z.object({ offset: z.number().int().min(0).max(1_000_000) }),
   'digits:save': z.object({ label: Digit, drawing: DrawingSchema }),
   'digits:relabel': z.object({ id: DigitId, label: Digit }),
@@ -196,6 +197,8 @@ export interface ActiveModel {
   testAccuracy: number | null;
   /** Why this choice will not be remembered at the next start (the settings could not be written); absent when it will. */
   unsaved?: string;
+  /** The accuracy is what an imported model's manifest declares, not measured here. */
+  declared?: boolean;
 }
 
 /** What training runs on: the backend and its label ("GPU: <adapter>", "CPU (TensorFlow)", "CPU (WebAssembly)"). */

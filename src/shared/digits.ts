@@ -88,3 +88,6 @@ export const MINE_SHARE = 0.2;
 
 /** The fewest of my digits a fine-tune run accepts: enough that every held-out share keeps some to measure on. */
 export const MIN_FINETUNE_DIGITS = 10;
+
+/** How many of one digit's saved drawings a fine-tune holds out: none of a lone one, else `share` of them and at least one. */
+export const heldOutOf = (count: number, share: number): number => (count < 2 ? 0 : Math.max(1, Math.round(count * share)));

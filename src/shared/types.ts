@@ -72,6 +72,8 @@ export interface RunRecord {
   finetune?: FinetuneReport;
   /** Set on a run trained with a person's own images: their data set or folder, how many trained and validated, and whether MNIST trained too. */
   ownData?: OwnDataReport;
+  /** Set on an imported model: the test accuracy its manifest declares (not measured here), null when it declares none. */
+  imported?: { declaredAccuracy: number | null };
 }
 
 /** What a run trained with besides MNIST (or instead of it). */

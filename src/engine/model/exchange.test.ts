@@ -49,12 +49,22 @@ describe('model export and import', () => {
     expect(run).toMatchObject({ name: 'tanh try', testLimit: 2000 });
   });
 
-  it("names an import after its manifest's source when it has no name, but never after a bare run id", () => {
-    expect(importedName({ source: 'bundled LeNet-5' })).toBe('bundled LeNet-5');
+  it('names an import as typed, else by its manifest, its folder, or as an import of its source; never as the bundled model nor a bare run id (issue 29, item 6)', () => {
+    expect(importedName({ source: 'bundled LeNet-5' })).toBe('import of bundled LeNet-5');
+    expect(importedName({ source: 'bundled LeNet-5' }, undefined, 'my-lenet')).toBe('my-lenet');
+    expect(importedName({ source: 'bundled LeNet-5', name: 'kept' }, 'typed')).toBe('typed');
     expect(importedName({ source: 'run 20261128-100000-aaaa' })).toBeUndefined();
-    expect(importedName({ source: 'x'.repeat(81) })).toBeUndefined();
+    expect(importedName({ source: 'x'.repeat(81) })).toHaveLength(80);
     expect(importedName({ source: 'old', name: 'new' })).toBe('new');
     expect(importedName({})).toBeUndefined();
+  });
+
+  it('an import of the bundled model declares the accuracy its manifest gives, and is not named the bundled model (issue 29, item 6)', async () => {
+    const dir = join(temp('declared'), 'lenet');
+    await exportModelFolder(model, dir, { source: 'bundled LeNet-5', spec: defaultSpec(), testAccuracy: 0.9893 });
+    const run = await importModelFolder(new RunStore(temp('runs')), dir, 'wasm');
+    expect(run.imported).toEqual({ declaredAccuracy: 0.9893 });
+    expect(run.name).toBe('import of bundled LeNet-5');
   });
 
   it('refuses to export into a folder that already holds files', async () => {

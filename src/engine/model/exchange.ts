@@ -80,18 +80,32 @@ function checkShapes(model: tf.LayersModel, dir: string): void {
   if (!outputOk) throw new UserError(`${dir}: the model's output is ${shapeText(output)}, the studio needs [any,10]`);
 }
 
-/** The name an imported run takes: the manifest's name, else its source unless that is only a run's id. */
-export function importedName(manifest: ExchangeManifest): string | undefined {
+/**
+ * The name an imported run takes: what the person typed, else the manifest's name, else its folder's name, else
+ * "import of" its source (never the source alone: an export of the bundled model is not the bundled model), never
+ * a bare run id.
+ */
+export function importedName(manifest: ExchangeManifest, typed?: string, folder?: string): string | undefined {
+  const fit = (name: string | undefined) => {
+    const parsed = RunNameSchema.safeParse(name?.trim().slice(0, 80));
+    return parsed.success && parsed.data ? parsed.data : undefined;
+  };
   const source = manifest.source?.trim();
-  const fromSource = source && !/^run \d{8}-\d{6}-[0-9a-f]+$/.test(source) ? RunNameSchema.safeParse(source) : undefined;
-  return manifest.name || (fromSource?.success && fromSource.data ? fromSource.data : undefined);
+  const fromSource = source && !/^run \d{8}-\d{6}-[0-9a-f]+$/.test(source) ? fit(`import of ${source}`) : undefined;
+  return fit(typed) ?? fit(manifest.name) ?? fit(folder) ?? fromSource;
 }
 
 /**
  * Import the model folder `dir` into `store` as a done run with one checkpoint. Its spec comes from the
  * manifest when there is one; a bare TF.js folder shows the notebook's spec. `source` is recorded as where it came from.
  */
-export async function importModelFolder(store: RunStore, dir: string, backend: string, source = dir): Promise<RunRecord> {
+export async function importModelFolder(
+  store: RunStore,
+  dir: string,
+  backend: string,
+  source = dir,
+  names: { typed?: string; folder?: string } = {},
+): Promise<RunRecord> {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such folder`);
   const manifest = await readManifest(dir);
   const model = await readModel(dir);
@@ -99,7 +113,7 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
   try {
     checkShapes(model, dir);
     // dataDir records where the model came from: an imported run is never trained on here.
-    const name = importedName(manifest);
+    const name = importedName(manifest, names.typed, names.folder);
     // Named as an import until it is done: one a kill interrupts reads as an interrupted import, not a failed training.
     created = await store.create({
       spec: manifest.spec ?? defaultSpec(),
@@ -109,7 +123,14 @@ export async function importModelFolder(store: RunStore, dir: string, backend: s
       ...(manifest.testLimit ? { testLimit: manifest.testLimit } : {}),
     });
     const saved = await store.saveCheckpoint({ ...created, epochsDone: manifest.last?.epochs ?? 0 }, model, null);
-    const done: RunRecord = { ...saved, status: 'done', pid: undefined, name: name || undefined, ...(manifest.last ? { last: manifest.last } : {}) };
+    const done: RunRecord = {
+      ...saved,
+      status: 'done',
+      pid: undefined,
+      name: name || undefined,
+      imported: { declaredAccuracy: manifest.testAccuracy ?? manifest.last?.valAccuracy ?? null },
+      ...(manifest.last ? { last: manifest.last } : {}),
+    };
     await store.writeRecord(done);
     return done;
   } catch (err) {

@@ -1,6 +1,6 @@
 // Models in and out of the studio: exports read straight from the model's folder (nothing is staged in the
 // user folder), imports checked and recorded as finished runs, one at a time.
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import type { ActiveModel } from '../../shared/contract.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { explainFsError, readUserFile, UserError } from '../errors.ts';
@@ -55,13 +55,13 @@ export class ModelTransfer {
   }
 
   /** Import uploaded files as a finished run; returns its id. Errors name the upload, never the temporary folder. */
-  importUpload(files: ModelFile[]): Promise<string> {
+  importUpload(files: ModelFile[], name?: string): Promise<string> {
     return this.oneAtATime(async () => {
       try {
         return await withTempDir(this.userDir, async (dir) => {
           try {
             await writeUpload(files, dir);
-            return (await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL)).id;
+            return (await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL, { typed: name })).id;
           } catch (err) {
             const explained = explainFsError(err, this.userDir);
             throw explained instanceof UserError
@@ -78,7 +78,7 @@ export class ModelTransfer {
 
   /** Import the model folder `dir` as a finished run; returns its id. */
   importFolder(dir: string): Promise<string> {
-    return this.oneAtATime(async () => (await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL)).id);
+    return this.oneAtATime(async () => (await importModelFolder(this.store, dir, this.backend, UPLOADED_MODEL, { folder: basename(dir) })).id);
   }
 
   private async oneAtATime<T>(work: () => Promise<T>): Promise<T> {

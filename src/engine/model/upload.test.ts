@@ -100,6 +100,13 @@ describe('a model over the contract', () => {
     expect((await studio.handlers['app:info'](undefined)).activeModel.id).toBe(active.id);
     expect(await predictions()).toEqual(before);
   });
+
+  it('an import takes the name typed and the accuracy its manifest declares, labelled as declared (issue 29, item 6)', async () => {
+    const declared = JSON.parse(Buffer.from(file('manifest.json').base64, 'base64').toString()).testAccuracy;
+    expect(declared).toBeGreaterThan(0.9);
+    const reply = await dispatch(studio, 'model:import', { files: exported.files, name: 'my LeNet' });
+    expect(reply).toMatchObject({ ok: true, value: { label: 'my LeNet', testAccuracy: declared, declared: true } });
+  });
 });
 
 describe('temporary folders', () => {

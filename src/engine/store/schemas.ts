@@ -72,6 +72,7 @@ export const RunRecordSchema = z.object({
   notes: RunNotesSchema.optional(),
   finetune: FinetuneReportSchema.optional(),
   ownData: z.object({ source: z.string().max(4096), trained: whole(0), validation: whole(0), mnist: z.boolean() }).optional(),
+  imported: z.object({ declaredAccuracy: z.number().min(0).max(1).nullable() }).optional(),
 }) satisfies z.ZodType<RunRecord, unknown>;
 
 /** A zod failure as one line: `field: problem; field: problem`. */

@@ -9,7 +9,7 @@ import { joinSplits, type Split } from '../data/dataset.ts';
 import { readPairFolder, writePairFolder } from '../data/idx-pair.ts';
 import { evaluate } from '../model/evaluate.ts';
 import { UserError } from '../errors.ts';
-import type { FinetuneReport } from '../../shared/digits.ts';
+import { heldOutOf, type FinetuneReport } from '../../shared/digits.ts';
 import { NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
 
 /** The fewest of my digits a fine-tune takes, declared once for the engine and the window (shared/digits.ts). */
@@ -73,7 +73,7 @@ export function holdOut(split: Split, share: number, seed: number): { train: Spl
     }
     const ofDigit = [...groups.values()];
     const order = shuffled(ofDigit.length, rng(seed * 10 + digit));
-    const count = ofDigit.length < 2 ? 0 : Math.max(1, Math.round(ofDigit.length * share));
+    const count = heldOutOf(ofDigit.length, share);
     order.forEach((k, position) => (position < count ? held : train).push(...ofDigit[k]));
   }
   return {

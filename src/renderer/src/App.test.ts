@@ -9,6 +9,7 @@ import { StudioState } from './lib/studio.svelte';
 import { studioContext } from './lib/context';
 import { fakeCanvas } from './testing/canvas';
 import { fakeEngine } from './testing/fake-api';
+import { runRecord } from './testing/records';
 import App from './App.svelte';
 
 beforeAll(() => {
@@ -66,6 +67,42 @@ describe('the window', () => {
     history.replaceState(null, '', '/');
     await setUp();
     expect(screen.queryByTestId('invite')).toBeNull();
+  });
+
+  it('keeps the focus in the place when a notice is dismissed or the invitation is taken (issue 29, item 2)', async () => {
+    const { user, studio } = await setUp();
+    studio.notice = { kind: 'info', text: 'Something happened.' };
+    flushSync();
+    screen.getByRole('button', { name: 'Dismiss' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Dataset' })));
+    screen.getByRole('button', { name: 'Draw a digit' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(document.querySelector('section[data-place="draw"]')));
+  });
+
+  it('an imported model is named as imported, with the accuracy it declares labelled as declared (issue 29, item 6)', async () => {
+    const { studio } = await setUp();
+    const id = '20261206-100000-abcd';
+    studio.activeModel = { id, label: 'import of bundled LeNet-5', testAccuracy: 0.9893, declared: true };
+    studio.runs = [
+      runRecord(id, { name: 'import of bundled LeNet-5', epochsDone: 0, status: 'done', last: undefined, imported: { declaredAccuracy: 0.9893 } }),
+    ];
+    flushSync();
+    expect(screen.getByTestId('active-model').textContent!.replace(/\s+/g, ' ')).toMatch(/import of bundled LeNet-5 \(98\.93% declared\)/);
+    const row = screen.getByTestId('runs').querySelector(`[data-run="${id}"]`)!;
+    expect(row.textContent).toMatch(/imported/);
+    expect(row.textContent).toMatch(/98\.93% declared/);
+    expect(row.textContent).not.toMatch(/0\/10/);
+  });
+
+  it("the badge's tooltip on WebAssembly guesses nothing about what is installed, and names a GPU failure (issue 29, item 21)", async () => {
+    const { studio } = await setUp();
+    studio.info = { ...studio.info!, backend: 'wasm', backendLabel: 'CPU (WebAssembly)', gpuFailure: 'the device was lost' };
+    flushSync();
+    const title = screen.getByTestId('backend').getAttribute('title')!;
+    expect(title).not.toMatch(/not installed/);
+    expect(title).toMatch(/failed: the device was lost/);
   });
 
   it('names the backend as a plain badge, with the engine’s own label (item 17)', async () => {

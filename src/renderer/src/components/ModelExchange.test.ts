@@ -93,4 +93,18 @@ describe('model files in and out of the window', () => {
     await user.upload(screen.getByLabelText(/Import model/), [new File(['{}'], 'model.json')]);
     expect((await screen.findByRole('alert')).textContent).toBe('the upload has no weights.bin: choose model.json and weights.bin together');
   });
+
+  it('names a wrongly named file in words and sends nothing; a typed name goes with the import (issue 29, items 6 and 11)', async () => {
+    const { api, user } = await setUp();
+    api.handle('model:import', () => ({ id: '20261128-100000-aaaa', label: 'my LeNet', testAccuracy: 0.99, declared: true }));
+    await user.upload(screen.getByLabelText(/Import model/), [new File(['{}'], 'model.json'), new File(['x'], 'weights (1).bin')]);
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'weights (1).bin is not a file of a TF.js model: choose model.json and weights.bin (and manifest.json), named exactly so',
+    );
+    expect(api.count('model:import')).toBe(0);
+    await user.type(screen.getByTestId('import-name'), 'my LeNet');
+    await user.upload(screen.getByLabelText(/Import model/), [new File(['{}'], 'model.json'), new File(['x'], 'weights.bin')]);
+    await waitFor(() => expect(api.count('model:import')).toBe(1));
+    expect((api.payloads['model:import']![0] as InvokeInput<'model:import'>).name).toBe('my LeNet');
+  });
 });

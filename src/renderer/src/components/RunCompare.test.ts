@@ -80,4 +80,20 @@ describe('runs side by side', () => {
     ]);
     expect(within(row).queryByRole('button')).toBeNull();
   });
+
+  it('ten runs: ten colours, all ten in one legend (issue 29, item 5)', async () => {
+    const runs = Array.from({ length: 10 }, (_, i) => run(`20261128-1${i}0000-aa${i}a`, `run ${i}`));
+    const api = fakeEngine();
+    api.handle('runs:list', () => runs);
+    api.handle('runs:metrics', () => ({ batches: [], epochs: [] }));
+    const studio = new StudioState(api);
+    await studio.load();
+    render(RunCompare, { studio });
+    const user = userEvent.setup();
+    for (let i = 0; i < 10; i++) await user.click(screen.getByLabelText(`run ${i} (aa${i}a)`));
+    const legend = within(screen.getByTestId('compare-legend'));
+    const entries = legend.getAllByRole('listitem').filter((item) => item.dataset.color);
+    expect(entries.map((item) => item.textContent)).toEqual(runs.map((r) => r.name));
+    expect(new Set(entries.map((item) => item.dataset.color)).size).toBe(10);
+  });
 });

@@ -1,12 +1,13 @@
 // Saving a drawing to My digits: one request a click or key, what the model saw sent along, Undo, and a
 // failed save that keeps the drawing.
-import { render, screen } from '@testing-library/svelte';
+import { cleanup, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { Drawing, MyDigit } from '../../../shared/digits';
 import { PIXELS } from '../../../shared/mnist';
 import { StudioState } from '../lib/studio.svelte';
+import { SaveDigitState } from '../lib/save-digit.svelte';
 import { fakeEngine, held } from '../testing/fake-api';
 import SaveDigit from './SaveDigit.svelte';
 
@@ -140,6 +141,25 @@ describe('SaveDigit', () => {
     // Nothing left to undo: a second Ctrl+Z sends nothing.
     await userEvent.keyboard('{Control>}z{/Control}');
     expect(api.count('digits:delete')).toBe(1);
+  });
+
+  it("a new drawing clears the last save's line and its Undo, so that Undo never removes an older digit (issue 29, item 4)", async () => {
+    const { api, studio, pad, field } = setUp();
+    await userEvent.click(screen.getByRole('button', { name: 'Save as 9' }));
+    expect(await screen.findByRole('button', { name: 'Undo' })).toBeTruthy();
+    cleanup();
+    // The Draw place owns the saves' state and forgets the last save when a stroke begins.
+    const saver = new SaveDigitState(studio);
+    render(SaveDigit, { studio, saver, pad, field, predicted: 7, strokes: 1 });
+    await userEvent.click(screen.getByRole('button', { name: 'Save as 9' }));
+    expect(await screen.findByRole('button', { name: 'Undo' })).toBeTruthy();
+    saver.forget();
+    flushSync();
+    expect(screen.getByTestId('save-status').textContent!.trim()).toBe('');
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+    document.body.focus();
+    await userEvent.keyboard('{Control>}z{/Control}');
+    expect(api.count('digits:delete')).toBe(0);
   });
 
   it('with the engine out of reach the buttons are disabled and say why (issue 18, item 9)', () => {

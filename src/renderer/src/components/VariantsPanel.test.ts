@@ -41,7 +41,7 @@ describe("the notebook's variants", () => {
     for (const variant of VARIANTS)
       expect((screen.getByRole('checkbox', { name: new RegExp(`^${variant.name} `) }) as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText('Training samples') as HTMLInputElement).value).toBe('10000');
-    expect((screen.getByLabelText('Test samples') as HTMLInputElement).value).toBe('2000');
+    expect((screen.getByLabelText('Validation samples') as HTMLInputElement).value).toBe('2000');
     expect((screen.getByLabelText('Epochs') as HTMLInputElement).value).toBe('2');
     // 10 runs × 2 epochs × (10,000 samples + 2,000 validated at a third) at the rough 5,000 samples/s: 43 s,
     // and each run's training thread takes about 6 s to start: 1m 43s (issue 18, item 5).

@@ -16,6 +16,8 @@ export class DatasetState {
   split = $state<Split>('train');
   label = $state<number | null>(null);
   sample = $state.raw<DatasetSample | null>(null);
+  /** A sample another place opened, for the grid to bring into view. */
+  reveal = $state.raw<{ index: number; ask: number } | null>(null);
   /** The first sample of each digit in the split, as pixels, and its index (-1 where the split has none of that digit). */
   overview = $state.raw<Uint8Array[]>([]);
   overviewIndices = $state.raw<number[]>([]);
@@ -33,6 +35,7 @@ export class DatasetState {
     const asked = studio.onOpenSample((split, index) => {
       if (split !== this.split) void this.setSplit(split);
       this.label = null;
+      this.reveal = { index, ask: (this.reveal?.ask ?? 0) + 1 };
       void this.open(index, split);
     });
     this.dispose = () => (changed(), asked());

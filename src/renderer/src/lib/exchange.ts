@@ -38,6 +38,22 @@ export function bytesOf(blob: Blob): Promise<Uint8Array> {
   });
 }
 
+const MODEL_FILES = ['model.json', 'weights.bin', 'manifest.json'];
+/** The largest model file the contract carries (64 MiB of base64). */
+const MAX_FILE_BYTES = 48 * 1024 ** 2;
+
+/** What is wrong with the chosen files, in words naming the file, or null when they can be sent. */
+export function uploadProblem(files: File[]): string | null {
+  const stranger = files.find((file) => !MODEL_FILES.includes(file.name));
+  if (stranger) return `${stranger.name} is not a file of a TF.js model: choose model.json and weights.bin (and manifest.json), named exactly so`;
+  const twice = files.find((file, i) => files.findIndex((other) => other.name === file.name) !== i);
+  if (twice) return `${twice.name} was chosen twice: choose one of each`;
+  const large = files.find((file) => file.size > MAX_FILE_BYTES);
+  if (large) return `${large.name} is ${(large.size / 1024 ** 2).toFixed(0)} MB: the studio takes model files up to 48 MB`;
+  if (!files.some((file) => file.name === 'model.json')) return 'model.json is missing: choose it with weights.bin';
+  return null;
+}
+
 /** Chosen files as the contract's upload; the engine checks the names and the contents. */
 export async function readUpload(files: Iterable<File>): Promise<UploadFile[]> {
   return Promise.all([...files].map(async (file) => ({ name: file.name as UploadFile['name'], base64: toBase64(await bytesOf(file)) })));

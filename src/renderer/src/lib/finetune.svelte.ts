@@ -25,7 +25,7 @@ export interface FinetuneNeeds {
   /** The runs whose record could be read, newest first. */
   runs: () => RunRecord[];
   /** The speed the studio's own estimate uses. */
-  speed: () => Pick<Estimate, 'samplesPerSecond' | 'measured'>;
+  speed: () => Pick<Estimate, 'samplesPerSecond' | 'measured' | 'startupSeconds' | 'startupMeasured'>;
   clearNotice: () => void;
 }
 
@@ -109,8 +109,11 @@ export class FinetuneState {
     // Every batch is a fifth my digits: an epoch is MNIST's share plus as many of mine again.
     const perEpoch = Math.round(mnist / (1 - MINE_SHARE));
     const measures = (this.epochs + 2) * SPLIT_COUNTS.test * VALIDATION_COST;
-    const { samplesPerSecond, measured } = this.needs.speed();
-    return { samples: perEpoch, ...estimateSeconds(1, this.epochs * perEpoch + measures, samplesPerSecond, measured) };
+    const { samplesPerSecond, measured, startupSeconds, startupMeasured } = this.needs.speed();
+    return {
+      samples: perEpoch,
+      ...estimateSeconds(1, this.epochs * perEpoch + measures, samplesPerSecond, measured, startupMeasured ? startupSeconds : null),
+    };
   }
 
   #report(): { run: RunRecord; report: FinetuneReport } | null {

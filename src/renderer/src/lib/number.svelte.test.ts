@@ -136,4 +136,36 @@ describe('NumberState', () => {
     expect(numbers.reading).toBeNull();
     stop();
   });
+
+  it('opening a new image clears the old boxes at once and says it is reading; a late reply to the old one is dropped (issue 25, item 5)', async () => {
+    const { api, numbers } = setUp();
+    await numbers.readImage('AAAA', { width: 300, height: 100 }, 'image');
+    expect(numbers.reading?.number).toBe('27');
+    const late = held<NumberReading>();
+    api.handle('model:read', () => late.promise);
+    const asked = numbers.readImage('BBBB', { width: 300, height: 100 }, 'image');
+    numbers.expect('image');
+    expect(numbers.reading).toBeNull();
+    expect(numbers.waiting).toBe('image');
+    late.resolve(reading);
+    await asked;
+    expect(numbers.reading).toBeNull();
+    api.handle('model:read', () => ({ number: '5', digits: [] }));
+    await numbers.readImage('CCCC', { width: 300, height: 100 }, 'image');
+    expect(numbers.reading?.number).toBe('5');
+    expect(numbers.waiting).toBeNull();
+  });
+
+  it("stopping the camera clears its reading; the pad's reading stays when the camera was not in use (issue 25, item 5)", async () => {
+    const { numbers } = setUp();
+    numbers.expect('camera');
+    expect(numbers.waiting).toBe('camera');
+    await numbers.readImage('AAAA', { width: 640, height: 480 }, 'camera');
+    expect(numbers.reading?.number).toBe('27');
+    numbers.stopped();
+    expect(numbers.reading).toBeNull();
+    await numbers.readStrokes(strokes, PAD);
+    numbers.stopped();
+    expect(numbers.reading?.number).toBe('27');
+  });
 });

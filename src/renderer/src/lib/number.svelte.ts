@@ -21,6 +21,8 @@ export class NumberState {
   /** Replies applied so far (for tests and the e2e: a count, never a time). */
   readings = $state(0);
   busy = $state(false);
+  /** A new picture is coming (an opened image, the camera just started): what the window says it is reading. */
+  waiting = $state<'image' | 'camera' | null>(null);
   readonly saver: SaveDigitState;
   readonly dispose: () => void;
   #latest = new Latest();
@@ -56,6 +58,29 @@ export class NumberState {
     await this.#ask({ png }, source, size);
   }
 
+  /** A new picture is on its way: the old boxes go at once (a reply to the old input is dropped), and until the
+   *  first reading the window says that it is reading. */
+  expect(source: 'image' | 'camera'): void {
+    this.#forget();
+    this.waiting = source;
+  }
+
+  /** The camera stopped (or never started): its reading goes with it. */
+  stopped(): void {
+    if (this.source === 'camera' || this.waiting === 'camera') this.#forget();
+  }
+
+  #forget(): void {
+    this.#latest.next();
+    this.#input = null;
+    this.reading = null;
+    this.selected = null;
+    this.problem = null;
+    this.size = null;
+    this.waiting = null;
+    this.busy = false;
+  }
+
   select(index: number | null): void {
     this.selected = index;
   }
@@ -86,11 +111,13 @@ export class NumberState {
       this.size = size;
       this.selected = null;
       this.problem = null;
+      this.waiting = null;
       this.readings++;
     } catch (err) {
       if (!this.#latest.isCurrent(ticket)) return;
       this.reading = null;
       this.selected = null;
+      this.waiting = null;
       this.problem = this.studio.disconnected
         ? 'The connection to the studio is lost: no readings until it is back.'
         : `Could not read a number: ${err instanceof Error ? err.message : String(err)}`;

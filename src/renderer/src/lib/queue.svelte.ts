@@ -15,7 +15,7 @@ export interface QueueNeeds {
   /** Say what happened in the banner. */
   tell: (text: string) => void;
   /** The speed the studio's own estimate uses. */
-  samplesPerSecond: () => Pick<Estimate, 'samplesPerSecond' | 'measured'>;
+  samplesPerSecond: () => Pick<Estimate, 'samplesPerSecond' | 'measured' | 'startupSeconds' | 'startupMeasured'>;
   /** The runs side by side, ticked when the queue ends. */
   compare: Pick<CompareState, 'select'>;
 }
@@ -75,8 +75,8 @@ export class QueueState {
   #estimate(): { seconds: number; low: number; high: number } {
     const perEpoch = (this.trainLimit ?? SPLIT_COUNTS.train) + (this.testLimit ?? SPLIT_COUNTS.test) * VALIDATION_COST;
     const samples = perEpoch * (Number.isFinite(this.epochs) ? this.epochs : 0);
-    const { samplesPerSecond, measured } = this.needs.samplesPerSecond();
-    return estimateSeconds(this.items.length, this.items.length * samples, samplesPerSecond, measured);
+    const { samplesPerSecond, measured, startupSeconds, startupMeasured } = this.needs.samplesPerSecond();
+    return estimateSeconds(this.items.length, this.items.length * samples, samplesPerSecond, measured, startupMeasured ? startupSeconds : null);
   }
 
   async #follow(): Promise<void> {

@@ -1,19 +1,23 @@
-// The training recipes the Training place offers: the notebook's own and the quick preset (src/shared/presets.ts).
+// The training recipes the Training place offers: the notebook's own, the quick preset and the reading model's
+// (src/shared/presets.ts).
 // Which recipe a spec follows is read from its training fields each time, never stored beside the spec, so that
 // a hand edit, a loaded run or a resumed one always shows the right choice.
 import { PRESETS, type PresetName } from '../../../shared/presets';
 import type { Schedule } from '../../../shared/schedule';
 import { defaultSpec, type ModelSpec } from '../../../shared/spec';
 
-/** The fields a recipe sets; the layers, seed and augmentation stay as the user has them. */
-export const RECIPE_FIELDS = ['optimizer', 'learningRate', 'batchSize', 'epochs', 'schedule'] as const;
+/**
+ * The fields a recipe sets; the layers and seed stay as the user has them, and so does augmentation, but for the
+ * reading recipe's, which turns it on (its distortions are part of what it learns).
+ */
+export const RECIPE_FIELDS = ['optimizer', 'learningRate', 'batchSize', 'epochs', 'schedule', 'reading'] as const;
 export type RecipeField = (typeof RECIPE_FIELDS)[number];
 
 /** A preset's name, or 'custom' when the training fields match neither. */
 export type Recipe = PresetName | 'custom';
 
 /** The recipes in the order the editor lists them: the notebook's first, as it is the default. */
-export const RECIPES: readonly PresetName[] = ['notebook', 'quick'];
+export const RECIPES: readonly PresetName[] = ['notebook', 'quick', 'reading'];
 
 const FIELD_NAMES: Record<RecipeField, string> = {
   optimizer: 'optimizer',
@@ -21,6 +25,7 @@ const FIELD_NAMES: Record<RecipeField, string> = {
   batchSize: 'batch size',
   epochs: 'epochs',
   schedule: 'schedule',
+  reading: 'reading model ("not one digit")',
 };
 
 const sameSchedule = (a: Schedule | undefined, b: Schedule | undefined) => a?.kind === b?.kind && a?.warmup === b?.warmup;
@@ -28,7 +33,9 @@ const sameSchedule = (a: Schedule | undefined, b: Schedule | undefined) => a?.ki
 /** The training fields in which `spec` differs from recipe `name`, in the editor's order. */
 export function differences(spec: ModelSpec, name: PresetName): RecipeField[] {
   const recipe = PRESETS[name]();
-  return RECIPE_FIELDS.filter((field) => (field === 'schedule' ? !sameSchedule(spec.schedule, recipe.schedule) : spec[field] !== recipe[field]));
+  return RECIPE_FIELDS.filter((field) =>
+    field === 'schedule' ? !sameSchedule(spec.schedule, recipe.schedule) : field === 'reading' ? !!spec.reading !== !!recipe.reading : spec[field] !== recipe[field],
+  );
 }
 
 /** The recipe whose training fields `spec` has, or 'custom'. */
@@ -51,15 +58,25 @@ export function applyRecipe(spec: ModelSpec, name: PresetName): void {
   spec.epochs = recipe.epochs;
   if (recipe.schedule) spec.schedule = { ...recipe.schedule };
   else delete spec.schedule;
+  if (recipe.reading) spec.reading = true;
+  else delete spec.reading;
+  if (recipe.augment) spec.augment = { ...recipe.augment };
+}
+
+/** Where `spec`'s layers differ from the notebook's LeNet-5 (the model the recipes were tuned for), named for people. */
+export function layerDifferences(spec: ModelSpec): string[] {
+  const notebook = defaultSpec();
+  const conv = (s: ModelSpec) => JSON.stringify(s.conv.map((c) => [c.filters, c.kernelSize, c.padding, c.pool, c.poolSize, c.poolStride]));
+  return [
+    spec.activation !== notebook.activation ? 'activation' : null,
+    conv(spec) !== conv(notebook) ? 'conv layers' : null,
+    JSON.stringify(spec.dense) !== JSON.stringify(notebook.dense) ? 'dense layers' : null,
+    spec.dropout !== notebook.dropout ? 'dropout' : null,
+  ].filter((name) => name !== null);
 }
 
 /** Whether `spec` has the notebook's layers (activation, conv, dense, dropout): the model the recipes were tuned for. */
-export function hasNotebookLayers(spec: ModelSpec): boolean {
-  const notebook = defaultSpec();
-  const layers = (s: ModelSpec) =>
-    JSON.stringify([s.activation, s.conv.map((c) => [c.filters, c.kernelSize, c.padding, c.pool, c.poolSize, c.poolStride]), s.dense, s.dropout]);
-  return layers(spec) === layers(notebook);
-}
+export const hasNotebookLayers = (spec: ModelSpec): boolean => layerDifferences(spec).length === 0;
 
 /** The share of a one-cycle run spent rising to the peak rate, as a percentage: "25%". */
 export const warmupShare = (schedule: Schedule) => `${Number((schedule.warmup * 100).toFixed(1))}%`;

@@ -38,6 +38,14 @@ export class SaveDigitState {
     }
   }
 
+  /** A new drawing began: the last save's line and its Undo no longer concern what is on the pad. */
+  forget(): void {
+    if (this.saving) return;
+    this.status = null;
+    this.error = null;
+    this.last = null;
+  }
+
   /** Remove the digit the last save made. */
   async undo(): Promise<void> {
     const digit = this.last;

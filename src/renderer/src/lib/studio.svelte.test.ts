@@ -161,6 +161,40 @@ describe('StudioState', () => {
     expect(studio.estimate).toMatchObject({ samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measured: false });
   });
 
+  it('the first estimate after a run comes from that run as this machine ran it, start-up and validation included (issue 29, item 10)', async () => {
+    // The issue's case: a 2,000-sample run, then 10,000 samples × 5 epochs estimated at 16 s took 65 s.
+    const api = fakeEngine();
+    api.handle('training:start', () => ({ runId: '20261206-100000-aaaa' }));
+    let clock = 0;
+    const storage = new Map<string, string>();
+    const kept = { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => void storage.set(key, value) };
+    const studio = new StudioState(
+      api,
+      () => true,
+      kept,
+      () => clock,
+    );
+    await studio.load();
+    studio.trainLimit = 2000;
+    studio.spec = { ...studio.spec, epochs: 1 };
+    await studio.start();
+    clock = 7_000; // the training thread took 7 s to start
+    const progress = { epoch: 1, epochs: 1, batch: 1, batches: 10, loss: 1, accuracy: 0.5, samplesPerSecond: 2837, etaSeconds: null };
+    api.emit('training:progress', { runId: '20261206-100000-aaaa', progress, point: { step: 1, loss: 1, accuracy: 0.5 } });
+    clock = 10_000; // 2,000 samples and 10,000 validation digits in 3 s
+    const done = run('20261206-100000-aaaa', { trainLimit: 2000, epochsDone: 1, spec: { ...defaultSpec(), epochs: 1 }, status: 'done' });
+    api.emit('training:done', { run: done, stopped: false });
+    studio.trainLimit = 10000;
+    studio.spec = { ...studio.spec, epochs: 5 };
+    const speed = (2000 + 10000 / 3) / 3;
+    expect(studio.estimate).toMatchObject({ measured: true, startupSeconds: 7, startupMeasured: true });
+    expect(studio.estimate.samplesPerSecond).toBeCloseTo(speed);
+    expect(studio.estimate.seconds).toBeCloseTo(7 + (5 * (10000 + 10000 / 3)) / speed);
+    // The next window starts from it too.
+    const again = new StudioState(api, () => true, kept);
+    expect(again.estimate.startupSeconds).toBe(7);
+  });
+
   it('the window title carries the progress while training', async () => {
     const { api, studio } = await setUp();
     expect(studio.windowTitle).toBe('Digit Studio');

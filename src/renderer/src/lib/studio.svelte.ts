@@ -18,7 +18,17 @@ import { checkSpec } from '../../../shared/spec';
 import { TrainingForm, type FormStorage } from './form.svelte';
 import { RunState } from './run.svelte';
 import { runTitle } from './runs';
-import { estimateSeconds, MIN_MEASURED_SAMPLES, ROUGH_SAMPLES_PER_SECOND, VALIDATION_COST, type Estimate } from './estimate';
+import {
+  estimateSeconds,
+  measureRun,
+  MIN_MEASURED_SAMPLES,
+  ROUGH_SAMPLES_PER_SECOND,
+  STARTUP_SECONDS,
+  VALIDATION_COST,
+  type Estimate,
+  type MeasuredRun,
+} from './estimate';
+import { z } from 'zod';
 import { limitIssues, type LimitIssues } from './limits';
 import { CompareState } from './compare.svelte';
 import { QueueState } from './queue.svelte';
@@ -27,6 +37,24 @@ import { MyDigitsState } from './digits.svelte';
 import { DataSetsState, OwnDataChoice, type OwnDataRequest } from './data-sets.svelte';
 
 export type Place = 'dataset' | 'training' | 'draw' | 'model';
+
+/** Where the last measured run is kept, so that the next window's first estimate has it too. */
+export const MEASURED_KEY = 'digit-studio:measured-run:v1';
+const MeasuredRunSchema = z.object({
+  startupSeconds: z.number().min(0).max(3600),
+  samplesPerSecond: z.number().positive().max(1e7),
+  samples: z.number().min(0),
+  by: z.string().max(200),
+});
+
+function readMeasured(storage: FormStorage | null | undefined): MeasuredRun | null {
+  try {
+    const parsed = MeasuredRunSchema.safeParse(JSON.parse(storage?.getItem(MEASURED_KEY) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A yes/no question put to the person (window.confirm in the app; a stub in tests). */
 export type Ask = (question: string) => boolean;
@@ -43,7 +71,8 @@ export class StudioState {
   readonly form: TrainingForm;
   /** The run on screen (training, or shown from the list): its one owner. */
   readonly run = new RunState();
-  notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  /** The one message for the person; `near`: the run whose row it answers, shown there instead of at the top. */
+  notice = $state<{ kind: 'error' | 'info'; text: string; near?: string } | null>(null);
   /** Why the link to the engine dropped, once it has. */
   disconnected = $state<string | null>(null);
 
@@ -51,7 +80,11 @@ export class StudioState {
   check = $derived(checkSpec($state.snapshot(this.spec)));
   limitIssues: LimitIssues = $derived(limitIssues(this.trainLimit, this.testLimit));
   canStart = $derived(this.#canStart());
-  /** How long Start would take, from the last measured speed or a stated rough figure. */
+  /** The last run started in this window (or a window before), as this machine ran it from Start to its end. */
+  measured = $state.raw<MeasuredRun | null>(null);
+  /** The speed the backend chooser measured for what trains next, in samples a second. */
+  backendSpeed = $state<{ samplesPerSecond: number; label: string } | null>(null);
+  /** How long Start would take, from what this machine measured, or a stated rough figure. */
   estimate = $derived(this.#estimate());
   /** The window's title: the progress while training, seen in the task bar from anywhere. */
   windowTitle = $derived(this.#windowTitle());
@@ -73,6 +106,9 @@ export class StudioState {
   readonly finetune: FinetuneState;
   /** The active model's evaluation, asked for once and shared by the places that show it. */
   #evaluation: Promise<ModelEvaluation> | null = null;
+  /** When the run started here was launched and showed its first batch (a resumed run is not measured). */
+  #timing: { launchedAt: number; firstBatchAt: number | null } | null = null;
+  readonly #storage: FormStorage | null;
   /** Who opens a sample when another place asks (the Dataset place). */
   #sampleOpeners: ((split: 'train' | 'test', index: number) => void)[] = [];
 
@@ -80,8 +116,12 @@ export class StudioState {
     readonly api: StudioApi,
     private readonly ask: Ask = (question) => window.confirm(question),
     storage?: FormStorage | null,
+    /** Milliseconds on a steady clock (a fake one in tests). */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.form = new TrainingForm(storage);
+    this.#storage = storage === undefined ? (globalThis.localStorage ?? null) : storage;
+    this.measured = readMeasured(this.#storage);
     this.compare = new CompareState(api, (action) => this.attempt(action));
     this.queue = new QueueState(api, this.run, {
       attempt: (action) => this.attempt(action),
@@ -101,12 +141,17 @@ export class StudioState {
       speed: () => this.estimate,
       clearNotice: () => (this.notice = null),
     });
-    api.on('training:progress', ({ runId, progress, point }) => this.run.batch(runId, progress, point));
+    api.on('training:progress', ({ runId, progress, point }) => {
+      if (this.#timing && this.#timing.firstBatchAt === null) this.#timing.firstBatchAt = this.now();
+      this.run.batch(runId, progress, point);
+    });
     api.on('training:epoch', ({ metrics }) => {
       this.run.epoch(metrics);
       void this.refreshRuns();
     });
     api.on('training:done', ({ run, stopped }) => {
+      if (!stopped) this.#measure(run);
+      this.#timing = null;
       this.run.ended(stopped ? 'stopped' : 'finished');
       const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
@@ -200,9 +245,29 @@ export class StudioState {
     return run ? runName(run) : `run ${id}`;
   }
 
-  /** What the next run trains on, as the backend choice reports it (the header shows it). */
-  showBackend(shown: TrainingBackend): void {
+  /** What the next run trains on, as the backend choice reports it (the header shows it), and its measured speed. */
+  showBackend(shown: TrainingBackend & { options?: { name: string; samplesPerSecond: number | null }[] }): void {
     if (this.info) this.info = { ...this.info, backend: shown.backend, backendLabel: shown.backendLabel };
+    const speed = shown.options?.find((option) => option.name === shown.backend)?.samplesPerSecond;
+    if (speed) this.backendSpeed = { samplesPerSecond: speed, label: shown.backendLabel };
+  }
+
+  /** A run started here ended: keep how long it took to start and how fast it went, validation included. */
+  #measure(run: RunRecord): void {
+    const timing = this.#timing;
+    if (!timing || timing.firstBatchAt === null || run.id !== this.run.id) return;
+    const measured = measureRun(
+      { launchedAt: timing.launchedAt, firstBatchAt: timing.firstBatchAt, doneAt: this.now() },
+      { epochs: run.epochsDone, train: run.trainLimit ?? SPLIT_COUNTS.train, validation: run.testLimit ?? SPLIT_COUNTS.test },
+      runName(run),
+    );
+    if (!measured) return;
+    this.measured = measured;
+    try {
+      this.#storage?.setItem(MEASURED_KEY, JSON.stringify(measured));
+    } catch {
+      // Storage full or refused: the estimate still has it until the window closes.
+    }
   }
 
   /** Go to the Dataset place and open sample `index` of `split` there (a nearest training digit, a mistake). */
@@ -251,6 +316,7 @@ export class StudioState {
     ownData?: OwnDataRequest,
   ): Promise<void> {
     this.notice = null;
+    this.#timing = resumeId ? null : { launchedAt: this.now(), firstBatchAt: null };
     const started = await this.attempt(async () => {
       const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
       this.run.begin(resumeId ?? null, curves);
@@ -300,6 +366,7 @@ export class StudioState {
     const changes = this.form.useSettingsOf(run);
     this.notice = {
       kind: 'info',
+      near: run.id,
       text: changes.length
         ? `The Training form now has the settings of ${runName(run)}: ${changes.join('; ')}.`
         : `The Training form already had the settings of ${runName(run)}: nothing changed.`,
@@ -345,19 +412,35 @@ export class StudioState {
     const held = set ? Math.round(set.count * own.validation) : 0;
     const samples = set ? set.count - held + (own.mnist ? mnist : 0) : mnist;
     const validation = set && held > 0 ? held : mnistValidation;
-    // The newest run whose whole epochs were long enough to measure more than their warm-up: a tiny run's slow
-    // first batches would otherwise halve the speed (and double the estimate) of the next one.
-    const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
-    const samplesPerSecond = by?.last?.samplesPerSecond ?? ROUGH_SAMPLES_PER_SECOND;
-    const measured = by !== undefined;
+    const speed = this.#speed();
+    const startup = this.measured?.startupSeconds ?? null;
     return {
       samples,
       epochs,
-      samplesPerSecond,
-      measuredBy: by ? runName(by) : null,
-      measured,
-      ...estimateSeconds(1, epochs * (samples + validation * VALIDATION_COST), samplesPerSecond, measured),
+      ...speed,
+      startupSeconds: startup ?? STARTUP_SECONDS.typical,
+      startupMeasured: startup !== null,
+      ...estimateSeconds(1, epochs * (samples + validation * VALIDATION_COST), speed.samplesPerSecond, speed.measured, startup),
     };
+  }
+
+  /** What this machine measured, best first: the last run started here from Start to its end, when it trained long
+   *  enough to measure more than its warm-up; else the newest run that did; else the last run started here however
+   *  short; else the backend chooser's measure; else a rough figure. A tiny run's slow first batches alone would
+   *  halve the speed (and double the estimate), so its speed per batch is never used. */
+  #speed(): Pick<Estimate, 'samplesPerSecond' | 'measuredBy' | 'measured'> {
+    const here = this.measured && {
+      samplesPerSecond: this.measured.samplesPerSecond,
+      measuredBy: `the last run, ${this.measured.by}`,
+      measured: true,
+    };
+    if (here && this.measured!.samples >= MIN_MEASURED_SAMPLES) return here;
+    const by = this.readableRuns.find((r) => r.last && r.last.samplesPerSecond > 0 && (r.trainLimit ?? SPLIT_COUNTS.train) >= MIN_MEASURED_SAMPLES);
+    if (by) return { samplesPerSecond: by.last!.samplesPerSecond, measuredBy: runName(by), measured: true };
+    if (here) return here;
+    if (this.backendSpeed)
+      return { samplesPerSecond: this.backendSpeed.samplesPerSecond, measuredBy: `Choose what trains on ${this.backendSpeed.label}`, measured: true };
+    return { samplesPerSecond: ROUGH_SAMPLES_PER_SECOND, measuredBy: null, measured: false };
   }
 
   #windowTitle(): string {
@@ -367,6 +450,7 @@ export class StudioState {
   }
 
   #accuracyBasis(): string {
+    if (this.activeModel?.declared) return 'declared';
     const id = this.activeModel?.id;
     const limit = this.readableRuns.find((r) => r.id === id)?.testLimit;
     return limit && limit < SPLIT_COUNTS.test ? `validation on ${limit.toLocaleString('en-US')} digits` : 'test';

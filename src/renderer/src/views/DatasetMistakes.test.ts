@@ -92,6 +92,15 @@ describe("the model's mistakes in the Dataset grid", () => {
     await waitFor(() => expect(grid().dataset.marked).toBe(''));
   });
 
+  it('My digits shows no hint about the test split, which does not apply there (issue 29, item 19)', async () => {
+    const { user } = await setUp();
+    await user.click(screen.getByRole('button', { name: "Mark the model's mistakes" }));
+    await waitFor(() => expect(grid().dataset.marked).toBe('3 17 150'));
+    await user.click(screen.getByRole('button', { name: /^Train/ }));
+    await user.click(screen.getByTestId('source-mine'));
+    await waitFor(() => expect(screen.queryByText(/The evaluation covers the test split/)).toBeNull());
+  });
+
   it('shows progress while evaluating and the count when done, then filters to the mistakes only (issue 18, item 10)', async () => {
     const { api, user } = await setUp();
     const reply = held<ModelEvaluation>();

@@ -66,6 +66,23 @@ describe('DatasetView', () => {
     expect(screen.queryByText('Sample #1')).toBeNull();
   });
 
+  it('a training digit opened from another place is scrolled into view in the grid (issue 29, item 14)', async () => {
+    const { studio } = await setUp();
+    studio.openSample('train', 900);
+    await screen.findByText('Sample #900');
+    const grid = screen.getByTestId('thumb-grid');
+    // Row 900 / columns, somewhere below the first screen: the grid was left at its top before.
+    await waitFor(() => expect(grid.scrollTop).toBeGreaterThan(0));
+  });
+
+  it('the grid has the whole width until a sample is open (issue 29, item 16)', async () => {
+    const { user } = await setUp();
+    expect(screen.getByTestId('sample-view').hidden).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Open the first 3' }));
+    await screen.findByText('Sample #7');
+    expect(screen.getByTestId('sample-view').hidden).toBe(false);
+  });
+
   it('filter buttons say which is on with aria-pressed, not colour alone', async () => {
     const { user } = await setUp();
     const seven = screen.getByRole('button', { name: '7 only' });

@@ -1,5 +1,6 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelEvaluation } from '../../../shared/contract';
 import type { Misclassified } from '../../../shared/explain';
@@ -60,7 +61,7 @@ function setUp() {
   const studio = new StudioState(api);
   studio.activeModel = evaluation().model;
   render(ModelView, { studio });
-  return { calls, user: userEvent.setup() };
+  return { api, calls, user: userEvent.setup() };
 }
 
 const thumbs = () => screen.queryAllByTestId('error-thumb');
@@ -132,6 +133,28 @@ describe('the Model place', () => {
     expect(document.activeElement!.closest('[role="toolbar"]')!.getAttribute('aria-label')).toBe('Model said filter');
     await user.tab();
     expect(document.activeElement).toBe(thumbs()[0]);
+  });
+
+  it('Enter on Evaluate keeps the focus on it while it runs, and leaves it where the person tabbed to (issue 29, item 2)', async () => {
+    const { api } = setUp();
+    let answer!: (value: ModelEvaluation) => void;
+    api.handle('model:evaluate', () => new Promise<ModelEvaluation>((resolve) => (answer = resolve)));
+    const user = userEvent.setup();
+    screen.getByTestId('model-evaluate').focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByTestId('model-evaluate').textContent).toBe('Evaluating…'));
+    // A disabled button loses the focus to the page in a browser: busy, it stays enabled and says so.
+    expect((screen.getByTestId('model-evaluate') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('model-evaluate').getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(screen.getByTestId('model-evaluate'));
+    await user.tab();
+    const there = document.activeElement;
+    expect(there).not.toBe(document.body);
+    answer(evaluation());
+    await waitFor(() => expect(thumbs()).toHaveLength(6));
+    await tick();
+    await tick();
+    expect(document.activeElement).toBe(there);
   });
 
   it('clicking a mistake puts its number in the field and scrolls the network view into sight (issue 18, item 18)', async () => {

@@ -131,6 +131,12 @@ describe('fine-tune on my digits', () => {
     expect(api.count('training:finetune')).toBe(0);
   });
 
+  it('says how many of my digits the held-out share holds out, and the rule (issue 29, item 12)', async () => {
+    setUp(20);
+    // Two of each digit: 25% rounds to none, and at least one of each is held out: 10 of 20.
+    await waitFor(() => expect(screen.getByTestId('finetune-held').textContent).toMatch(/Holds out 10 of 20 .*at least one/));
+  });
+
   it('starts one fine-tune run with the defaults and follows it as a training run; the result shows before and after', async () => {
     const { api, studio } = setUp(20);
     let runs: RunRecord[] = [];

@@ -95,6 +95,26 @@ describe('number fields (issue 18, item 1)', () => {
   });
 });
 
+describe('Start says why it is off (issue 29, item 3)', () => {
+  it('names the field beside Start, and Ctrl+Enter takes the focus to it', async () => {
+    const { user, studio } = await setUp();
+    studio.place = 'training';
+    Element.prototype.scrollIntoView ??= () => undefined;
+    await user.clear(field('Learning rate'));
+    await user.type(field('Learning rate'), 'abc');
+    expect(start().disabled).toBe(true);
+    const why = screen.getByTestId('start-why');
+    expect(why.textContent).toMatch(/Learning rate/);
+    expect(start().getAttribute('aria-describedby')).toBe(why.id);
+    field('Epochs').focus();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(document.activeElement).toBe(field('Learning rate'));
+    field('Epochs').focus();
+    await user.click(within(why).getByRole('button', { name: /Learning rate/ }));
+    expect(document.activeElement).toBe(field('Learning rate'));
+  });
+});
+
 describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
   it('is kept across a reload, and a reload after a queue of variants shows it, not the last variant’s settings', async () => {
     const first = await setUp();
@@ -126,6 +146,20 @@ describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
     expect(studio.runId).toBe(last.id); // the charts do show the queue's last run
   });
 
+  it('keeps 1e-4 and 2e-3 as typed across a reload (issue 29, item 8)', async () => {
+    const first = await setUp();
+    await first.user.clear(field('Learning rate'));
+    await first.user.type(field('Learning rate'), '1e-4');
+    await first.user.clear(field('Dropout'));
+    await first.user.type(field('Dropout'), '2e-1');
+    await waitFor(() => expect(localStorage.getItem('digit-studio:training-form:v1')).toContain('2e-1'));
+    cleanup();
+    const { studio } = await setUp();
+    expect(field('Learning rate').value).toBe('1e-4');
+    expect(field('Dropout').value).toBe('2e-1');
+    expect(studio.spec.learningRate).toBe(0.0001);
+  });
+
   it('a stored form that fails the spec schema is not used: the notebook’s form is', async () => {
     localStorage.setItem(
       'digit-studio:training-form:v1',
@@ -145,6 +179,22 @@ describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
     expect(studio.notice?.text).toBe(
       'The Training form now has the settings of run “first try”: Dense layers: 120, 84 → 64; Training samples: all → 3,000.',
     );
+    // Said beside the run's row, where the person is (issue 29, item 9).
+    expect(within(screen.getByTestId('runs')).getByRole('status').textContent).toMatch(/now has the settings of run “first try”/);
+  });
+
+  it('the Name form comes into sight when it opens (issue 29, item 9)', async () => {
+    const scrolled: Element[] = [];
+    const before = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    const api = fakeEngine();
+    api.handle('runs:list', () => [record()]);
+    const { user } = await setUp(api);
+    await user.click(within(screen.getByTestId('runs')).getByRole('button', { name: 'Name and notes for run first try' }));
+    expect(scrolled).toContain(screen.getByTestId('run-notes-form'));
+    Element.prototype.scrollIntoView = before;
   });
 });
 

@@ -124,7 +124,20 @@ describe('the training recipe', () => {
     await user.click(radio('Quick'));
     expect(studio.spec.activation).toBe('tanh');
     expect(radio('Quick').checked).toBe(true);
-    expect(status()).toBe("Your layers differ from the notebook's; Quick was tuned for its LeNet-5.");
+    expect(status()).toBe("Your layers differ from the notebook's LeNet-5 in activation; Quick was tuned for it.");
+  });
+
+  it('says the same of the notebook recipe, and a custom status names a dense-layer change too (issue 29, item 18)', async () => {
+    const { studio } = setUp();
+    studio.spec = { ...defaultSpec(), dense: [64] };
+    await tick();
+    expect(radio('Notebook recipe').checked).toBe(true);
+    expect(status()).toBe("Your layers differ from the notebook's LeNet-5 in dense layers; the notebook's recipe was tuned for it.");
+    studio.spec = { ...defaultSpec(), dense: [64], learningRate: 0.002, batchSize: 100, epochs: 3 };
+    await tick();
+    expect(status()).toBe(
+      "Custom: differs from the notebook's recipe in learning rate, batch size, and epochs, and from the notebook's LeNet-5 in its dense layers. Pick a recipe to set its fields again.",
+    );
   });
 
   it('follows the spec wherever it comes from: a quick spec put in place shows Quick checked', async () => {
