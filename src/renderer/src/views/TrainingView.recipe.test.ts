@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { tick } from 'svelte';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InvokeInput } from '../../../shared/contract';
-import { quickSpec } from '../../../shared/presets';
+import { quickSpec, readingSpec } from '../../../shared/presets';
 import { defaultSpec } from '../../../shared/spec';
 import { StudioState } from '../lib/studio.svelte';
 import { studioContext } from '../lib/context';
@@ -49,6 +49,7 @@ describe('the training recipe', () => {
     ).toEqual([
       ['notebook', true],
       ['quick', false],
+      ['reading', false],
     ]);
     expect([value('learningRate'), value('batchSize'), value('epochs')]).toEqual(['0.001', '200', '10']);
     expect(screen.getByTestId('schedule').textContent).toMatch(/^\s*Learning-rate schedule: constant\s*$/);
@@ -57,6 +58,22 @@ describe('the training recipe', () => {
     await user.click(screen.getByTestId('start'));
     expect(api.count('training:start')).toBe(1);
     expect(started(api)![0].spec).toEqual(defaultSpec());
+  });
+
+  it('choosing the reading recipe makes a reading model: Start sends reading, its distortions and its training fields (issue 25)', async () => {
+    const { api, studio, user } = setUp();
+    await user.click(radio('Reading model'));
+    await user.click(radio('Notebook recipe'));
+    // Back to the notebook's recipe: no longer a reading model.
+    expect(studio.spec.reading).toBeUndefined();
+    await user.click(radio('Reading model'));
+    expect(radio('Reading model').checked).toBe(true);
+    expect(status()).toBe('');
+    await user.click(screen.getByTestId('start'));
+    const sent = started(api)![0].spec;
+    expect(sent.reading).toBe(true);
+    expect(sent.augment).toEqual(readingSpec().augment);
+    expect(training(sent)).toEqual(training(readingSpec()));
   });
 
   it("choosing Quick sets the quick preset's batch, rate, epochs and schedule; Start sends them with the same layers", async () => {
