@@ -326,8 +326,8 @@ export class Studio {
     'digits:delete': async ({ id }) => ({ deleted: await this.digits.remove(id) }),
     'digits:export': async () => toIdxPair(await this.collection()),
     'digits:import': async (pair) => this.digits.append(fromIdxPair(pair)),
-    'training:augmentPreview': async ({ augment, seed, count }) => {
-      const preview = augmentPreview(this.dataset.train, augment, seed, count);
+    'training:augmentPreview': async ({ augment, seed, count, reading }) => {
+      const preview = augmentPreview(this.dataset.train, augment, seed, count, reading);
       return { ...preview, pixels: base64(preview.pixels) };
     },
     'training:finetune': async (request) => ({ runId: await this.session.start(() => this.finetuneJob(request)) }),

@@ -133,6 +133,8 @@ export const invokeSchemas = {
       .min(0)
       .max(2 ** 31 - 1),
     count: z.number().int().min(1).max(64),
+    /** A reading model's preview: half the samples are its generated "not one digit" pieces (label 10). */
+    reading: z.boolean().optional(),
   }),
   /** Fine-tune the active model on MNIST plus my digits. */
   'training:backends': z.undefined(),

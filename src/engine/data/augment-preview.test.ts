@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentPreview } from './augment-preview.ts';
 import { limitSplit, loadDataset, type Split } from './dataset.ts';
 import { defaultAugment } from '../../shared/augment.ts';
-import { PIXELS } from '../../shared/mnist.ts';
+import { NOT_ONE_DIGIT, PIXELS } from '../../shared/mnist.ts';
 
 let train: Split;
 beforeAll(async () => {
@@ -21,5 +21,13 @@ describe('augmentation preview', () => {
     // Augmented: not the stored bytes.
     const stored = train.pixels.subarray(a.indices[0] * PIXELS, (a.indices[0] + 1) * PIXELS);
     expect(Array.from(a.pixels.subarray(0, PIXELS))).not.toEqual(Array.from(stored));
+  });
+
+  it('shows a reading model its generated pieces: every other sample is "not one digit" (label 10)', () => {
+    const preview = augmentPreview(train, defaultAugment(), 4, 16, true);
+    expect(preview.labels).toHaveLength(16);
+    expect(preview.labels.filter((_, k) => k % 2 === 1)).toEqual(Array(8).fill(NOT_ONE_DIGIT));
+    expect(preview.labels.filter((_, k) => k % 2 === 0).every((l) => l < NOT_ONE_DIGIT)).toBe(true);
+    expect(preview.pixels).toHaveLength(16 * PIXELS);
   });
 });

@@ -19,6 +19,8 @@ export class AugmentPreviewState {
   #latest = new Latest();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #augment: AugmentSpec | null = null;
+  /** A reading model's preview also shows its generated "not one digit" pieces. */
+  #reading = false;
 
   constructor(
     private readonly api: StudioApi,
@@ -27,8 +29,9 @@ export class AugmentPreviewState {
   ) {}
 
   /** The ranges changed: ask again once they rest (nothing is asked for ranges the schema refuses). */
-  schedule(augment: AugmentSpec | undefined): void {
+  schedule(augment: AugmentSpec | undefined, reading = false): void {
     clearTimeout(this.#timer);
+    this.#reading = reading;
     const checked = AugmentSchema.safeParse(augment);
     this.#augment = checked.success ? checked.data : null;
     if (!this.#augment) {
@@ -58,7 +61,8 @@ export class AugmentPreviewState {
     const ticket = this.#latest.next();
     this.loading = true;
     try {
-      const samples = await this.api.invoke('training:augmentPreview', { augment, seed: this.seed, count: PREVIEW_COUNT });
+      const reading = this.#reading ? { reading: true } : {};
+      const samples = await this.api.invoke('training:augmentPreview', { augment, seed: this.seed, count: PREVIEW_COUNT, ...reading });
       if (!this.#latest.isCurrent(ticket)) return;
       this.samples = samples;
       this.error = null;

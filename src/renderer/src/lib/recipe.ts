@@ -34,7 +34,11 @@ const sameSchedule = (a: Schedule | undefined, b: Schedule | undefined) => a?.ki
 export function differences(spec: ModelSpec, name: PresetName): RecipeField[] {
   const recipe = PRESETS[name]();
   return RECIPE_FIELDS.filter((field) =>
-    field === 'schedule' ? !sameSchedule(spec.schedule, recipe.schedule) : field === 'reading' ? !!spec.reading !== !!recipe.reading : spec[field] !== recipe[field],
+    field === 'schedule'
+      ? !sameSchedule(spec.schedule, recipe.schedule)
+      : field === 'reading'
+        ? !!spec.reading !== !!recipe.reading
+        : spec[field] !== recipe[field],
   );
 }
 

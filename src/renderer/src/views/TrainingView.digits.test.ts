@@ -94,6 +94,14 @@ describe('the augmentation preview', () => {
     expect(second.seed).not.toBe(first.seed);
     expect(preview.dataset.seed).toBe(String(second.seed));
   });
+
+  it('the reading recipe asks for its generated pieces too (issue 25)', async () => {
+    const { api } = setUp();
+    await userEvent.click(screen.getByRole('radio', { name: 'Reading model' }));
+    await screen.findByTestId('augment-preview');
+    await waitFor(() => expect(api.count('training:augmentPreview')).toBe(1), { timeout: 10_000 });
+    expect((api.payloads['training:augmentPreview']![0] as { reading?: boolean }).reading).toBe(true);
+  });
 });
 
 const report = (): FinetuneReport => ({
