@@ -96,6 +96,14 @@ async function useWasm(): Promise<boolean> {
   return tf.setBackend('wasm');
 }
 
+/**
+ * $DIGIT_STUDIO_NATIVE=off passes native TensorFlow over in the automatic choice: for the tests of the GPU's
+ * fallbacks, which native TensorFlow would hide where it installs, and for A/B runs.
+ */
+function nativeAllowed(): boolean {
+  return process.env.DIGIT_STUDIO_NATIVE !== 'off';
+}
+
 function requested(value = process.env.DIGIT_STUDIO_BACKEND): BackendName | undefined {
   if (!value) return undefined;
   if (!(BACKENDS as readonly string[]).includes(value)) {
@@ -126,7 +134,7 @@ async function choose(want: BackendName | undefined, allowGpu: boolean): Promise
     return { name: 'cpu' };
   }
   if (want === 'webgpu' && !allowGpu) want = undefined;
-  if (want === undefined && (await tryNative())) return { name: 'tensorflow' };
+  if (want === undefined && nativeAllowed() && (await tryNative())) return { name: 'tensorflow' };
   if (want === 'tensorflow') {
     if (await tryNative()) return { name: 'tensorflow' };
     throw new Error('DIGIT_STUDIO_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');

@@ -22,7 +22,12 @@ const SPEC: ModelSpec = {
   batchSize: 8,
 };
 
-beforeAll(() => useSwiftShader());
+beforeAll(() => {
+  useSwiftShader();
+  // Automatic, native TensorFlow (where it installs) would be chosen before the GPU is tried: the fallbacks
+  // tested here are those to wasm.
+  process.env.DIGIT_STUDIO_NATIVE = 'off';
+});
 afterEach(() => {
   delete process.env.DIGIT_STUDIO_WEBGPU_FAULT;
 });
