@@ -1,13 +1,15 @@
 // The command line's commands, run in this process: what `npm run cli` runs, and what the tests call.
 import { explainFsError, UserError } from '../engine/errors.ts';
+import { FINETUNE_DEFAULTS } from '../shared/digits.ts';
 import { messageOf } from '../shared/message.ts';
 import { benchCommand, evaluateCommand, exportCommand, predictCommand, summaryCommand } from './commands.ts';
-import { UsageError } from './errors.ts';
+import { HelpRequested, UsageError } from './errors.ts';
 import { trainCommand } from './train.ts';
 import { finetuneCommand } from './finetune.ts';
 import { readCommand } from './read.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+/** Every command, by name. */
+export const COMMANDS = {
   summary: summaryCommand,
   train: trainCommand,
   finetune: finetuneCommand,
@@ -16,34 +18,45 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   bench: benchCommand,
   read: readCommand,
-};
+} satisfies Record<string, (argv: string[]) => Promise<void>>;
 
-const USAGE = `usage: npm run cli -- <command> [options]
-  summary  [--preset NAME] [--spec FILE] [--json]
-  train    [--data DIR] [--from MODEL] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+/** Each command's options, as `--help` prints them. */
+export const USAGE: Record<keyof typeof COMMANDS, string> = {
+  summary: `summary  [--preset NAME] [--spec FILE] [--json]`,
+  train: `train    [--data DIR] [--from MODEL] [--preset NAME] [--spec FILE] [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
            [--dropout X] [--train-limit N] [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
            [--augment] [--augment-shift PX] [--augment-rotation DEG] [--augment-scale X] [--augment-shear DEG]
            [--augment-thickness PX] [--augment-elastic PX]
-           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)
-  finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
+           (--data DIR: MNIST's four IDX files, or an exported collection of my digits: MNIST plus those)`,
+  finetune: `finetune --data DIR [--from MODEL] [--epochs N] [--learning-rate X] [--held-out X] [--train-limit N]
            [--test-limit N] [--seed N] [--out DIR] [--export DIR] [--json]
-           (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed)
-  evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]
-  predict  [--model DIR] [--explain] IMAGE.png... [--json]
-  export   [--model DIR] --out DIR [--json]
-  read     [--model DIR] IMAGE.png... [--json]   (a whole number: each digit's box, label and confidence)
-  bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
-         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`;
+           (MNIST plus the digits of DIR, an exported collection; --train-limit: MNIST replayed. Defaults, as in the
+           window: ${FINETUNE_DEFAULTS.epochs} epochs, learning rate ${FINETUNE_DEFAULTS.learningRate}, held out ${FINETUNE_DEFAULTS.heldOut}, train limit ${FINETUNE_DEFAULTS.trainLimit})`,
+  evaluate: `evaluate [--model DIR] [--data DIR] [--test-limit N] [--json]`,
+  predict: `predict  [--model DIR] [--explain] [--neighbours K] [--history RUN_DIR] IMAGE.png... [--json]
+           (--neighbours K: the K nearest training digits; --history RUN_DIR: the prediction after each epoch of that run)`,
+  export: `export   [--model DIR] --out DIR [--json]`,
+  read: `read     [--model DIR] IMAGE.png... [--json]   (a whole number: each digit's box, label and confidence)`,
+  bench: `bench    [--batches N] [--warmup N] [--augment] [--preset NAME] [--spec FILE] [--seed N] [--json]
+         --to-accuracy X [--preset NAME] [--spec FILE] [--seed N] [--json]`,
+};
+
+const usage = (names: string[]) =>
+  `usage: npm run cli -- <command> [options]   (<command> --help: that command's options)\n  ${names.map((n) => USAGE[n as keyof typeof USAGE]).join('\n  ')}`;
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
+    console.log(usage(Object.keys(COMMANDS)));
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
-  await command(rest);
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  try {
+    await COMMANDS[name as keyof typeof COMMANDS](rest);
+  } catch (err) {
+    if (!(err instanceof HelpRequested)) throw err;
+    console.log(usage([name]));
+  }
 }
 
 /** Run the command line `argv` (without node and the script); resolves with the exit code: 2 for a user error, 1 for a fault. */
