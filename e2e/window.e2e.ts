@@ -35,6 +35,14 @@ async function countRequests(page: Page): Promise<Map<string, number>> {
   return counts;
 }
 
+/**
+ * The page has drawn two frames since now: whatever the last reply set off (an effect asking again, a
+ * re-render) has run. The signal a negative check waits on, instead of a clock.
+ */
+function framesDrawn(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+}
+
 test('an open sample stays open without further requests', async ({ page, target }) => {
   test.skip(target.kind !== 'browser', 'counts WebSocket frames: browser mode only');
   const counts = await countRequests(page);
@@ -43,7 +51,7 @@ test('an open sample stays open without further requests', async ({ page, target
   await expect(page.getByTestId('sample-label')).toHaveText('3');
   const opened = counts.get('dataset:sample');
   expect(opened).toBe(1);
-  await page.waitForTimeout(2000);
+  await framesDrawn(page);
   expect(counts.get('dataset:sample')).toBe(1);
 });
 
@@ -68,7 +76,7 @@ test('one stroke sends one prediction when it ends', async ({ page, target }) =>
   const beforeUp = counts.get('model:predict') ?? 0;
   await page.mouse.up();
   await expect(page.getByTestId('predicted-label')).toHaveText('1');
-  await page.waitForTimeout(1000);
+  await framesDrawn(page);
   expect((counts.get('model:predict') ?? 0) - beforeUp).toBe(1);
 });
 
