@@ -6,12 +6,15 @@ import {
   type EventChannel,
   type EventPayloads,
   type InvokeChannel,
+  type InvokeInput,
+  type Prediction,
   type InvokeOutputs,
   type StudioApi,
 } from '../../../shared/contract';
 import { tick } from 'svelte';
 
-type Handler<C extends InvokeChannel> = (payload: unknown) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
+/** A fake reply: given the request as the contract types it, what the engine would answer (typed by InvokeOutputs). */
+type Handler<C extends InvokeChannel> = (payload: InvokeInput<C>) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
 
 const STORM = 300;
 
@@ -93,7 +96,8 @@ export class FakeApi implements StudioApi {
     }
     const handler = this.#handlers.get(channel);
     if (!handler) throw new Error(`${channel}: no fake reply`);
-    return handler(payload);
+    // Checked against the channel's schema just above.
+    return handler(payload as never);
   };
 
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void {
@@ -118,7 +122,7 @@ const BLANK_DIGIT = btoa(String.fromCharCode(...new Uint8Array(784)));
 const ACTIVE = { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.9893 };
 
 /** A prediction that is sure of `digit`. */
-export const sureOf = (digit: number) => ({
+export const sureOf = (digit: number): Prediction => ({
   label: digit,
   probabilities: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0)),
   confident: true,
