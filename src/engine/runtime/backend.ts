@@ -2,8 +2,10 @@
 // self-check (training and evaluation threads only), else wasm with our own kernels.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unpackedPath } from './asar.ts';
 import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.ts';
@@ -85,10 +87,20 @@ function registerWasmKernels(): void {
   }
 }
 
-async function useWasm(): Promise<boolean> {
+/**
+ * The folder of tfjs-wasm's binaries: beside the built bundle (out/main, where electron.vite.config.ts writes
+ * them), else in the package (running from source). Packaged, it is unpacked from the asar: worker threads
+ * cannot read inside it.
+ */
+function wasmDir(): string {
+  const beside = fileURLToPath(new URL('./', import.meta.url));
+  if (existsSync(join(beside, 'tfjs-backend-wasm-simd.wasm'))) return unpackedPath(beside);
   const require = createRequire(import.meta.url);
-  // Packaged, the .wasm files are unpacked from the asar: worker threads cannot read them inside it.
-  const dist = unpackedPath(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')) + '/';
+  return unpackedPath(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')) + '/';
+}
+
+async function useWasm(): Promise<boolean> {
+  const dist = wasmDir();
   // tfjs-wasm's threads need blob workers, which Node lacks; the single-threaded SIMD build is used.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(dist);
