@@ -36,6 +36,8 @@ const INTEGRATION = [
 
 export default defineConfig({
   test: {
+    // The default report, then one line for each reason tests were skipped (no GPU, …).
+    reporters: ['default', './scripts/skipped-reporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

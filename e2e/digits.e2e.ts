@@ -1,7 +1,6 @@
 // My digits end to end, in browser mode with the real engine: save a drawing with its label, find it under My
 // digits, relabel it, delete it; import an IDX pair, fine-tune a short run and read the before/after table;
 // and a dot or a scribble reads as unsure instead of as a confident digit.
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { StudioApi } from '../src/shared/contract.ts';
@@ -26,8 +25,8 @@ async function drawOne(page: Page) {
   await page.mouse.up();
 }
 
-/** Screenshots at 1280×800 and 800×600, with `focus` (if given) scrolled into view at each size; `doc` names the README's copy. */
-async function shoot(page: Page, name: string, focus?: Locator, doc?: string) {
+/** Screenshots at 1280×800 and 800×600 into the test's artifacts, with `focus` (if given) scrolled into view at each size. */
+async function shoot(page: Page, name: string, focus?: Locator) {
   for (const [width, height] of [
     [1280, 800],
     [800, 600],
@@ -35,7 +34,6 @@ async function shoot(page: Page, name: string, focus?: Locator, doc?: string) {
     await page.setViewportSize({ width, height });
     await focus?.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}x${height}.png`) });
-    if (doc && width === 1280) copyFileSync(join(ARTIFACTS, `${name}-${width}x${height}.png`), join('docs', doc));
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -149,7 +147,7 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   await dataset.getByTestId('import-digits').setInputFiles(await idxPairOfTestDigits(page, 24));
   await expect(dataset.getByTestId('digits-status')).toHaveText('Imported 24 digits into My digits.');
   await expect(dataset.getByTestId('my-digit')).toHaveCount(24);
-  await shoot(page, 'my-digits-imported', undefined, 'my-digits.png');
+  await shoot(page, 'my-digits-imported');
   await expectAccessible(page, 'My digits');
 
   // My digits leads to the fine-tune panel, its first setting focused.
@@ -168,7 +166,7 @@ test('import an IDX pair, fine-tune a short run on it, and read accuracy before 
   // The run is listed as a fine-tune run.
   const runId = await table.getAttribute('data-run');
   await expect(training.locator(`tr[data-run="${runId}"]`).getByTestId('finetune-run')).toHaveText('fine-tune');
-  await shoot(page, 'finetune', table, 'finetune.png');
+  await shoot(page, 'finetune', table);
   // Its model is one click away.
   await training.getByTestId('finetune-use').click();
   await expect(page.getByTestId('active-model')).not.toContainText('bundled');

@@ -1,11 +1,13 @@
 // One suite, two targets: the Electron app where its binary is installed, else browser mode in Chromium
-// (Debian's /usr/bin/chromium, or $CHROMIUM_PATH). Either way the real renderer talks to the real engine.
+// (Debian's /usr/bin/chromium, or $CHROMIUM_PATH, else Playwright's own: scripts/ensure-chromium.mjs says
+// which). Either way the real renderer talks to the real engine.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, _electron as electron, chromium, type Page } from '@playwright/test';
 import { electronBinary } from '../scripts/electron-binary.mjs';
+import { systemChromium } from '../scripts/chromium.mjs';
 
 export const ARTIFACTS = 'e2e-artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -19,12 +21,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`no Chromium at ${path}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  return path;
-}
 
 /** Start `npm run serve`'s host on a free port with its own user folder; resolves with its URL. */
 function startHost(userDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -70,7 +66,7 @@ export const test = base.extend<{
       const { url, child } = await startHost(userDir);
       // Playwright hides scrollbars in headless Chromium; a person's window has them, and they take room (issue 29, item 7).
       const browser = await chromium.launch({
-        executablePath: chromiumPath(),
+        executablePath: systemChromium() ?? undefined,
         args: [...CHROMIUM_ARGS, ...extraArgs],
         ignoreDefaultArgs: ['--hide-scrollbars'],
       });

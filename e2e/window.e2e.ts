@@ -1,6 +1,5 @@
 // The window as a new user meets it: requests stay quiet, every place fits from 800×600 up, axe finds no
 // serious problem, and a stopped run resumes where it stopped after a reload.
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { RunRecord, StudioApi } from '../src/shared/contract.ts';
@@ -35,6 +34,14 @@ async function countRequests(page: Page): Promise<Map<string, number>> {
   return counts;
 }
 
+/**
+ * The page has drawn two frames since now: whatever the last reply set off (an effect asking again, a
+ * re-render) has run. The signal a negative check waits on, instead of a clock.
+ */
+function framesDrawn(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+}
+
 test('an open sample stays open without further requests', async ({ page, target }) => {
   test.skip(target.kind !== 'browser', 'counts WebSocket frames: browser mode only');
   const counts = await countRequests(page);
@@ -43,7 +50,7 @@ test('an open sample stays open without further requests', async ({ page, target
   await expect(page.getByTestId('sample-label')).toHaveText('3');
   const opened = counts.get('dataset:sample');
   expect(opened).toBe(1);
-  await page.waitForTimeout(2000);
+  await framesDrawn(page);
   expect(counts.get('dataset:sample')).toBe(1);
 });
 
@@ -68,7 +75,7 @@ test('one stroke sends one prediction when it ends', async ({ page, target }) =>
   const beforeUp = counts.get('model:predict') ?? 0;
   await page.mouse.up();
   await expect(page.getByTestId('predicted-label')).toHaveText('1');
-  await page.waitForTimeout(1000);
+  await framesDrawn(page);
   expect((counts.get('model:predict') ?? 0) - beforeUp).toBe(1);
 });
 
@@ -84,20 +91,24 @@ for (const [width, height] of [
     await expect(page.getByTestId('sample-label')).toHaveText('3');
     for (const place of PLACES) {
       await go(page, place);
-      const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
-      expect(overflow, `${place} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+      // Polled until the layout settles (charts resize in a ResizeObserver after the viewport changes).
+      await expect
+        .poll(() => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth), { message: `${place} scrolls sideways` })
+        .toBeLessThanOrEqual(0);
       for (const id of KEY_PANELS[place]) {
-        const box = (await page.getByTestId(id).boundingBox())!;
-        expect(box, `${place}: ${id} is not laid out`).not.toBeNull();
-        expect(box.x, `${place}: ${id} starts left of the window`).toBeGreaterThanOrEqual(0);
-        expect(box.x + box.width, `${place}: ${id} ends right of the window`).toBeLessThanOrEqual(width);
+        await expect
+          .poll(
+            async () => {
+              const box = await page.getByTestId(id).boundingBox();
+              return box !== null && box.x >= 0 && box.x + box.width <= width;
+            },
+            { message: `${place}: ${id} is not laid out inside the window` },
+          )
+          .toBe(true);
       }
       if (place === 'Draw') await drawOne(page);
-      if (width !== 1024) {
-        const name = `${place.toLowerCase()}-${width}x${height}`;
-        await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-        if (width === 1280) copyFileSync(join(ARTIFACTS, `${name}.png`), join('docs', `${place.toLowerCase()}.png`));
-      }
+      // Into the test's artifacts only: tracked files are rewritten only when asked (layout.e2e.ts).
+      if (width !== 1024) await page.screenshot({ path: join(ARTIFACTS, `${place.toLowerCase()}-${width}x${height}.png`) });
     }
   });
 }

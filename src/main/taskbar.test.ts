@@ -33,7 +33,7 @@ describe('taskbar progress and notifications', () => {
     background.emit('training:done', { run, stopped: false });
     background.emit('training:error', { runId: 'r2', message: 'out of memory' });
     expect(background.notify.mock.calls).toEqual([
-      ['Training finished', 'Run r1: 2 epochs, test accuracy 98.76%'],
+      ['Training finished', 'Run r1: 2 epochs, validation accuracy 98.76%'],
       ['Training failed', 'out of memory'],
     ]);
     const front = setup(true);

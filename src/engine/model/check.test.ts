@@ -10,7 +10,7 @@ import { MAX_LAYERS } from './check.ts';
 import { readModel } from './model-io.ts';
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 type Node = [string, number, number, Record<string, never>];

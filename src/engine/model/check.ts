@@ -3,11 +3,10 @@
 // cycle, a missing inbound layer or a node index out of range, and allocates whatever a layer declares even
 // when no weights back it. So the JSON is walked first (graph, layer classes, shapes, parameters against the
 // weights declared, the spec's cost limits), and only then is the model built and tried on a few MNIST digits.
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { tf } from '../runtime/backend.ts';
-import { bundledMnistDir } from '../data/dataset.ts';
+import { bundledMnistDir, findFile } from '../data/dataset.ts';
+import { readIdxPrefix } from '../data/idx.ts';
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS, READING_CLASSES } from '../../shared/mnist.ts';
 import { ACTIVATION_BYTES_PER_VALUE, defaultSpec, MAX_ACTIVATION_BYTES, MAX_PARAMETERS } from '../../shared/spec.ts';
 
@@ -312,17 +311,15 @@ export function checkTopology(topology: unknown, declaredValues: number, where: 
   return { layers: layers.length, parameters, valuesPerSample, classes };
 }
 
-/** The first few MNIST test digits, 0..1, read straight from the bundled IDX file (16-byte header). */
+/** The first few MNIST test digits, 0..1, read straight from the bundled IDX file (16-byte header; gzipped when built). */
 async function trialDigits(): Promise<Float32Array> {
-  const file = await open(join(bundledMnistDir(), 't10k-images-idx3-ubyte'));
-  try {
-    const bytes = new Uint8Array(TRIAL_DIGITS * PIXELS);
-    await file.read(bytes, 0, bytes.length, 16);
-    return Float32Array.from(bytes, (v) => v / 255);
-  } finally {
-    await file.close();
-  }
+  const path = findFile(bundledMnistDir(), 't10k-images-idx3-ubyte');
+  const bytes = await readIdxPrefix(path, IDX_HEADER_BYTES + TRIAL_DIGITS * PIXELS);
+  return Float32Array.from(bytes.subarray(IDX_HEADER_BYTES), (v) => v / 255);
 }
+
+/** An IDX3 image file's header: magic and three dimensions, four bytes each. */
+const IDX_HEADER_BYTES = 16;
 
 /**
  * Check a model tfjs has built against what checkTopology found, then try it on a few MNIST test digits: each

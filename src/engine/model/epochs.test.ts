@@ -20,7 +20,7 @@ const spec = {
 const field = Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 ? 1 : 0));
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 /** A run saved as training saves it, with a differently initialised model after each epoch; the models, by epoch. */

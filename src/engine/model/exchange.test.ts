@@ -16,7 +16,7 @@ const digits = () => tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 7);
 
 let model: tf.LayersModel;
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   model = await readModel(bundledModelDir());
 });
 

@@ -11,7 +11,7 @@ let mnist: Dataset;
 const testDigit = (index: number) => Array.from(mnist.test.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), (v) => v / 255);
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   model = await readModel(bundledModelDir());
   mnist = await loadDataset();
 });

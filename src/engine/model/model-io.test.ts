@@ -8,7 +8,7 @@ import { createModel, createOptimizer } from './model.ts';
 import { OPTIMIZER_BIN, OPTIMIZER_JSON, readOptimizer, writeOptimizer } from './model-io.ts';
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 /** A folder with the state of an Adam optimizer that has taken one step. */

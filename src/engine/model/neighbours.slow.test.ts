@@ -22,7 +22,7 @@ let model: tf.LayersModel;
 let index: NeighbourIndex;
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   dataset = await loadDataset();
   model = await readModel(bundledModelDir());
   index = await buildIndex(model, dataset.train);

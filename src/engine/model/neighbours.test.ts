@@ -5,7 +5,7 @@ import { defaultSpec } from '../../shared/spec.ts';
 import { embedFields, embeddingWidth, NeighbourIndex } from './neighbours.ts';
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 /** mulberry32, so that the random embeddings are the same on every run. */

@@ -2,8 +2,10 @@
 // self-check (training and evaluation threads only), else wasm with our own kernels.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unpackedPath } from './asar.ts';
 import { UserError } from '../errors.ts';
 import { fastBatchMatMul } from './kernels/batch-mat-mul.ts';
@@ -86,15 +88,33 @@ function registerWasmKernels(): void {
   }
 }
 
-async function useWasm(): Promise<boolean> {
+/**
+ * The folder of tfjs-wasm's binaries: beside the built bundle (out/main, where electron.vite.config.ts writes
+ * them), else in the package (running from source). Packaged, it is unpacked from the asar: worker threads
+ * cannot read inside it.
+ */
+function wasmDir(): string {
+  const beside = fileURLToPath(new URL('./', import.meta.url));
+  if (existsSync(join(beside, 'tfjs-backend-wasm-simd.wasm'))) return unpackedPath(beside);
   const require = createRequire(import.meta.url);
-  // Packaged, the .wasm files are unpacked from the asar: worker threads cannot read them inside it.
-  const dist = unpackedPath(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')) + '/';
+  return unpackedPath(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')) + '/';
+}
+
+async function useWasm(): Promise<boolean> {
+  const dist = wasmDir();
   // tfjs-wasm's threads need blob workers, which Node lacks; the single-threaded SIMD build is used.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(dist);
   registerWasmKernels();
   return tf.setBackend('wasm');
+}
+
+/**
+ * $DIGIT_STUDIO_NATIVE=off passes native TensorFlow over in the automatic choice: for the tests of the GPU's
+ * fallbacks, which native TensorFlow would hide where it installs, and for A/B runs.
+ */
+function nativeAllowed(): boolean {
+  return process.env.DIGIT_STUDIO_NATIVE !== 'off';
 }
 
 function requested(value = process.env.DIGIT_STUDIO_BACKEND): BackendName | undefined {
@@ -132,7 +152,7 @@ async function choose(want: BackendName | undefined, allowGpu: boolean, byVariab
     return { name: 'cpu' };
   }
   if (want === 'webgpu' && !allowGpu) want = undefined;
-  if (want === undefined && (await tryNative())) return { name: 'tensorflow' };
+  if (want === undefined && nativeAllowed() && (await tryNative())) return { name: 'tensorflow' };
   if (want === 'tensorflow') {
     if (await tryNative()) return { name: 'tensorflow' };
     throw new UserError(`${askedFor(want, byVariable)} needs @tensorflow/tfjs-node, which is not installed`);

@@ -62,7 +62,7 @@ describe("a run's kept epochs", () => {
     expect(run.epochsDone).toBeGreaterThanOrEqual(reported);
     const kept = await store.keptEpochs(run.id);
     expect(kept).toEqual(Array.from({ length: run.epochsDone }, (_, i) => i + 1));
-    await initBackend();
+    await initBackend({ want: 'wasm' });
     for (const epoch of kept) await expect(readModel(store.epochDir(run.id, epoch))).resolves.toBeDefined();
   }, 300_000);
 });

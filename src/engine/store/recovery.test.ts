@@ -45,7 +45,7 @@ const batch = (epoch: number, b: number) => ({
 });
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 /** What the training worker writes for a two-epoch run, in the same order. */

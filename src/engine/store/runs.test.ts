@@ -20,7 +20,7 @@ let trainSplit: Split;
 const spec = { ...defaultSpec(), batchSize: 100, epochs: 1 };
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   const ds = await loadDataset();
   test = limitSplit(ds.test, 50);
   trainSplit = limitSplit(ds.train, 300);

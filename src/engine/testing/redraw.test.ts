@@ -88,7 +88,7 @@ describe('the bundled model on redrawn MNIST test digits', () => {
   let model: tf.LayersModel;
   let drawn: Redrawn[];
   beforeAll(async () => {
-    await initBackend();
+    await initBackend({ want: 'wasm' });
     const test = (await loadDataset()).test;
     model = await readModel(bundledModelDir());
     // Every fifth test digit (a stride of 7919 mod 10,000), each on its own random canvas.

@@ -15,9 +15,8 @@ import { fileOpsFromEnv } from '../store/atomic.ts';
 import { train, trainConfig, type TrainData, type TrainResult } from './train.ts';
 import { explainFsError, UserError } from '../errors.ts';
 import { messageOf } from '../../shared/message.ts';
+import { reportsBatch } from '../../shared/batch-events.ts';
 import type { AnnotateReply, AnnotateRequest, TrainingEvent, WorkerInput } from './training-messages.ts';
-
-const BATCH_EVENT_INTERVAL_MS = 200;
 
 const { job, stopFlag } = workerData as WorkerInput;
 const stop = new Int32Array(stopFlag);
@@ -118,7 +117,7 @@ async function trainRun({ store, model, optimizer, data, orderOf }: Prepared): P
       },
       onBatchEnd: async (progress) => {
         const now = performance.now();
-        if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS && progress.batch !== progress.batches) return;
+        if (!reportsBatch(now - lastBatchEvent, progress.batch, progress.batches)) return;
         lastBatchEvent = now;
         post({ type: 'batch', runId: record.id, progress });
         await store.appendMetric(record.id, { event: 'batch', ...progress });

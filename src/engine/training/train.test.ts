@@ -12,7 +12,7 @@ const small = () => ({ train: limitSplit(mnist.train, 1000), test: limitSplit(mn
 const spec = (change: Partial<ModelSpec> = {}): ModelSpec => ({ ...defaultSpec(), batchSize: 100, epochs: 3, ...change });
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   mnist = await loadDataset();
 });
 

@@ -1,7 +1,8 @@
-// An epoch on WebGPU (SwiftShader: no GPU needed) against the cpu backend: 1,000 samples with the same seed
+// An epoch on WebGPU (any adapter Dawn finds, SwiftShader where there is no GPU; skipped with the reason
+// where there is neither) against the cpu backend: 1,000 samples with the same seed
 // end within 2% of the cpu's loss, and tfjs's memory stays flat from step to step.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useSwiftShader } from '../testing/swiftshader.ts';
+import { gpuSkipReason } from '../testing/gpu.ts';
 import { initBackendInfo, tf } from '../runtime/backend.ts';
 import { limitSplit, loadDataset, type Dataset } from '../data/dataset.ts';
 import { createModel, createOptimizer } from '../model/model.ts';
@@ -11,9 +12,11 @@ import { train } from './train.ts';
 // The notebook's layers, narrowed so that SwiftShader (a GPU emulated on the CPU) runs 20 steps in a minute or two.
 const SPEC: ModelSpec = { ...defaultSpec(), conv: [{ ...defaultSpec().conv[0], filters: 4 }], dense: [32], epochs: 1, batchSize: 50 };
 let dataset: Dataset;
+let skipped: string | null = null;
 
 beforeAll(async () => {
-  useSwiftShader();
+  skipped = await gpuSkipReason();
+  if (skipped) return;
   // SwiftShader is a software adapter: used only when asked for by name.
   process.env.DIGIT_STUDIO_BACKEND = 'webgpu';
   expect((await initBackendInfo({ want: 'webgpu', gpu: true })).name).toBe('webgpu');
@@ -38,7 +41,8 @@ async function epoch(backend: string) {
 }
 
 describe('an epoch on webgpu', () => {
-  it('ends within 2% of the cpu backend’s loss, with memory flat from step to step', async () => {
+  it('ends within 2% of the cpu backend’s loss, with memory flat from step to step', async ({ skip }) => {
+    skip(skipped !== null, skipped ?? undefined);
     const cpu = await epoch('cpu');
     const gpu = await epoch('webgpu');
     expect(gpu.memory).toHaveLength(20);

@@ -9,7 +9,7 @@ import { chooseBuild, createSimdKernels } from './simd/module.ts';
 type Shape = [number, number, number, number];
 
 beforeAll(async () => {
-  expect(await initBackend()).toBe('wasm');
+  expect(await initBackend({ want: 'wasm' })).toBe('wasm');
 });
 
 function random(shape: number[], seed: number): Float32Array {

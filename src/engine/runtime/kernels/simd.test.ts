@@ -20,7 +20,7 @@ function random(n: number, seed: number): Float32Array {
 }
 
 beforeAll(async () => {
-  expect(await initBackend()).toBe('wasm');
+  expect(await initBackend({ want: 'wasm' })).toBe('wasm');
 });
 
 describe('the committed binaries', () => {

@@ -9,7 +9,7 @@ import { localStepper, parallelStepper, type Stepper } from './stepper.ts';
 
 let split: Split;
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   split = limitSplit((await loadDataset()).train, 600);
 });
 

@@ -13,7 +13,7 @@ let train: Split;
 const indices = Uint32Array.from({ length: 12 }, (_, i) => i);
 
 beforeAll(async () => {
-  expect(await initBackend()).toBe('wasm');
+  expect(await initBackend({ want: 'wasm' })).toBe('wasm');
   train = limitSplit((await loadDataset()).train, 12);
 });
 

@@ -13,7 +13,7 @@ const rateOf = (optimizer: tf.Optimizer) => (optimizer as unknown as { learningR
 
 let mnist: Dataset;
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   mnist = await loadDataset();
 });
 

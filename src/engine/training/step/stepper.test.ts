@@ -15,7 +15,7 @@ vi.mock('../../runtime/workers.ts', async (importOriginal) => {
 
 let split: Split;
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   split = limitSplit((await loadDataset()).train, 1000);
 });
 

@@ -2,6 +2,7 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
+import type { Prediction } from '../../../shared/contract';
 import type { RawImage } from '../../../shared/preprocess';
 import { DrawState } from '../lib/draw.svelte';
 import { StudioState } from '../lib/studio.svelte';
@@ -15,7 +16,7 @@ function bar(): RawImage {
   return { width: 100, height: 100, channels: 4, data };
 }
 
-async function answered(prediction: ReturnType<typeof sureOf> & { reason?: string }) {
+async function answered(prediction: Prediction) {
   const api = fakeEngine();
   api.handle('model:predict', () => prediction);
   const studio = new StudioState(api);

@@ -19,7 +19,7 @@ const digit = (n: number, label: number): MyDigit => ({ id: `d-00000000000${n}`,
 function setUp(digits: MyDigit[], answer = true) {
   const api = fakeEngine();
   let held = [...digits];
-  api.handle('digits:list', () => ({ total: held.length, digits: held, pixels: Buffer.alloc(held.length * PIXELS).toString('base64') }));
+  api.handle('digits:list', () => ({ total: held.length, digits: held, pixels: btoa('\0'.repeat(held.length * PIXELS)) }));
   api.handle('digits:relabel', (payload) => {
     const { id, label } = payload as { id: string; label: number };
     return { ...held.find((d) => d.id === id)!, label };
@@ -132,7 +132,7 @@ describe('MyDigits', () => {
       expect(atob(images).charCodeAt(3)).toBe(3);
       expect(atob(labels).charCodeAt(3)).toBe(1);
       add([digit(5, 2), digit(6, 3)]);
-      return { added: 2 };
+      return { added: 2, skipped: 0 };
     });
     const labels = new File([new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 2, 3])], 'labels.bin');
     const images = new File([new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28, ...new Uint8Array(2 * PIXELS)])], 'whatever');

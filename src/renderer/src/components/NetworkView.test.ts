@@ -88,7 +88,7 @@ describe('NetworkView', () => {
     const view = render(NetworkView, { api, field: field(0.5) });
     await view.rerender({ api, field: null });
     await release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await api.settled();
     expect(screen.getByTestId('network-view').dataset.replies).toBe('0');
     expect(screen.getByText(/Pick or draw a digit/)).toBeTruthy();
   });

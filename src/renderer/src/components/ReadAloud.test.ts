@@ -19,7 +19,7 @@ afterEach(cleanup);
 
 function evaluation(): ModelEvaluation {
   // 100 of each digit right, and three 4s read as 9.
-  const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 100 : 0)));
+  const confusion: number[][] = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 100 : 0)));
   confusion[4][9] = 3;
   return evaluationOf(confusion);
 }

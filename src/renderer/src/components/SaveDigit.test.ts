@@ -28,7 +28,7 @@ function setUp(options: { strokes?: number; predicted?: number | null } = {}) {
   api.handle('digits:delete', () => ({ deleted: true }));
   const studio = new StudioState(api);
   studio.place = 'draw';
-  const pad = { undo: vi.fn(), clear: vi.fn(), snapshot: vi.fn(() => structuredClone(SNAPSHOT)) };
+  const pad = { undo: vi.fn(), clear: vi.fn(), show: vi.fn(), snapshot: vi.fn(() => structuredClone(SNAPSHOT)) };
   const field = Float32Array.from({ length: PIXELS }, (_, i) => (i % 7) / 7);
   const predicted = options.predicted === undefined ? 7 : options.predicted;
   const { rerender } = render(SaveDigit, { studio, pad, field, predicted, strokes: options.strokes ?? 2 });

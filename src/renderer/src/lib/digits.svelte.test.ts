@@ -20,7 +20,7 @@ describe('my digits in the window', () => {
       const page = held.slice(offset, offset + DIGITS_PAGE);
       const pixels = new Uint8Array(page.length * PIXELS);
       page.forEach((_, k) => (pixels[k * PIXELS] = (offset + k) % 256));
-      return { total: held.length, digits: page, pixels: Buffer.from(pixels).toString('base64') };
+      return { total: held.length, digits: page, pixels: btoa(Array.from(pixels, (v) => String.fromCharCode(v)).join('')) };
     });
     const state = new MyDigitsState(api, () => true);
     await state.load();

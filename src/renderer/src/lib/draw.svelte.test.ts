@@ -1,5 +1,5 @@
 // The Draw place's state (the fabric pad itself needs a real canvas: the e2e suite draws on it).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import type { Prediction } from '../../../shared/contract';
 import type { RawImage } from '../../../shared/preprocess';
@@ -50,9 +50,10 @@ describe('DrawState', () => {
     await draw.predict(one(), null);
     api.handle('model:predict', () => sureOf(7));
     api.emit('model:changed', { id: 'run-1', label: 'run 1', testAccuracy: 0.9 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(draw.label).toBe(7));
+    // Once every reply is in and handled, no third request followed.
+    await api.settled();
     expect(api.count('model:predict')).toBe(2);
-    expect(draw.label).toBe(7);
   });
 
   it('an older reply arriving after a newer one is dropped', async () => {

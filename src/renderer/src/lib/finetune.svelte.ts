@@ -1,18 +1,12 @@
 // Fine-tuning the active model on MNIST plus my digits: the settings, how long it would take, why it cannot
 // start (if it cannot), and the start itself, after which it is an ordinary training run that the studio follows.
 import { invokeSchemas, type InvokeInput, type RunRecord, type StudioApi } from '../../../shared/contract';
-import { MIN_FINETUNE_DIGITS, MINE_SHARE, type FinetuneReport } from '../../../shared/digits';
+import { FINETUNE_DEFAULTS, MIN_FINETUNE_DIGITS, MINE_SHARE, type FinetuneReport } from '../../../shared/digits';
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import type { MyDigitsState } from './digits.svelte';
 import type { DataSetsState } from './data-sets.svelte';
 import { estimateSeconds, VALIDATION_COST, type Estimate } from './estimate';
 import type { RunState } from './run.svelte';
-
-/**
- * The settings a fine-tune run starts with: a few epochs at a tenth of the notebook's learning rate, over the
- * first 10,000 MNIST training digits (all 60,000 take minutes on 2 cores; empty the field for all).
- */
-export const FINETUNE_DEFAULTS = { epochs: 3, learningRate: 0.0001, heldOut: 0.25, trainLimit: 10_000 } as const;
 
 type Settings = { epochs: number; learningRate: number; heldOut: number; trainLimit: number | null };
 

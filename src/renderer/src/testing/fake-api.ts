@@ -6,11 +6,15 @@ import {
   type EventChannel,
   type EventPayloads,
   type InvokeChannel,
+  type InvokeInput,
+  type Prediction,
   type InvokeOutputs,
   type StudioApi,
 } from '../../../shared/contract';
+import { tick } from 'svelte';
 
-type Handler<C extends InvokeChannel> = (payload: unknown) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
+/** A fake reply: given the request as the contract types it, what the engine would answer (typed by InvokeOutputs). */
+type Handler<C extends InvokeChannel> = (payload: InvokeInput<C>) => InvokeOutputs[C] | Promise<InvokeOutputs[C]>;
 
 const STORM = 300;
 
@@ -45,6 +49,7 @@ export class FakeApi implements StudioApi {
   readonly payloads: Partial<Record<InvokeChannel, unknown[]>> = {};
   readonly #handlers = new Map<InvokeChannel, Handler<InvokeChannel>>();
   readonly #listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(handlers: { [C in InvokeChannel]?: Handler<C> } = {}) {
     for (const [channel, handler] of Object.entries(handlers)) this.handle(channel as InvokeChannel, handler as Handler<InvokeChannel>);
@@ -59,7 +64,26 @@ export class FakeApi implements StudioApi {
     return this.calls.filter((call) => call.channel === channel).length;
   }
 
-  invoke = (async (channel: InvokeChannel, payload?: unknown) => {
+  /**
+   * Resolves once every reply asked for so far has arrived or failed (held ones included: release them first),
+   * and the window has handled them: the signal a test waits on before checking that nothing more happened.
+   */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await tick();
+  }
+
+  invoke = ((channel: InvokeChannel, payload?: unknown) => {
+    const reply = this.#answer(channel, payload);
+    this.#pending.add(reply);
+    void reply.then(
+      () => this.#pending.delete(reply),
+      () => this.#pending.delete(reply),
+    );
+    return reply;
+  }) as StudioApi['invoke'];
+
+  #answer = async (channel: InvokeChannel, payload?: unknown): Promise<unknown> => {
     this.calls.push({ channel, payload });
     (this.payloads[channel] ??= []).push(payload);
     // A request loop would otherwise starve the event loop and hang the test instead of failing it.
@@ -72,8 +96,9 @@ export class FakeApi implements StudioApi {
     }
     const handler = this.#handlers.get(channel);
     if (!handler) throw new Error(`${channel}: no fake reply`);
-    return handler(payload);
-  }) as StudioApi['invoke'];
+    // Checked against the channel's schema just above.
+    return handler(payload as never);
+  };
 
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void {
     const set = this.#listeners.get(channel) ?? new Set();
@@ -97,7 +122,7 @@ const BLANK_DIGIT = btoa(String.fromCharCode(...new Uint8Array(784)));
 const ACTIVE = { id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.9893 };
 
 /** A prediction that is sure of `digit`. */
-export const sureOf = (digit: number) => ({
+export const sureOf = (digit: number): Prediction => ({
   label: digit,
   probabilities: Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0)),
   confident: true,

@@ -15,15 +15,12 @@ async function setUp(api: FakeApi = fakeEngine()) {
   return { api, studio, user: userEvent.setup() };
 }
 
-/** Let every pending reply and effect run. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
-
 describe('DatasetView', () => {
   it('opening a sample sends exactly one dataset:sample and shows it, and nothing more follows', async () => {
     const { api, user } = await setUp();
     await user.click(screen.getByRole('button', { name: 'Open the first 3' }));
     await screen.findByText('Sample #7');
-    await settle();
+    await api.settled();
     expect(api.count('dataset:sample')).toBe(1);
     expect(screen.getByTestId('sample-label').textContent).toBe('7');
   });
@@ -34,15 +31,16 @@ describe('DatasetView', () => {
     await screen.findByText('Sample #7');
     api.handle('dataset:sample', (payload) => ({ ...(payload as { split: 'train'; index: number }), label: 7, pixels: '', prediction: sureOf(1) }));
     api.emit('model:changed', { id: 'run-1', label: 'run 1', testAccuracy: 0.9 });
-    await settle();
+    await waitFor(() => expect(screen.getByText('model says', { exact: false }).querySelector('strong.wrong')?.textContent).toBe('1'));
+    // Once every reply is in and handled, no third request followed.
+    await api.settled();
     expect(api.count('dataset:sample')).toBe(2);
-    expect(screen.getByText('model says', { exact: false }).querySelector('strong.wrong')?.textContent).toBe('1');
   });
 
   it('a model:changed with no sample open asks nothing', async () => {
     const { api } = await setUp();
     api.emit('model:changed', { id: 'run-1', label: 'run 1', testAccuracy: 0.9 });
-    await settle();
+    await api.settled();
     expect(api.count('dataset:sample')).toBe(0);
   });
 
@@ -61,7 +59,7 @@ describe('DatasetView', () => {
     replies.get(3)!.resolve(sample(3));
     await screen.findByText('Sample #3');
     replies.get(1)!.resolve(sample(1));
-    await settle();
+    await api.settled();
     expect(screen.getByText('Sample #3')).toBeTruthy();
     expect(screen.queryByText('Sample #1')).toBeNull();
   });

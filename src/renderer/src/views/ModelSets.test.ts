@@ -24,7 +24,7 @@ describe('the Model place on a data set', () => {
       sets: [{ name: 'class 3B', count: 40, perDigit: Array(10).fill(4), updatedAt: '2026-12-06T22:00:00.000Z' }],
       unreadable: [],
     }));
-    const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 4 : 0)));
+    const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p): number => (t === p ? 4 : 0)));
     confusion[4][4] = 3;
     confusion[4][9] = 1;
     const evaluation: InvokeOutputs['datasets:evaluate'] = {
@@ -38,7 +38,7 @@ describe('the Model place on a data set', () => {
       labels: indices.map(() => 4),
       pixels: btoa('\0'.repeat(PIXELS * indices.length)),
     }));
-    api.handle('dataset:sample', ({ split, index }: { split: 'set:class 3B'; index: number }) => ({
+    api.handle('dataset:sample', ({ split, index }) => ({
       split,
       index,
       label: 4,

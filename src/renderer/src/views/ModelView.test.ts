@@ -47,7 +47,7 @@ function setUp() {
     'dataset:sample': ({ index }: { index: number }) => {
       const e = errors.find((m) => m.index === index)!;
       const probabilities = Array.from({ length: 10 }, (_, d) => (d === e.predicted ? 1 : 0));
-      return { split: 'test', index, label: e.label, pixels: base64Zeros(1), prediction: { label: e.predicted, probabilities } };
+      return { split: 'test', index, label: e.label, pixels: base64Zeros(1), prediction: { label: e.predicted, probabilities, confident: true } };
     },
     'model:explain': () => ({
       label: 9,
