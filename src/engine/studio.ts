@@ -29,6 +29,8 @@ import { TrainingBackends } from './training/backends.ts';
 import { checkEnoughDigits, holdOut } from './training/finetune.ts';
 import { sweepTempDirs } from './model/upload.ts';
 import { ModelTransfer } from './model/transfer.ts';
+import type { Engine } from './engine.ts';
+import { dispatch } from './dispatch.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -42,6 +44,11 @@ export interface StudioOptions {
   evaluate?: typeof evaluateInWorker;
   /** How a run trains; a worker thread unless a test stands in for it. */
   train?: typeof startTraining;
+  /**
+   * A lane: a second Studio on the same folder that answers heavy reads beside the owner. It repairs and writes
+   * nothing, opens with the saved active model and is told of each change (`follow`).
+   */
+  lane?: boolean;
 }
 
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
@@ -49,7 +56,7 @@ type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) 
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export class Studio {
+export class Studio implements Engine {
   /** What training runs on: automatic, the person's choice, or the CPU after a GPU failed. */
   private readonly backends = new TrainingBackends();
   private readonly store: RunStore;
@@ -96,10 +103,12 @@ export class Studio {
     const dataset = await loadDataset(options.dataDir);
     const bundled = await readModel(bundledModelDir());
     const studio = new Studio(options, backend, dataset, bundled, bundledActive());
-    // What kills and crashes left is repaired before anything lists or resumes a run.
-    await studio.store.recover();
-    await sweepTempDirs(options.userDir);
-    await studio.digits.sweep();
+    // What kills and crashes left is repaired before anything lists or resumes a run; by the owner alone.
+    if (!options.lane) {
+      await studio.store.recover();
+      await sweepTempDirs(options.userDir);
+      await studio.digits.sweep();
+    }
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -108,6 +117,16 @@ export class Studio {
         () => undefined,
       );
     return studio;
+  }
+
+  /** Validate and answer one invoke from outside (dispatch.ts). */
+  answer(channel: unknown, payload: unknown) {
+    return dispatch(this, channel, payload);
+  }
+
+  /** A lane's move to the model the owner made active: loaded, never saved as the choice. */
+  async follow(id: string): Promise<void> {
+    this.swapModel(...(await this.loadActive(id)));
   }
 
   /** Subscribe to pushed events; returns the unsubscribe function. */

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errnoOf, UserError } from '../engine/errors.ts';
 import { userDataDir } from '../engine/store/runs.ts';
-import { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
+import { EngineThreads } from '../engine/threads/engine-threads.ts';
 import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import { logFailure } from './log.ts';
 import { type Host, startHost } from './server.ts';
@@ -41,7 +42,7 @@ function parsePort(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-async function listen(studio: Studio, rendererDir: string, port: number | undefined): Promise<Host> {
+async function listen(studio: Engine, rendererDir: string, port: number | undefined): Promise<Host> {
   try {
     return await startHost({ studio, rendererDir, port: port ?? DEFAULT_PORT });
   } catch (err) {
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     throw new UserError(`${rendererDir} has no built studio (index.html): run \`npm run build\` first (npm run serve does)`);
   }
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
-  const studio = await Studio.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
+  const studio = await EngineThreads.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
   const host = await listen(studio, rendererDir, port);
   surviveStrayErrors((what, err) => logFailure(`${what} (still serving)`, err));
   if (values.json) console.log(JSON.stringify({ url: host.url, port: host.port }));

@@ -1,6 +1,8 @@
 // Issue 19, finding 4: a reply too large to send (or to serialise) is answered with an error, never dropped.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { dispatch } from '../engine/dispatch.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { Studio } from '../engine/studio.ts';
 import { Connection, MAX_REPLY_BYTES } from './connection.ts';
 
@@ -18,8 +20,11 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-/** A studio whose app:info answers `value`. */
-const studioAnswering = (value: () => unknown) => ({ handlers: { 'app:info': async () => value() } }) as unknown as Studio;
+/** An engine whose app:info answers `value`, through the real dispatch. */
+const studioAnswering = (value: () => unknown) => {
+  const studio = { handlers: { 'app:info': async () => value() } } as unknown as Studio;
+  return { answer: (channel: unknown, payload: unknown) => dispatch(studio, channel, payload) } as unknown as Engine;
+};
 
 async function ask(value: () => unknown): Promise<FakeSocket> {
   const ws = new FakeSocket();

@@ -1,8 +1,7 @@
 // One window's WebSocket: requests go through the engine's dispatch, within two bounds, so that a client that
 // floods requests or stops reading its replies cannot grow the host without limit.
 import type { RawData, WebSocket } from 'ws';
-import { dispatch } from '../engine/dispatch.ts';
-import type { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
 import { WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
 import { logFailure } from './log.ts';
 
@@ -26,7 +25,7 @@ export class Connection {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly studio: Studio,
+    private readonly studio: Engine,
     private readonly onDrop: () => void,
   ) {
     ws.on('message', (data, isBinary) => {
@@ -96,7 +95,8 @@ export class Connection {
       return this.send({ id, ok: false, error: `too many requests in flight: at most ${MAX_IN_FLIGHT} per connection` });
     }
     this.inFlight++;
-    void dispatch(this.studio, channel, payload)
+    void this.studio
+      .answer(channel, payload)
       .catch((err: unknown) => {
         logFailure(channel, err);
         return { ok: false as const, error: `${channel} failed` };

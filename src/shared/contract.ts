@@ -354,6 +354,8 @@ export interface EventPayloads {
   'training:done': { run: RunRecord; stopped: boolean };
   'training:error': { runId: string | null; message: string };
   'model:changed': ActiveModel;
+  /** The engine's thread died (`stopped`: requests it held were refused, a run it trained was cut short) or is back (`ready`). */
+  'engine:status': { state: 'stopped' | 'ready'; message: string };
 }
 
 // Every event channel has a payload type, and every payload type a channel.
