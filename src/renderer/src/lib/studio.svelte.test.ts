@@ -1,6 +1,6 @@
 // The app-wide state against a fake engine: forms that say what is wrong, runs that ask before losing
 // anything, and messages that say what happened.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
 import { defaultSpec } from '../../../shared/spec';
 import { duration, StudioState } from './studio.svelte';
@@ -26,6 +26,21 @@ async function setUp(answers: boolean[] = [], runs: RunRecord[] = []) {
 }
 
 describe('StudioState', () => {
+  it('a dead engine thread ends the live run and says so; the engine back clears it and lists the runs again', async () => {
+    const { api, studio } = await setUp();
+    await studio.start();
+    expect(studio.running).toBe(true);
+    api.emit('engine:status', { state: 'stopped', message: "the studio's engine stopped unexpectedly; it is starting again" });
+    expect(studio.running).toBe(false);
+    expect(studio.outcome).toBe('failed');
+    expect(studio.disconnected).toMatch(/stopped unexpectedly/);
+    expect(studio.notice?.text).toMatch(/Resume continues it/);
+    const listed = api.count('runs:list');
+    api.emit('engine:status', { state: 'ready', message: "the studio's engine started again" });
+    expect(studio.disconnected).toBeNull();
+    await vi.waitFor(() => expect(api.count('runs:list')).toBe(listed + 1));
+  });
+
   it('lists a model it has never seen when the engine switches to it (an import), and asks nothing for a known one', async () => {
     const { api, studio } = await setUp([], [run('20261128-100000-aaaa')]);
     const before = api.count('runs:list');

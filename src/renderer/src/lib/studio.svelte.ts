@@ -15,6 +15,7 @@ import type {
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec } from '../../../shared/spec';
+import { messageOf } from '../../../shared/message';
 import { TrainingForm, type FormStorage } from './form.svelte';
 import { RunState } from './run.svelte';
 import { runTitle } from './runs';
@@ -120,6 +121,19 @@ export class StudioState {
         (info) => (this.info = info),
         () => undefined,
       );
+    });
+    // The engine's thread died and its shell starts it again: a run it trained ended with it (its last
+    // epoch is saved), and the window waits, saying so, until the engine is back.
+    api.on('engine:status', ({ state, message }) => {
+      if (state === 'ready') {
+        this.disconnected = null;
+        void this.load().catch((err: unknown) => (this.notice = { kind: 'error', text: messageOf(err) }));
+        return;
+      }
+      this.disconnected = message;
+      if (!this.run.running) return;
+      this.run.ended('failed');
+      this.notice = { kind: 'error', text: 'Training stopped with the engine; its last finished epoch is saved (Resume continues it).' };
     });
     api.on('model:changed', (model) => {
       this.#evaluation = null;
