@@ -12,42 +12,11 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { loadDataset, PIXELS } from '../src/engine/data/dataset.ts';
-import { encodePng } from '../src/engine/data/png.ts';
-import { composeNumber } from '../src/engine/testing/compose.ts';
+import { PHOTO_HEIGHT, PHOTO_WIDTH, photoPng } from '../src/engine/testing/photo.ts';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, 'cold-index': { type: 'boolean' }, seconds: { type: 'string' } } });
 const IDLE_MS = Number(values.seconds ?? 4) * 1000;
 const EVERY_MS = 25;
-const PHOTO_WIDTH = 1200;
-const PHOTO_HEIGHT = 800;
-
-/** A 1,200 × 800 photo of a six-digit number on unevenly lit paper, from MNIST test digits. */
-async function photo(): Promise<string> {
-  const { test } = await loadDataset();
-  const { image } = composeNumber(test, [7, 2, 1, 0, 4, 9], {
-    size: 150,
-    gap: 24,
-    drift: 12,
-    seed: 26,
-    paper: { paper: [236, 232, 220], ink: [20, 30, 150], shading: 0.35, noise: 6 },
-  });
-  const data = new Uint8Array(PHOTO_WIDTH * PHOTO_HEIGHT * 4);
-  const [left, top] = [Math.max(0, (PHOTO_WIDTH - image.width) >> 1), Math.max(0, (PHOTO_HEIGHT - image.height) >> 1)];
-  for (let y = 0; y < PHOTO_HEIGHT; y++) {
-    for (let x = 0; x < PHOTO_WIDTH; x++) {
-      const o = (y * PHOTO_WIDTH + x) * 4;
-      const [ix, iy] = [x - left, y - top];
-      if (ix >= 0 && iy >= 0 && ix < image.width && iy < image.height) {
-        for (let c = 0; c < 4; c++) data[o + c] = image.data[(iy * image.width + ix) * 4 + c];
-      } else {
-        // The light falls off across the page, as under a desk lamp.
-        const light = 1 - 0.35 * (x / PHOTO_WIDTH);
-        data.set([236 * light, 232 * light, 220 * light, 255], o);
-      }
-    }
-  }
-  return Buffer.from(encodePng({ width: PHOTO_WIDTH, height: PHOTO_HEIGHT, data })).toString('base64');
-}
 
 /** A host of our own on a fresh home folder; its address. */
 async function startHost(): Promise<{ url: string; stop: () => void }> {
@@ -116,7 +85,7 @@ async function predictions(
 
 const host = values.url ? { url: values.url, stop: () => undefined } : await startHost();
 try {
-  const png = await photo();
+  const png = photoPng((await loadDataset()).test);
   const { invoke, close } = await connect(host.url);
   const field = Array.from({ length: PIXELS }, (_, i) => (i % 28 > 8 && i % 28 < 20 && i > 200 && i < 600 ? 0.9 : 0));
   await invoke('model:predict', { field });
