@@ -8,7 +8,7 @@ export const NOT_CONNECTED = "the studio's engine is not reachable";
 /** Why the link closed, in the person's words: the engine stopped, or (after a restart) no longer takes this page's token. */
 export function closeReason(code: number): string {
   return code === 1006
-    ? "the studio's engine stopped or refused this page. If you started it again, open the address it printed: each start has a new access token."
+    ? "the studio's engine stopped or refused this page. Once it runs again for the same home folder, press Try again; if it printed another address (its port was taken), open the address it printed."
     : `the connection to the studio's engine closed (code ${code}).`;
 }
 
