@@ -350,7 +350,8 @@ export interface InvokeOutputs {
 /** Events pushed to the window. */
 export interface EventPayloads {
   'training:progress': { runId: string; progress: BatchProgress; point: BatchPoint };
-  'training:epoch': { runId: string; metrics: EpochMetrics };
+  /** `run`: the record as the training thread wrote it with this epoch's checkpoint; windows show it as is. */
+  'training:epoch': { runId: string; metrics: EpochMetrics; run: RunRecord };
   'training:done': { run: RunRecord; stopped: boolean };
   'training:error': { runId: string | null; message: string };
   'model:changed': ActiveModel;

@@ -172,7 +172,7 @@ export class TrainingSession {
       this.emit('training:progress', { runId: event.runId, progress: event.progress, point });
     } else if (event.type === 'epoch') {
       status.epochs.push(event.metrics);
-      this.emit('training:epoch', { runId: event.runId, metrics: event.metrics });
+      this.emit('training:epoch', { runId: event.runId, metrics: event.metrics, run: event.run });
     } else if (event.type === 'done') {
       this.emit('training:done', { run: event.run, stopped: event.stopped });
     } else {

@@ -26,6 +26,23 @@ async function setUp(answers: boolean[] = [], runs: RunRecord[] = []) {
 }
 
 describe('StudioState', () => {
+  it('shows the record each epoch and the end send, in its place, without listing every run again', async () => {
+    const older = run('20261128-100000-aaaa');
+    const { api, studio } = await setUp([], [older]);
+    await studio.start();
+    const listed = api.count('runs:list');
+    const training = run('20261129-100000-bbbb', { status: 'running', epochsDone: 1, checkpoint: 'epoch-1' });
+    api.emit('training:epoch', { runId: training.id, metrics: lastEpoch, run: training });
+    expect(studio.runs.map((r) => [r.id, r.status])).toEqual([
+      [training.id, 'running'],
+      [older.id, 'done'],
+    ]);
+    const done = { ...training, status: 'done' as const, epochsDone: 2 };
+    api.emit('training:done', { run: done, stopped: false });
+    expect(studio.runs).toEqual([done, older]);
+    expect(api.count('runs:list')).toBe(listed);
+  });
+
   it('a dead engine thread ends the live run and says so; the engine back clears it and lists the runs again', async () => {
     const { api, studio } = await setUp();
     await studio.start();

@@ -95,12 +95,14 @@ export class StudioState {
       clearNotice: () => (this.notice = null),
     });
     api.on('training:progress', ({ runId, progress, point }) => this.run.batch(runId, progress, point));
-    api.on('training:epoch', ({ metrics }) => {
+    // The record a training thread sends is the one shown: no re-listing of every run.json per epoch.
+    api.on('training:epoch', ({ metrics, run }) => {
       this.run.epoch(metrics);
-      void this.refreshRuns();
+      this.#take(run);
     });
     api.on('training:done', ({ run, stopped }) => {
       this.run.ended(stopped ? 'stopped' : 'finished');
+      this.#take(run);
       const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
         kind: 'info',
@@ -110,7 +112,6 @@ export class StudioState {
             ? `${name} stopped before its first epoch ended: there is no trained model to use yet (Resume continues it).`
             : `${name} stopped after ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}; its model is saved.`,
       };
-      void this.refreshRuns();
     });
     api.on('training:error', ({ message }) => {
       this.run.ended('failed');
@@ -225,6 +226,16 @@ export class StudioState {
 
   async refreshRuns(): Promise<void> {
     this.runs = await this.api.invoke('runs:list');
+  }
+
+  /** Show `run` as its training thread sent it: in its place in the list, or in order (newest first) if new. */
+  #take(run: RunRecord): void {
+    if (this.runs.some((r) => r.id === run.id)) {
+      this.runs = this.runs.map((r) => (r.id === run.id ? run : r));
+      return;
+    }
+    const at = this.runs.findIndex((r) => r.id < run.id);
+    this.runs = at < 0 ? [...this.runs, run] : [...this.runs.slice(0, at), run, ...this.runs.slice(at)];
   }
 
   /** Run an action, showing its error as a notice instead of losing it. */
