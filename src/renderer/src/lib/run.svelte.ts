@@ -1,9 +1,10 @@
 // The current run: the one the charts, the progress bar and the window title follow. Its one owner: the
 // studio, the queue and the fine-tune call these methods instead of assigning the fields themselves.
 import type { BatchPoint, BatchProgress, EpochMetrics, RunRecord, TrainingStatus } from '../../../shared/contract';
+import type { RunStatus } from '../../../shared/types';
 
-/** How the run shown last ended, or null while it trains (or before any). */
-export type Outcome = 'finished' | 'stopped' | 'failed' | null;
+/** How the run shown last ended, in the record's own words (one vocabulary), or null while it trains (or before any). */
+export type Outcome = Exclude<RunStatus, 'running'> | null;
 
 /** A run's curves as the engine keeps them. */
 export interface Curves {
@@ -14,7 +15,7 @@ export interface Curves {
 const NO_CURVES: Curves = { batches: [], epochs: [] };
 
 /** The outcome a past run's record stands for. */
-export const outcomeOf = (run: RunRecord): Outcome => (run.status === 'done' ? 'finished' : run.status === 'failed' ? 'failed' : 'stopped');
+export const outcomeOf = (run: RunRecord): Outcome => (run.status === 'running' ? 'stopped' : run.status);
 
 export class RunState {
   /** The run on screen; null before the engine names a run it is starting. */

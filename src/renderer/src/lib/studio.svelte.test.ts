@@ -40,6 +40,8 @@ describe('StudioState', () => {
     const done = { ...training, status: 'done' as const, epochsDone: 2 };
     api.emit('training:done', { run: done, stopped: false });
     expect(studio.runs).toEqual([done, older]);
+    // One vocabulary: the run ended as its record says, not in a word of the window's own.
+    expect(studio.outcome).toBe(done.status);
     expect(api.count('runs:list')).toBe(listed);
   });
 

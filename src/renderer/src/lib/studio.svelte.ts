@@ -101,7 +101,7 @@ export class StudioState {
       this.#take(run);
     });
     api.on('training:done', ({ run, stopped }) => {
-      this.run.ended(stopped ? 'stopped' : 'finished');
+      this.run.ended(stopped ? 'stopped' : 'done');
       this.#take(run);
       const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
