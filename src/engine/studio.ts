@@ -88,11 +88,15 @@ export class Studio implements Engine {
     this.digits = new DigitStore(join(options.userDir, 'digits'), options.fileOps ?? realFileOps);
     const train = options.train ?? startTraining;
     // Each run trains on the backend chosen for it; a GPU that failed sends the next runs to the CPU.
-    const onBackend: typeof startTraining = (job, onEvent) =>
-      train({ ...job, backend: this.backends.next() }, (event) => {
-        if (event.type === 'error' && event.gpu) this.backends.gpuFailed(event.message);
-        onEvent(event);
-      });
+    const onBackend: typeof startTraining = (job, onEvent, store) =>
+      train(
+        { ...job, backend: this.backends.next() },
+        (event) => {
+          if (event.type === 'error' && event.gpu) this.backends.gpuFailed(event.message);
+          onEvent(event);
+        },
+        store,
+      );
     this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), onBackend);
     this.neighbours = new ActiveIndex(dataset.train);
   }

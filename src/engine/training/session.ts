@@ -136,13 +136,17 @@ export class TrainingSession {
     const status: TrainingStatus = { runId: null, running: true, spec: job.spec, progress: null, batches: [], epochs: [], ...from };
     let finished!: Promise<void>;
     const started = new Promise<string>((resolve, reject) => {
-      const handle = this.trainer({ ...job, runsRoot: this.store.root }, (event) => {
-        // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
-        if (event.type === 'done' || event.type === 'error') this.settle(status);
-        this.follow(status, event);
-        if (event.type === 'started') resolve(event.run.id);
-        if (event.type === 'error') reject(new UserError(event.message));
-      });
+      const handle = this.trainer(
+        { ...job, runsRoot: this.store.root },
+        (event) => {
+          // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
+          if (event.type === 'done' || event.type === 'error') this.settle(status);
+          this.follow(status, event);
+          if (event.type === 'started') resolve(event.run.id);
+          if (event.type === 'error') reject(new UserError(event.message));
+        },
+        this.store,
+      );
       this.current = { handle, status };
       finished = handle.done
         .then(
