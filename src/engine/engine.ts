@@ -9,8 +9,11 @@ export type EngineListener = <E extends EventChannel>(channel: E, payload: Event
 
 /** The engine as the shells see it: every invoke validated and answered, events, the dialogs' file jobs. */
 export interface Engine {
-  /** Validate and answer one invoke from outside; unknown channels and bad payloads get a one-line error. */
-  answer(channel: unknown, payload: unknown): Promise<Reply<unknown>>;
+  /**
+   * Validate and answer one invoke from outside; unknown channels and bad payloads get a one-line error.
+   * Aborting `signal` cancels it: answered as cancelled at once, and dropped by the engine if not yet started.
+   */
+  answer(channel: unknown, payload: unknown, signal?: AbortSignal): Promise<Reply<unknown>>;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   onEvent(listener: EngineListener): () => void;
   /** Export the active model to the new or empty folder `dir`. */

@@ -20,6 +20,9 @@ export interface ThreadHooks {
 
 type Request = ToEngine extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never;
 
+/** The reply to a request its asker cancelled. */
+export const CANCELLED: Reply<never> = { ok: false, error: 'cancelled: a newer request replaced it' };
+
 /** One supervised engine thread. */
 export class EngineThread {
   private worker!: Worker;
@@ -42,17 +45,30 @@ export class EngineThread {
     return this.ready;
   }
 
-  /** Send a request and wait for its reply; never throws. */
-  async request(request: Request): Promise<Reply<unknown>> {
+  /**
+   * Send a request and wait for its reply; never throws. Aborting `signal` answers it as cancelled at once and
+   * tells the thread, which drops it unless it has started.
+   */
+  async request(request: Exclude<Request, { type: 'cancel' }>, signal?: AbortSignal): Promise<Reply<unknown>> {
     try {
       await this.ready;
     } catch (err) {
       return { ok: false, error: messageOf(err) };
     }
+    if (signal?.aborted) return CANCELLED;
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage({ ...request, id } as ToEngine);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.has(id)) return;
+          this.settle(id, CANCELLED);
+          this.worker.postMessage({ type: 'cancel', id } satisfies ToEngine);
+        },
+        { once: true },
+      );
     });
   }
 

@@ -5,12 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventChannel, EventPayloads, ModelSpec, RunListEntry } from '../../shared/contract.ts';
 import { PIXELS } from '../../shared/mnist.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { isResumable } from '../../shared/types.ts';
 import { spawnWorker } from '../runtime/workers.ts';
+import { loadDataset } from '../data/dataset.ts';
+import { photoPng } from '../testing/photo.ts';
 import { EngineThreads } from './engine-threads.ts';
 
 const tinySpec: ModelSpec = {
@@ -67,6 +69,29 @@ describe('the engine in threads', () => {
       error: expect.stringMatching(/^model:predict: invalid payload \(field\.0: .*\)$/),
     });
     expect(await engine.answer('no:such', {})).toEqual({ ok: false, error: 'unknown channel "no:such"' });
+  });
+
+  it('a cancelled request is answered at once, and the lane drops it unstarted while it reads a photo', async () => {
+    const png = photoPng((await loadDataset()).test);
+    const lane = threadOf(true);
+    let replies = 0;
+    const count = (message: { type: string }) => void (message.type === 'reply' && replies++);
+    lane.on('message', count);
+    const read = engine.answer('model:read', { png });
+    const unwanted = new AbortController();
+    const posted = vi.spyOn(lane, 'postMessage');
+    const stale = engine.answer('model:explain', { field }, unwanted.signal);
+    // Cancelled once the thread was sent it (while it reads the photo), not before.
+    await vi.waitFor(() => expect(posted.mock.calls.some(([m]) => (m as { channel?: string }).channel === 'model:explain')).toBe(true));
+    unwanted.abort();
+    posted.mockRestore();
+    const wanted = engine.answer('model:explain', { field });
+    expect(await stale).toEqual({ ok: false, error: 'cancelled: a newer request replaced it' });
+    expect(await read).toMatchObject({ ok: true });
+    expect(await wanted).toMatchObject({ ok: true });
+    // Two replies: the cancelled explanation was never computed.
+    expect(replies).toBe(2);
+    lane.off('message', count);
   });
 
   it('a killed owner thread answers what it held in one line, says so, starts again, and keeps the run and the digit', async () => {

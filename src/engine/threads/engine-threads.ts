@@ -65,9 +65,9 @@ export class EngineThreads implements Engine {
     return engine;
   }
 
-  answer(channel: unknown, payload: unknown): Promise<Reply<unknown>> {
+  answer(channel: unknown, payload: unknown, signal?: AbortSignal): Promise<Reply<unknown>> {
     const thread = typeof channel === 'string' && LANE_CHANNELS.has(channel as InvokeChannel) ? this.lane : this.owner;
-    return thread.request({ type: 'invoke', channel, payload });
+    return thread.request({ type: 'invoke', channel, payload }, signal);
   }
 
   onEvent(listener: EngineListener): () => void {

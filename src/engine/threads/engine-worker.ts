@@ -21,11 +21,31 @@ function replyTo(id: number, work: Promise<unknown>): void {
   );
 }
 
+type Invoke = Extract<ToEngine, { type: 'invoke' }>;
+/**
+ * Invokes received and not started, oldest first. One starts per turn of the event loop, and messages are
+ * delivered between turns, so a cancel sent while this thread computed is seen before what it cancels starts.
+ */
+const waiting: Invoke[] = [];
+
+function startNext(studio: Studio): void {
+  const message = waiting.shift();
+  if (!message) return;
+  if (waiting.length > 0) setImmediate(() => startNext(studio));
+  // The Studio's answer is already a reply: validation and refusals happen in dispatch.
+  void studio.answer(message.channel, message.payload).then((reply) => post({ type: 'reply', id: message.id, reply }));
+}
+
 function serve(studio: Studio, message: ToEngine): void {
   switch (message.type) {
     case 'invoke':
-      // The Studio's answer is already a reply: validation and refusals happen in dispatch.
-      return void studio.answer(message.channel, message.payload).then((reply) => post({ type: 'reply', id: message.id, reply }));
+      if (waiting.push(message) === 1) setImmediate(() => startNext(studio));
+      return;
+    case 'cancel': {
+      const at = waiting.findIndex((w) => w.id === message.id);
+      if (at >= 0) waiting.splice(at, 1);
+      return;
+    }
     case 'folder':
       return replyTo(message.id, studio[message.job](message.dir));
     case 'follow':

@@ -15,7 +15,9 @@ export type ToEngine =
   | { type: 'invoke'; id: number; channel: unknown; payload: unknown }
   | { type: 'folder'; id: number; job: FolderJob; dir: string }
   | { type: 'follow'; id: number; modelId: string }
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  /** The window no longer wants request `id`: dropped if it has not started (its reply was already given). */
+  | { type: 'cancel'; id: number };
 
 /** From an engine thread. */
 export type FromEngine =
