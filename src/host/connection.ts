@@ -2,7 +2,7 @@
 // floods requests or stops reading its replies cannot grow the host without limit.
 import type { RawData, WebSocket } from 'ws';
 import type { Engine } from '../engine/engine.ts';
-import { WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
+import { WsCancelSchema, WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
 import { logFailure } from './log.ts';
 
 /** Requests one connection may have unanswered; a further one gets an error reply at once. */
@@ -22,6 +22,8 @@ const RequestId = WsRequestSchema.pick({ id: true });
 export class Connection {
   /** Requests received and not yet answered. */
   inFlight = 0;
+  /** How to call off each request in flight, by the window's id for it. */
+  private readonly cancels = new Map<number, AbortController>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -85,6 +87,9 @@ export class Connection {
     } catch {
       return this.send({ id: null, ok: false, error: 'malformed message: not JSON' });
     }
+    const cancel = WsCancelSchema.safeParse(json);
+    // Answered through the request's own reply (cancelled); an id not in flight has nothing to call off.
+    if (cancel.success) return void this.cancels.get(cancel.data.cancel)?.abort();
     const request = WsRequestSchema.safeParse(json);
     if (!request.success) {
       const id = RequestId.safeParse(json);
@@ -95,14 +100,17 @@ export class Connection {
       return this.send({ id, ok: false, error: `too many requests in flight: at most ${MAX_IN_FLIGHT} per connection` });
     }
     this.inFlight++;
+    const controller = new AbortController();
+    this.cancels.set(id, controller);
     void this.studio
-      .answer(channel, payload)
+      .answer(channel, payload, controller.signal)
       .catch((err: unknown) => {
         logFailure(channel, err);
         return { ok: false as const, error: `${channel} failed` };
       })
       .then((reply) => {
         this.inFlight--;
+        if (this.cancels.get(id) === controller) this.cancels.delete(id);
         this.reply(id, channel, reply);
       })
       .catch((err: unknown) => logFailure(`replying to ${channel}`, err));
