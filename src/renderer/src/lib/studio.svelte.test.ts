@@ -45,6 +45,17 @@ describe('StudioState', () => {
     expect(api.count('runs:list')).toBe(listed);
   });
 
+  it('a dropped link ends a live run that was stopping: no Stopping… for ever, and the banner says why', async () => {
+    const { studio } = await setUp();
+    await studio.start();
+    studio.run.stop();
+    expect(studio.stopping).toBe(true);
+    studio.engineLost('the connection to the studio’s engine closed (code 1006).');
+    expect([studio.running, studio.stopping, studio.outcome]).toEqual([false, false, 'failed']);
+    expect(studio.disconnected).toMatch(/closed/);
+    expect(studio.notice?.text).toMatch(/engine is out of reach/);
+  });
+
   it('a dead engine thread ends the live run and says so; the engine back clears it and lists the runs again', async () => {
     const { api, studio } = await setUp();
     await studio.start();

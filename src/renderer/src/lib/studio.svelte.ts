@@ -131,10 +131,7 @@ export class StudioState {
         void this.load().catch((err: unknown) => (this.notice = { kind: 'error', text: messageOf(err) }));
         return;
       }
-      this.disconnected = message;
-      if (!this.run.running) return;
-      this.run.ended('failed');
-      this.notice = { kind: 'error', text: 'Training stopped with the engine; its last finished epoch is saved (Resume continues it).' };
+      this.engineLost(message, 'Training stopped with the engine; its last finished epoch is saved (Resume continues it).');
     });
     api.on('model:changed', (model) => {
       this.#evaluation = null;
@@ -142,6 +139,20 @@ export class StudioState {
       // A model the list has never seen was imported (File › Import Model…): list it.
       if (model.id !== 'bundled' && !this.runs.some((run) => run.id === model.id)) void this.refreshRuns();
     });
+  }
+
+  /**
+   * The engine is out of reach (its thread died, or the link dropped): the banner says why, and a live run's
+   * controls stop offering Stop and an ETA that nothing will answer.
+   */
+  engineLost(
+    reason: string,
+    runNotice = 'Training can no longer be followed: the engine is out of reach. Once it is back, the run shows as it stands (Resume continues a stopped run from its last finished epoch).',
+  ): void {
+    this.disconnected = reason;
+    if (!this.run.running) return;
+    this.run.ended('failed');
+    this.notice = { kind: 'error', text: runNotice };
   }
 
   /** First load: engine info, dataset, runs, and any training already in progress (after a reload). */
