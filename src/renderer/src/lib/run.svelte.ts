@@ -27,6 +27,23 @@ export class RunState {
   epochs = $state.raw<EpochMetrics[]>([]);
   outcome = $state<Outcome>(null);
 
+  /**
+   * The one way the window starts training (a run, a resume, a queue, a fine-tune): the charts wait for its
+   * batches, `request` asks the engine and gives the run's id (null when the engine names each run itself, as a
+   * queue's), and a refusal leaves nothing training and is thrown on to the asker.
+   */
+  async launch(request: () => Promise<string | null>, resumed?: { id: string; curves: Curves }): Promise<void> {
+    this.begin(resumed?.id ?? null, resumed?.curves);
+    let id: string | null;
+    try {
+      id = await request();
+    } catch (err) {
+      this.refused();
+      throw err;
+    }
+    if (id) this.started(id);
+  }
+
   /** A run is being started (a resumed one with the curves it has so far): the charts wait for its batches. */
   begin(id: string | null = null, curves: Curves = NO_CURVES): void {
     this.#set(id, curves, null);

@@ -273,14 +273,11 @@ export class StudioState {
 
   async #launch(spec: ModelSpec, trainLimit: number | undefined, testLimit: number | undefined, resumeId?: string): Promise<void> {
     this.notice = null;
-    const started = await this.attempt(async () => {
-      const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
-      this.run.begin(resumeId ?? null, curves);
-      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId });
-      this.run.started(runId);
-      return true;
+    await this.attempt(async () => {
+      const resumed = resumeId ? { id: resumeId, curves: await this.api.invoke('runs:metrics', { id: resumeId }) } : undefined;
+      const start = async () => (await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId })).runId;
+      await this.run.launch(start, resumed);
     });
-    if (!started) this.run.refused();
     await this.attempt(() => this.refreshRuns());
   }
 
