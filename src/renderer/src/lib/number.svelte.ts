@@ -4,11 +4,18 @@
 import type { NumberReading, ReadInput } from '../../../shared/contract';
 import type { Stroke } from '../../../shared/digits';
 import { SaveDigitState } from './save-digit.svelte';
-import { Latest } from './latest';
+import { type Ask, Newest } from './newest';
 import type { StudioState } from './studio.svelte';
 
 /** Where a reading came from: its boxes are in this source's pixels. */
 export type NumberSource = 'pad' | 'image' | 'camera';
+
+/** One reading asked for: the input, where it came from, and its size. */
+interface ReadJob {
+  input: ReadInput;
+  source: NumberSource;
+  size: { width: number; height: number };
+}
 
 export class NumberState {
   reading = $state.raw<NumberReading | null>(null);
@@ -23,8 +30,9 @@ export class NumberState {
   busy = $state(false);
   readonly saver: SaveDigitState;
   readonly dispose: () => void;
-  #latest = new Latest();
   #input: ReadInput | null = null;
+  /** Newest input wins: a stroke or camera frame cancels a reading still waiting in the engine. */
+  #asks = new Newest((job: ReadJob, ask: Ask) => this.#read(job, ask));
 
   constructor(private readonly studio: StudioState) {
     this.saver = new SaveDigitState(studio);
@@ -41,7 +49,8 @@ export class NumberState {
   /** Read the pad's strokes (an empty pad clears the reading without asking). */
   async readStrokes(strokes: Stroke[], canvas: { width: number; height: number }): Promise<void> {
     if (strokes.length === 0) {
-      this.#latest.next();
+      this.#asks.drop();
+      this.busy = false;
       this.#input = null;
       this.reading = null;
       this.selected = null;
@@ -75,11 +84,14 @@ export class NumberState {
   }
 
   async #ask(input: ReadInput, source: NumberSource, size: { width: number; height: number }): Promise<void> {
-    const ticket = this.#latest.next();
     this.busy = true;
+    await this.#asks.run({ input, source, size });
+  }
+
+  async #read({ input, source, size }: ReadJob, { signal, isCurrent }: Ask): Promise<void> {
     try {
-      const reading = await this.studio.api.invoke('model:read', input);
-      if (!this.#latest.isCurrent(ticket)) return;
+      const reading = await this.studio.api.invoke('model:read', input, { signal });
+      if (!isCurrent()) return;
       this.#input = input;
       this.reading = reading;
       this.source = source;
@@ -88,14 +100,14 @@ export class NumberState {
       this.problem = null;
       this.readings++;
     } catch (err) {
-      if (!this.#latest.isCurrent(ticket)) return;
+      if (!isCurrent()) return;
       this.reading = null;
       this.selected = null;
       this.problem = this.studio.disconnected
         ? 'The connection to the studio is lost: no readings until it is back.'
         : `Could not read a number: ${err instanceof Error ? err.message : String(err)}`;
     } finally {
-      if (this.#latest.isCurrent(ticket)) this.busy = false;
+      if (isCurrent()) this.busy = false;
     }
   }
 }

@@ -6,6 +6,7 @@ import {
   type EventChannel,
   type EventPayloads,
   type InvokeChannel,
+  type InvokeOptions,
   type InvokeOutputs,
   type StudioApi,
 } from '../../../shared/contract';
@@ -43,6 +44,8 @@ export class FakeApi implements StudioApi {
   readonly calls: { channel: InvokeChannel; payload: unknown }[] = [];
   /** The same calls grouped by channel: each channel's payloads, in order. */
   readonly payloads: Partial<Record<InvokeChannel, unknown[]>> = {};
+  /** Each call's cancel signal (undefined where none was given), grouped by channel like `payloads`. */
+  readonly signals: Partial<Record<InvokeChannel, (AbortSignal | undefined)[]>> = {};
   readonly #handlers = new Map<InvokeChannel, Handler<InvokeChannel>>();
   readonly #listeners = new Map<EventChannel, Set<(payload: never) => void>>();
 
@@ -59,9 +62,10 @@ export class FakeApi implements StudioApi {
     return this.calls.filter((call) => call.channel === channel).length;
   }
 
-  invoke = (async (channel: InvokeChannel, payload?: unknown) => {
+  invoke = (async (channel: InvokeChannel, payload?: unknown, options?: InvokeOptions) => {
     this.calls.push({ channel, payload });
     (this.payloads[channel] ??= []).push(payload);
+    (this.signals[channel] ??= []).push(options?.signal);
     // A request loop would otherwise starve the event loop and hang the test instead of failing it.
     if (this.calls.length > STORM) throw new Error(`more than ${STORM} requests: a request loop`);
     const checked = invokeSchemas[channel].safeParse(payload);
