@@ -1,5 +1,5 @@
 // The Draw place's state (the fabric pad itself needs a real canvas: the e2e suite draws on it).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import type { Prediction } from '../../../shared/contract';
 import type { RawImage } from '../../../shared/preprocess';
@@ -55,7 +55,7 @@ describe('DrawState', () => {
     expect(draw.label).toBe(7);
   });
 
-  it('an older reply arriving after a newer one is dropped', async () => {
+  it('a newer drawing cancels the prediction out and is asked next; the older reply is dropped (newest input wins)', async () => {
     const { api, draw } = setUp();
     const replies: ReturnType<typeof held<Prediction>>[] = [];
     api.handle('model:predict', () => {
@@ -65,10 +65,12 @@ describe('DrawState', () => {
     });
     const first = draw.predict(one(), null);
     const second = draw.predict(one(), null);
-    replies[1].resolve(sureOf(4));
-    await second;
+    expect(replies).toHaveLength(1);
+    expect(api.signals['model:predict']![0]?.aborted).toBe(true);
     replies[0].resolve(sureOf(9));
-    await first;
+    await vi.waitFor(() => expect(replies).toHaveLength(2));
+    replies[1].resolve(sureOf(4));
+    await Promise.all([first, second]);
     expect(draw.label).toBe(4);
     expect(draw.predictions).toBe(1);
   });
