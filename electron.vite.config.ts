@@ -55,6 +55,8 @@ export default defineConfig({
           'evaluate-worker': resolve('src/engine/model/evaluate-worker.ts'),
           'backend-probe-worker': resolve('src/engine/training/backend-probe-worker.ts'),
           'neighbours-worker': resolve('src/engine/model/neighbours-worker.ts'),
+          // The engine itself: main owns these threads and only routes to them.
+          'engine-worker': resolve('src/engine/threads/engine-worker.ts'),
         },
         // One flat folder, so that a worker's `new URL('./name.js', import.meta.url)` resolves from any chunk.
         output: { chunkFileNames: '[name]-[hash].js' },

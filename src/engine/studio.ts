@@ -32,6 +32,8 @@ import { sweepTempDirs } from './model/upload.ts';
 import { DataSets } from './data-sets.ts';
 import { ownData } from './training/own-data.ts';
 import { ModelTransfer } from './model/transfer.ts';
+import type { Engine } from './engine.ts';
+import { dispatch } from './dispatch.ts';
 
 export interface StudioOptions {
   /** The per-user folder: runs/ and settings.json live here. */
@@ -45,6 +47,11 @@ export interface StudioOptions {
   evaluate?: typeof evaluateInWorker;
   /** How a run trains; a worker thread unless a test stands in for it. */
   train?: typeof startTraining;
+  /**
+   * A lane: a second Studio on the same folder that answers heavy reads beside the owner. It repairs and writes
+   * nothing, opens with the saved active model and is told of each change (`follow`).
+   */
+  lane?: boolean;
 }
 
 type Handlers = { [C in InvokeChannel]: (input: InvokeInput<C>) => Promise<InvokeOutputs[C]> };
@@ -52,7 +59,7 @@ type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) 
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export class Studio {
+export class Studio implements Engine {
   /** What training runs on: automatic, the person's choice, or the CPU after a GPU failed. */
   private readonly backends = new TrainingBackends();
   private readonly store: RunStore;
@@ -94,11 +101,15 @@ export class Studio {
     this.sets = new DataSets(options.userDir, dataset, options.fileOps ?? realFileOps);
     const train = options.train ?? startTraining;
     // Each run trains on the backend chosen for it; a GPU that failed sends the next runs to the CPU.
-    const onBackend: typeof startTraining = (job, onEvent) =>
-      train({ ...job, backend: this.backends.next() }, (event) => {
-        if (event.type === 'error' && event.gpu) this.backends.gpuFailed(event.message);
-        onEvent(event);
-      });
+    const onBackend: typeof startTraining = (job, onEvent, store) =>
+      train(
+        { ...job, backend: this.backends.next() },
+        (event) => {
+          if (event.type === 'error' && event.gpu) this.backends.gpuFailed(event.message);
+          onEvent(event);
+        },
+        store,
+      );
     this.session = new TrainingSession(this.store, (channel, payload) => this.emit(channel, payload), onBackend);
     this.neighbours = new ActiveIndex(dataset.train);
   }
@@ -109,12 +120,14 @@ export class Studio {
     const dataset = await loadDataset(options.dataDir);
     const bundled = await readModel(bundledModelDir());
     const studio = new Studio(options, backend, dataset, bundled, bundledActive());
-    // What kills and crashes left is repaired before anything lists or resumes a run.
-    await studio.store.recover();
-    await sweepTempDirs(options.userDir);
-    await studio.digits.sweep();
+    // What kills and crashes left is repaired before anything lists or resumes a run; by the owner alone.
+    if (!options.lane) {
+      await studio.store.recover();
+      await sweepTempDirs(options.userDir);
+      await studio.digits.sweep();
+      await studio.sets.store.sweep();
+    }
     await studio.loadReader(studio.settings.read().activeReader ?? 'bundled').catch(() => studio.loadReader('bundled').catch(() => undefined));
-    await studio.sets.store.sweep();
     const saved = studio.settings.read().activeModel;
     // The saved choice is loaded, not saved again: a read-only home still opens with it.
     if (saved !== 'bundled')
@@ -123,6 +136,16 @@ export class Studio {
         () => undefined,
       );
     return studio;
+  }
+
+  /** Validate and answer one invoke from outside (dispatch.ts). */
+  answer(channel: unknown, payload: unknown) {
+    return dispatch(this, channel, payload);
+  }
+
+  /** A lane's move to the model the owner made active: loaded, never saved as the choice. */
+  async follow(id: string): Promise<void> {
+    this.swapModel(...(await this.loadActive(id)));
   }
 
   /** Subscribe to pushed events; returns the unsubscribe function. */

@@ -81,4 +81,19 @@ describe('npm run serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('started again for the same home folder, keeps its address: the page left open reconnects (issue 26, item 5)', async () => {
+    const [home, page] = [userDir(), renderer()];
+    const urls: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const { child, out, exited } = serve(['--port', '0', '--json', '--renderer', page, '--user-dir', home]);
+      await expect.poll(() => out.stdout, { timeout: 60_000 }).toMatch(/^\{.*\}\n/);
+      urls.push((JSON.parse(out.stdout) as { url: string }).url);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const token = (url: string) => new URL(url).searchParams.get('token');
+    expect(token(urls[0])).toMatch(/^[0-9a-f]{48}$/);
+    expect(token(urls[1])).toBe(token(urls[0]));
+  });
 });

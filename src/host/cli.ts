@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { errnoOf, UserError } from '../engine/errors.ts';
 import { userDataDir } from '../engine/store/runs.ts';
-import { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
+import { EngineThreads } from '../engine/threads/engine-threads.ts';
 import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import { logFailure } from './log.ts';
 import { type Host, startHost } from './server.ts';
+import { hostToken } from './token.ts';
 import { messageOf } from '../shared/message.ts';
 
 const DEFAULT_PORT = 7328;
@@ -41,13 +43,13 @@ function parsePort(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-async function listen(studio: Studio, rendererDir: string, port: number | undefined): Promise<Host> {
+async function listen(studio: Engine, rendererDir: string, port: number | undefined, token: string): Promise<Host> {
   try {
-    return await startHost({ studio, rendererDir, port: port ?? DEFAULT_PORT });
+    return await startHost({ studio, rendererDir, port: port ?? DEFAULT_PORT, token });
   } catch (err) {
     if (errnoOf(err) !== 'EADDRINUSE') throw err;
     // Like Jupyter: the usual port if it is free, else any free one; a port asked for by name is the user's to change.
-    if (port === undefined) return startHost({ studio, rendererDir, port: 0 });
+    if (port === undefined) return startHost({ studio, rendererDir, port: 0, token });
     throw new UserError(`--port ${port}: the port is in use; choose another, or leave --port out to take a free one`);
   }
 }
@@ -65,8 +67,10 @@ async function main(): Promise<void> {
     throw new UserError(`${rendererDir} has no built studio (index.html): run \`npm run build\` first (npm run serve does)`);
   }
   const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
-  const studio = await Studio.open({ userDir: values['user-dir'] ?? userDataDir(), dataDir: values.data, transport: 'websocket', version });
-  const host = await listen(studio, rendererDir, port);
+  const userDir = values['user-dir'] ?? userDataDir();
+  const studio = await EngineThreads.open({ userDir, dataDir: values.data, transport: 'websocket', version });
+  // The same token for the same home folder: a page left open reconnects once the host is back.
+  const host = await listen(studio, rendererDir, port, hostToken(userDir));
   surviveStrayErrors((what, err) => logFailure(`${what} (still serving)`, err));
   if (values.json) console.log(JSON.stringify({ url: host.url, port: host.port }));
   else

@@ -1,9 +1,8 @@
 // One window's WebSocket: requests go through the engine's dispatch, within two bounds, so that a client that
 // floods requests or stops reading its replies cannot grow the host without limit.
 import type { RawData, WebSocket } from 'ws';
-import { dispatch } from '../engine/dispatch.ts';
-import type { Studio } from '../engine/studio.ts';
-import { WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
+import type { Engine } from '../engine/engine.ts';
+import { WsCancelSchema, WsRequestSchema, type WsServerMessage } from '../shared/ws-messages.ts';
 import { logFailure } from './log.ts';
 import { HostBudget, type ReceiveGate } from './budget.ts';
 
@@ -24,10 +23,12 @@ const RequestId = WsRequestSchema.pick({ id: true });
 export class Connection {
   /** Requests received and not yet answered. */
   inFlight = 0;
+  /** How to call off each request in flight, by the window's id for it. */
+  private readonly cancels = new Map<number, AbortController>();
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly studio: Studio,
+    private readonly studio: Engine,
     private readonly onDrop: () => void,
     /** What the host holds over all connections (see budget.ts); its own when the connection stands alone. */
     private readonly budget = new HostBudget(),
@@ -100,6 +101,9 @@ export class Connection {
     } catch {
       return this.send({ id: null, ok: false, error: 'malformed message: not JSON' });
     }
+    const cancel = WsCancelSchema.safeParse(json);
+    // Answered through the request's own reply (cancelled); an id not in flight has nothing to call off.
+    if (cancel.success) return void this.cancels.get(cancel.data.cancel)?.abort();
     const request = WsRequestSchema.safeParse(json);
     if (!request.success) {
       const id = RequestId.safeParse(json);
@@ -110,13 +114,17 @@ export class Connection {
       return this.send({ id, ok: false, error: `too many requests in flight: at most ${MAX_IN_FLIGHT} per connection` });
     }
     this.inFlight++;
-    return dispatch(this.studio, channel, payload)
+    const controller = new AbortController();
+    this.cancels.set(id, controller);
+    return this.studio
+      .answer(channel, payload, controller.signal)
       .catch((err: unknown) => {
         logFailure(channel, err);
         return { ok: false as const, error: `${channel} failed` };
       })
       .then((reply) => {
         this.inFlight--;
+        if (this.cancels.get(id) === controller) this.cancels.delete(id);
         this.reply(id, channel, reply);
       })
       .catch((err: unknown) => logFailure(`replying to ${channel}`, err));

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
 import { contentSecurityPolicy } from '../shared/csp.ts';
 import { MAX_WS_MESSAGE_BYTES, type WsEvent } from '../shared/ws-messages.ts';
 import { Connection } from './connection.ts';
@@ -16,7 +16,8 @@ import { replyText, serveRenderer } from './static.ts';
 export const MAX_CONNECTIONS = 64;
 
 export interface HostOptions {
-  studio: Studio;
+  /** The engine: in worker threads (EngineThreads), so that the socket's thread only routes. */
+  studio: Engine;
   rendererDir: string;
   port?: number;
   token?: string;

@@ -1,12 +1,14 @@
 // The Electron shell put together: one instance, one locked-down window over the engine, the menu, the
-// taskbar, and a clear message (then quit) when the engine cannot start. Electron's objects come in as a
+// taskbar, and a clear message (then quit) when the engine cannot start. The engine computes in threads that
+// main owns (engine/threads); main's own thread only routes. Electron's objects come in as a
 // parameter so that tests can hand in stand-ins; index.ts hands in the real ones.
 import { surviveStrayErrors } from '../engine/runtime/stray-errors.ts';
 import type { App, BrowserWindow, Dialog, Menu, Notification, Screen, Session, Shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userDataDir } from '../engine/store/runs.ts';
-import { Studio, type StudioOptions } from '../engine/studio.ts';
+import { ask, type Engine } from '../engine/engine.ts';
+import { EngineThreads, type EngineThreadsOptions } from '../engine/threads/engine-threads.ts';
 import { exportForWindow, exportModelDialog, importModelDialog, oneLine } from './dialogs.ts';
 import { exportDigitsDialog, importDigitsDialog } from './digit-dialogs.ts';
 import { wireIpc } from './ipc.ts';
@@ -36,7 +38,8 @@ export interface AppOptions {
   mainDir: string;
   /** electron-vite's dev server, in development; ignored by a packaged app. */
   devServer?: string;
-  openStudio?: (options: StudioOptions) => Promise<Studio>;
+  /** How the engine opens: in worker threads, unless a test hands in its own. */
+  openStudio?: (options: EngineThreadsOptions) => Promise<Engine>;
 }
 
 /** The origin of `url`, or null when it is no URL; `file:` URLs have none, so they never match a dev server. */
@@ -61,7 +64,7 @@ export function appUrlCheck(rendererIndex: string, devServer?: string): (url: st
 /** Start the desktop app. */
 export function runApp(electron: ElectronApi, options: AppOptions): void {
   const { app, dialog } = electron;
-  const openStudio = options.openStudio ?? ((o: StudioOptions) => Studio.open(o));
+  const openStudio = options.openStudio ?? ((o: EngineThreadsOptions) => EngineThreads.open(o));
   const rendererIndex = join(options.mainDir, '../renderer/index.html');
   // A packaged app loads its own files only: a variable left in the environment must not hand the contract to a page.
   const devServer = app.isPackaged ? undefined : options.devServer;
@@ -115,7 +118,7 @@ export function runApp(electron: ElectronApi, options: AppOptions): void {
       exportDigits: withWindow((window) => exportDigitsDialog(dialog, window, studio, app.getPath('documents'))),
       openDataFolder: () => void electron.shell.openPath(userDir),
       about: withWindow(async (window) => {
-        const info = await studio.handlers['app:info'](undefined);
+        const info = await ask(studio, 'app:info', undefined);
         await dialog.showMessageBox(window, {
           type: 'info',
           title: 'About Digit Studio',

@@ -1,7 +1,7 @@
 // Native dialogs over the studio: import and export a model, the about box, and errors as one-line messages.
 import type { BrowserWindow, Dialog } from 'electron';
 import { join } from 'node:path';
-import type { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ModelFiles } from '../shared/contract.ts';
 import { messageOf } from '../shared/message.ts';
 
@@ -14,7 +14,7 @@ export function oneLine(err: unknown): string {
 }
 
 /** Ask for a model folder and import it as a finished run (it becomes the active model). */
-export async function importModelDialog(dialog: Dialogs, window: BrowserWindow, studio: Pick<Studio, 'importModel'>): Promise<void> {
+export async function importModelDialog(dialog: Dialogs, window: BrowserWindow, studio: Pick<Engine, 'importModel'>): Promise<void> {
   const { canceled, filePaths } = await dialog.showOpenDialog(window, {
     title: 'Import a model',
     message: 'Choose a folder holding model.json and weights.bin (TF.js Layers format)',
@@ -51,7 +51,7 @@ export async function chooseExportFolder(dialog: Dialogs, window: BrowserWindow,
 export async function exportForWindow(
   dialog: Dialogs,
   window: BrowserWindow,
-  studio: Pick<Studio, 'exportModel'>,
+  studio: Pick<Engine, 'exportModel'>,
   documents: string,
 ): Promise<ModelFiles> {
   const folder = await chooseExportFolder(dialog, window, documents);
@@ -64,7 +64,7 @@ export async function exportForWindow(
 export async function exportModelDialog(
   dialog: Dialogs,
   window: BrowserWindow,
-  studio: Pick<Studio, 'exportModel'>,
+  studio: Pick<Engine, 'exportModel'>,
   documents: string,
 ): Promise<void> {
   const filePath = await chooseExportFolder(dialog, window, documents);

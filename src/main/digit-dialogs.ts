@@ -1,7 +1,7 @@
 // My digits in and out through native dialogs: an IDX training pair in a folder, what `--data DIR` reads.
 import type { BrowserWindow, Dialog } from 'electron';
 import { join } from 'node:path';
-import type { Studio } from '../engine/studio.ts';
+import type { Engine } from '../engine/engine.ts';
 import { oneLine } from './dialogs.ts';
 
 type Dialogs = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox' | 'showErrorBox'>;
@@ -9,7 +9,7 @@ type Dialogs = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBo
 const plural = (n: number) => `${n.toLocaleString('en-US')} digit${n === 1 ? '' : 's'}`;
 
 /** Ask for a folder holding an exported collection and add its digits to mine. */
-export async function importDigitsDialog(dialog: Dialogs, window: BrowserWindow, studio: Pick<Studio, 'importDigits'>): Promise<void> {
+export async function importDigitsDialog(dialog: Dialogs, window: BrowserWindow, studio: Pick<Engine, 'importDigits'>): Promise<void> {
   const { canceled, filePaths } = await dialog.showOpenDialog(window, {
     title: 'Import my digits',
     message: 'Choose a folder holding train-images-idx3-ubyte and train-labels-idx1-ubyte (an exported collection)',
@@ -32,7 +32,7 @@ export async function importDigitsDialog(dialog: Dialogs, window: BrowserWindow,
 export async function exportDigitsDialog(
   dialog: Dialogs,
   window: BrowserWindow,
-  studio: Pick<Studio, 'exportDigits'>,
+  studio: Pick<Engine, 'exportDigits'>,
   documents: string,
 ): Promise<void> {
   const { canceled, filePath } = await dialog.showSaveDialog(window, {

@@ -6,12 +6,13 @@ import type { Reply, StudioApi } from '../shared/contract.ts';
 
 const api: StudioApi = {
   transport: 'electron',
-  invoke: async (channel: string, payload?: unknown) => {
+  // A cancel signal cannot cross the context bridge (the window's api.ts keeps it on its side).
+  invoke: (async (channel: string, payload?: unknown) => {
     if (!(invokeChannels as readonly string[]).includes(channel)) throw new Error(`unknown channel ${JSON.stringify(channel)}`);
     const reply = (await ipcRenderer.invoke(channel, payload)) as Reply<never>;
     if (!reply.ok) throw new Error(reply.error);
     return reply.value;
-  },
+  }) as StudioApi['invoke'],
   on: (channel: string, listener: (payload: never) => void) => {
     if (!(eventChannels as readonly string[]).includes(channel)) throw new Error(`unknown event ${JSON.stringify(channel)}`);
     const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload as never);

@@ -41,7 +41,7 @@ export const invokeChannels = [
   'datasets:evaluate',
 ] as const;
 
-export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed'] as const;
+export const eventChannels = ['training:progress', 'training:epoch', 'training:done', 'training:error', 'model:changed', 'engine:status'] as const;
 
 export type InvokeChannel = (typeof invokeChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

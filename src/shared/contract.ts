@@ -419,10 +419,13 @@ export interface InvokeOutputs {
 /** Events pushed to the window. */
 export interface EventPayloads {
   'training:progress': { runId: string; progress: BatchProgress; point: BatchPoint };
-  'training:epoch': { runId: string; metrics: EpochMetrics };
+  /** `run`: the record as the training thread wrote it with this epoch's checkpoint; windows show it as is. */
+  'training:epoch': { runId: string; metrics: EpochMetrics; run: RunRecord };
   'training:done': { run: RunRecord; stopped: boolean };
   'training:error': { runId: string | null; message: string };
   'model:changed': ActiveModel;
+  /** The engine's thread died (`stopped`: requests it held were refused, a run it trained was cut short) or is back (`ready`). */
+  'engine:status': { state: 'stopped' | 'ready'; message: string };
 }
 
 // Every event channel has a payload type, and every payload type a channel.
@@ -432,10 +435,22 @@ export const contractIsComplete: Exact<keyof EventPayloads, EventChannel> & Exac
 /** What every transport answers an invoke with; errors are plain messages, never stack traces. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** How one request may be called off. */
+export interface InvokeOptions {
+  /**
+   * Aborting cancels the request: browser mode rejects it at once and the engine drops it if it has not started.
+   * Electron's IPC cannot carry a signal, so there the reply still comes (and the asker drops it).
+   */
+  signal?: AbortSignal;
+}
+
 /** The renderer's whole view of the engine. */
 export interface StudioApi {
   transport: 'electron' | 'websocket';
-  invoke<C extends InvokeChannel>(channel: C, ...payload: InvokeInput<C> extends undefined ? [] : [InvokeInput<C>]): Promise<InvokeOutputs[C]>;
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    ...payload: InvokeInput<C> extends undefined ? [] : [InvokeInput<C>, InvokeOptions?]
+  ): Promise<InvokeOutputs[C]>;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }

@@ -7,6 +7,10 @@ import type { EventChannel, EventPayloads, Reply } from './contract.ts';
 export const WsRequestSchema = z.object({ id: z.number().int().nonnegative(), channel: z.string(), payload: z.unknown().optional() });
 export type WsRequest = z.infer<typeof WsRequestSchema>;
 
+/** The window no longer wants request `cancel`: the host answers it as cancelled and the engine drops it if unstarted. */
+export const WsCancelSchema = z.object({ cancel: z.number().int().nonnegative() });
+export type WsCancel = z.infer<typeof WsCancelSchema>;
+
 /** The host's answer to one request; `id` is null when the request was too malformed to carry one. */
 export type WsReply = { id: number | null } & Reply<unknown>;
 

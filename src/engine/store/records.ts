@@ -31,9 +31,14 @@ export function annotated(record: RunRecord, { name, notes }: Annotation): RunRe
   return next;
 }
 
-/** The record as it stands: a run whose process is gone is done, stopped (resumable) or failed, never running. */
-export function interpret(record: RunRecord): RunRecord {
-  if (record.status !== 'running' || processAlive(record.pid)) return record;
+/**
+ * The record as it stands: a run whose process is gone is done, stopped (resumable) or failed, never running.
+ * With `ownProcessGone`, a run this process trained counts as gone too: the engine runs in a thread, so after
+ * that thread died and a new one opened the store, the shared pid still lives but nothing trains the run.
+ */
+export function interpret(record: RunRecord, { ownProcessGone = false } = {}): RunRecord {
+  const trained = processAlive(record.pid) && !(ownProcessGone && record.pid === process.pid);
+  if (record.status !== 'running' || trained) return record;
   if (!record.checkpoint) return { ...record, status: 'failed', interrupted: true, pid: undefined, error: DIED_BEFORE_CHECKPOINT };
   // Killed after its last epoch was saved, before it said so: it is done.
   if (record.epochsDone >= record.spec.epochs) return { ...record, status: 'done', pid: undefined };

@@ -19,6 +19,8 @@ const spec = {
 };
 // A pid far above Linux's pid_max (4,194,304): the process that wrote these runs is gone.
 const DEAD_PID = 99_999_999;
+// Another process that lives (the one that started these tests): a run it trains is left alone.
+const LIVE_PID = process.ppid;
 // Temporary folders younger than a minute may be another process's save in progress: look from later on.
 const LATER = () => Date.now() + 5 * 60_000;
 
@@ -115,10 +117,26 @@ describe('recovery on open', () => {
     expect([...outcomes].sort()).toEqual(['done:2', 'failed:0', 'no run', 'stopped:1']);
   });
 
+  it('a run left running under this very process (its engine thread died) is interrupted on the next open, not running for ever', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runs-'));
+    const writer = new RunStore(root);
+    const model = createModel(spec);
+    const optimizer = createOptimizer(spec);
+    let record = await writer.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    record = await writer.saveCheckpoint({ ...record, epochsDone: 1, last: metrics(1) }, model, optimizer);
+    model.dispose();
+    optimizer.dispose();
+    expect(record).toMatchObject({ status: 'running', pid: process.pid });
+    const reopened = new RunStore(root);
+    await reopened.recover(LATER());
+    expect(await reopened.read(record.id)).toMatchObject({ status: 'stopped', interrupted: true, epochsDone: 1 });
+    expect(isResumable((await reopened.list())[0])).toBe(true);
+  });
+
   it('sweeps run folders that never got their run.json and old temporary folders, and leaves live runs and fresh saves alone', async () => {
     const root = mkdtempSync(join(tmpdir(), 'runs-'));
     const store = new RunStore(root);
-    const live = await store.create({ spec, dataDir: 'mnist', backend: 'wasm' });
+    const live = await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: LIVE_PID });
     mkdirSync(join(store.dir(live.id), '.ckpt-0001-abcd.tmp-0123abcd'));
     mkdirSync(join(root, '20261127-203000-1a2b'));
     mkdirSync(join(root, '.20261127-203001-1a2b.tmp-89abcdef'));
@@ -132,9 +150,9 @@ describe('recovery on open', () => {
     const root = mkdtempSync(join(tmpdir(), 'runs-'));
     const store = new RunStore(root);
     const [torn, wrong, good] = [
-      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
-      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
-      await store.create({ spec, dataDir: 'mnist', backend: 'wasm' }),
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: LIVE_PID }),
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: LIVE_PID }),
+      await store.create({ spec, dataDir: 'mnist', backend: 'wasm', pid: LIVE_PID }),
     ];
     writeFileSync(join(store.dir(torn.id), 'run.json'), '{"id": "x", "spec": {');
     writeFileSync(join(store.dir(wrong.id), 'run.json'), JSON.stringify({ ...wrong, status: 'exploded', epochsDone: -1 }));

@@ -344,7 +344,8 @@ export class RunStore {
    * Repair what kills and crashes leave, once when the store is opened: temporary folders, run folders that never
    * got their run.json, stale checkpoints, interrupted runs still saying 'running', and an epoch's metrics line
    * lost between its checkpoint and its append (rebuilt from the record). Best effort: what cannot be written
-   * (a read-only disk) stays as it is and is still read correctly.
+   * (a read-only disk) stays as it is and is still read correctly. Called by the store's one owner as it opens,
+   * so a run still 'running' under this very process was trained by an engine thread that has since died.
    */
   async recover(now = Date.now()): Promise<Recovery> {
     const done: Recovery = { swept: [], repaired: [] };
@@ -388,13 +389,13 @@ export class RunStore {
       // The copy names the process that saved it; a damaged run.json is no sign that one still trains it.
       return { ...copy, pid: undefined };
     });
-    let record = interpret(stored);
+    let record = interpret(stored, { ownProcessGone: true });
     if (record.status === 'running') return false;
     if (record.checkpoint && (await savedModelProblem(this.path(id, record.checkpoint)))) {
       const previous = record.previousCheckpoint ? await wholeCopy(this.dir(id), id, record.previousCheckpoint) : null;
       if (previous) {
         // Named and noted as the person last left it; trained as far as the checkpoint it falls back to.
-        record = interpret({ ...previous, name: record.name, notes: record.notes, status: 'running', pid: undefined });
+        record = interpret({ ...previous, name: record.name, notes: record.notes, status: 'running', pid: undefined }, { ownProcessGone: true });
         if (!record.name) delete record.name;
         if (!record.notes) delete record.notes;
         rebuilt = true;

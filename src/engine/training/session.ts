@@ -140,14 +140,18 @@ export class TrainingSession {
     let finished!: Promise<void>;
     let begun = false;
     const started = new Promise<string>((resolve, reject) => {
-      const handle = this.trainer({ ...job, runsRoot: this.store.root }, (event) => {
-        // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
-        if (event.type === 'done' || event.type === 'error') this.settle(status);
-        if (event.type === 'started') begun = true;
-        if (!(event.type === 'error' && replied && !begun)) this.follow(status, event);
-        if (event.type === 'started') resolve(event.run.id);
-        if (event.type === 'error') reject(new UserError(event.message));
-      });
+      const handle = this.trainer(
+        { ...job, runsRoot: this.store.root },
+        (event) => {
+          // Idle as soon as the run has said its last word, so that whoever hears it may start the next one.
+          if (event.type === 'done' || event.type === 'error') this.settle(status);
+          if (event.type === 'started') begun = true;
+          if (!(event.type === 'error' && replied && !begun)) this.follow(status, event);
+          if (event.type === 'started') resolve(event.run.id);
+          if (event.type === 'error') reject(new UserError(event.message));
+        },
+        this.store,
+      );
       this.current = { handle, status };
       finished = handle.done
         .then(
@@ -177,7 +181,7 @@ export class TrainingSession {
       this.emit('training:progress', { runId: event.runId, progress: event.progress, point });
     } else if (event.type === 'epoch') {
       status.epochs.push(event.metrics);
-      this.emit('training:epoch', { runId: event.runId, metrics: event.metrics });
+      this.emit('training:epoch', { runId: event.runId, metrics: event.metrics, run: event.run });
     } else if (event.type === 'done') {
       this.emit('training:done', { run: event.run, stopped: event.stopped });
     } else {

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../store/runs.ts';
+import { realFileOps } from '../store/atomic.ts';
 import { UserError } from '../errors.ts';
 import { defaultSpec } from '../../shared/spec.ts';
 import { startTraining } from './trainer.ts';
@@ -83,5 +84,21 @@ describe('training in a worker thread', () => {
     const record = await new RunStore(runsRoot).read(runId);
     expect(record).toMatchObject({ status: 'failed', epochsDone: 1, error: expect.stringMatching(/training stopped unexpectedly/) });
     await expect(new RunStore(runsRoot).loadModel(runId)).resolves.toBeDefined();
+  });
+
+  it("writes a dead thread's failure through the store it was given, whose file operations a fault can reach", async () => {
+    const runsRoot = mkdtempSync(join(tmpdir(), 'runs-'));
+    const written: string[] = [];
+    const store = new RunStore(runsRoot, { ...realFileOps, rename: async (from, to) => (written.push(basename(to)), realFileOps.rename(from, to)) });
+    const before = started.length;
+    const handle = startTraining(
+      { spec: { ...defaultSpec(), epochs: 50, batchSize: 50 }, trainLimit: 500, testLimit: 100, runsRoot },
+      (event) => {
+        if (event.type === 'batch' && event.progress.epoch === 2) void started[before].terminate();
+      },
+      store,
+    );
+    await expect(handle.done).rejects.toThrow(/training stopped unexpectedly/);
+    expect(written).toEqual(['run.json']);
   });
 });

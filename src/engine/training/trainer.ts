@@ -19,16 +19,20 @@ export interface TrainingHandle {
 
 /**
  * Mark a run failed when its worker died without saying so. The worker shares this process's pid, so the
- * store cannot tell by itself; the run keeps its last checkpoint.
+ * store cannot tell by itself; the run keeps its last checkpoint. Written through the caller's store (its
+ * file operations, which the fault script reaches), never a second one.
  */
-async function markFailed(runsRoot: string, runId: string, error: string): Promise<void> {
-  const store = new RunStore(runsRoot);
+async function markFailed(store: RunStore, runId: string, error: string): Promise<void> {
   const record = await store.read(runId);
   if (record.status === 'running') await store.writeRecord({ ...record, status: 'failed', error });
 }
 
-/** Run `job` in a worker thread; `onEvent` sees every event, in order. */
-export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) => void): TrainingHandle {
+/** Run `job` in a worker thread; `onEvent` sees every event, in order; `store` (of job.runsRoot) writes what the worker cannot. */
+export function startTraining(
+  job: TrainingJob,
+  onEvent: (event: TrainingEvent) => void,
+  store: RunStore = new RunStore(job.runsRoot),
+): TrainingHandle {
   const stopFlag = new SharedArrayBuffer(4);
   const worker = spawnWorker('train-worker', { job, stopFlag } satisfies WorkerInput, import.meta.url);
   const annotations = new Map<number, { resolve: (run: RunRecord | null) => void; reject: (err: Error) => void }>();
@@ -58,7 +62,7 @@ export function startTraining(job: TrainingJob, onEvent: (event: TrainingEvent) 
     onWorkerFailure(worker, 'training', (err) => {
       if (settled) return;
       settled = true;
-      const failed = runId ? markFailed(job.runsRoot, runId, err.message) : Promise.resolve();
+      const failed = runId ? markFailed(store, runId, err.message) : Promise.resolve();
       // The record is written before anyone hears of the failure, so that whoever reads it next sees it failed.
       void failed
         .catch(() => undefined)

@@ -11,7 +11,7 @@ const target = document.getElementById('app')!;
 let studio: StudioState | undefined;
 
 connect((reason) => {
-  if (studio) studio.disconnected = reason;
+  studio?.engineLost(reason);
 })
   .then(async (api) => {
     studio = new StudioState(api);

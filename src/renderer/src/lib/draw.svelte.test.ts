@@ -56,7 +56,7 @@ describe('DrawState', () => {
     expect(api.count('model:predict')).toBe(2);
   });
 
-  it('an older reply arriving after a newer one is dropped', async () => {
+  it('a newer drawing cancels the prediction out and is asked next; the older reply is dropped (newest input wins)', async () => {
     const { api, draw } = setUp();
     const replies: ReturnType<typeof held<Prediction>>[] = [];
     api.handle('model:predict', () => {
@@ -66,10 +66,12 @@ describe('DrawState', () => {
     });
     const first = draw.predict(one(), null);
     const second = draw.predict(one(), null);
-    replies[1].resolve(sureOf(4));
-    await second;
+    expect(replies).toHaveLength(1);
+    expect(api.signals['model:predict']![0]?.aborted).toBe(true);
     replies[0].resolve(sureOf(9));
-    await first;
+    await vi.waitFor(() => expect(replies).toHaveLength(2));
+    replies[1].resolve(sureOf(4));
+    await Promise.all([first, second]);
     expect(draw.label).toBe(4);
     expect(draw.predictions).toBe(1);
   });

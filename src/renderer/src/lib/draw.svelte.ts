@@ -4,10 +4,17 @@
 import { tick } from 'svelte';
 import type { RawImage } from '../../../shared/preprocess';
 import { readDrawing, type InkSummary } from '../../../shared/ink';
-import { Latest } from './latest';
+import { type Ask, Newest } from './newest';
 import type { StudioState } from './studio.svelte';
 
 /** The Draw place's state; `dispose()` drops its event subscription. */
+/** One prediction asked for: the drawing's field and ink, and when its stroke ended (null for none). */
+interface PredictJob {
+  field: Float32Array;
+  ink: InkSummary | undefined;
+  endedAt: number | null;
+}
+
 export class DrawState {
   /** The 28×28 image the model sees (0–1), or null for an empty drawing. */
   field = $state.raw<Float32Array | null>(null);
@@ -24,7 +31,8 @@ export class DrawState {
   endedAt = $state<number | null>(null);
   predictions = $state(0);
   readonly dispose: () => void;
-  #latest = new Latest();
+  /** Newest input wins: a newer drawing cancels a prediction still out, and only the newest is shown. */
+  #asks = new Newest((job: PredictJob, ask: Ask) => this.#predict(job, ask));
   /** How large the drawing on screen is on its canvas: the engine calls a dot too little ink from it. */
   #ink: InkSummary | undefined;
 
@@ -38,7 +46,7 @@ export class DrawState {
   async predict(image: RawImage, endedAt: number | null): Promise<void> {
     const drawing = readDrawing(image);
     if (!drawing) {
-      this.#latest.next();
+      this.#asks.drop();
       this.field = null;
       this.probabilities = null;
       this.confident = true;
@@ -51,11 +59,14 @@ export class DrawState {
     await this.#ask(drawing.field, drawing.ink, endedAt);
   }
 
-  async #ask(field: Float32Array, ink: InkSummary | undefined, endedAt: number | null): Promise<void> {
-    const ticket = this.#latest.next();
+  #ask(field: Float32Array, ink: InkSummary | undefined, endedAt: number | null): Promise<void> {
+    return this.#asks.run({ field, ink, endedAt });
+  }
+
+  async #predict({ field, ink, endedAt }: PredictJob, { signal, isCurrent }: Ask): Promise<void> {
     try {
-      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field), ink });
-      if (!this.#latest.isCurrent(ticket)) return;
+      const result = await this.studio.api.invoke('model:predict', { field: Array.from(field), ink }, { signal });
+      if (!isCurrent()) return;
       this.field = field;
       this.#ink = ink;
       this.probabilities = result.probabilities;
@@ -68,7 +79,7 @@ export class DrawState {
         this.latencyMs = performance.now() - endedAt;
       }
     } catch (err) {
-      if (!this.#latest.isCurrent(ticket)) return;
+      if (!isCurrent()) return;
       this.field = field;
       this.#ink = ink;
       this.probabilities = null;

@@ -51,10 +51,7 @@ export class FinetuneState {
     if (this.blocked) return;
     const request = this.#request();
     this.needs.clearNotice();
-    this.run.begin();
-    const started = await this.needs.attempt(() => this.api.invoke('training:finetune', request));
-    if (started) this.run.started(started.runId);
-    else this.run.refused();
+    await this.needs.attempt(() => this.run.launch(async () => (await this.api.invoke('training:finetune', request)).runId));
     await this.needs.attempt(() => this.needs.refreshRuns());
   }
 

@@ -168,4 +168,20 @@ describe('NumberState', () => {
     numbers.stopped();
     expect(numbers.reading?.number).toBe('27');
   });
+
+  it('camera frames that arrive while a reading is out cancel it; only the newest frame is read next', async () => {
+    const { api, numbers, stop } = setUp();
+    const first = held<NumberReading>();
+    let reads = 0;
+    api.handle('model:read', () => (++reads === 1 ? first.promise : { ...reading, number: '72' }));
+    const frames = ['AAAA', 'BBBB', 'CCCC'].map((png) => numbers.readImage(png, PAD, 'camera'));
+    expect(api.count('model:read')).toBe(1);
+    expect(api.signals['model:read']![0]?.aborted).toBe(true);
+    first.resolve(reading);
+    await Promise.all(frames);
+    await expect.poll(() => numbers.reading?.number).toBe('72');
+    expect(api.payloads['model:read']!.map((p) => (p as { png: string }).png)).toEqual(['AAAA', 'CCCC']);
+    expect(numbers.busy).toBe(false);
+    stop();
+  });
 });

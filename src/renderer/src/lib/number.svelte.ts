@@ -4,11 +4,18 @@
 import type { NumberReading, ReadInput } from '../../../shared/contract';
 import type { Stroke } from '../../../shared/digits';
 import { SaveDigitState } from './save-digit.svelte';
-import { Latest } from './latest';
+import { type Ask, Newest } from './newest';
 import type { StudioState } from './studio.svelte';
 
 /** Where a reading came from: its boxes are in this source's pixels. */
 export type NumberSource = 'pad' | 'image' | 'camera';
+
+/** One reading asked for: the input, where it came from, and its size. */
+interface ReadJob {
+  input: ReadInput;
+  source: NumberSource;
+  size: { width: number; height: number };
+}
 
 export class NumberState {
   reading = $state.raw<NumberReading | null>(null);
@@ -25,8 +32,9 @@ export class NumberState {
   waiting = $state<'image' | 'camera' | null>(null);
   readonly saver: SaveDigitState;
   readonly dispose: () => void;
-  #latest = new Latest();
   #input: ReadInput | null = null;
+  /** Newest input wins: a stroke or camera frame cancels a reading still waiting in the engine. */
+  #asks = new Newest((job: ReadJob, ask: Ask) => this.#read(job, ask));
 
   constructor(private readonly studio: StudioState) {
     this.saver = new SaveDigitState(studio);
@@ -43,7 +51,8 @@ export class NumberState {
   /** Read the pad's strokes (an empty pad clears the reading without asking). */
   async readStrokes(strokes: Stroke[], canvas: { width: number; height: number }): Promise<void> {
     if (strokes.length === 0) {
-      this.#latest.next();
+      this.#asks.drop();
+      this.busy = false;
       this.#input = null;
       this.reading = null;
       this.selected = null;
@@ -71,7 +80,7 @@ export class NumberState {
   }
 
   #forget(): void {
-    this.#latest.next();
+    this.#asks.drop();
     this.#input = null;
     this.reading = null;
     this.selected = null;
@@ -100,11 +109,14 @@ export class NumberState {
   }
 
   async #ask(input: ReadInput, source: NumberSource, size: { width: number; height: number }): Promise<void> {
-    const ticket = this.#latest.next();
     this.busy = true;
+    await this.#asks.run({ input, source, size });
+  }
+
+  async #read({ input, source, size }: ReadJob, { signal, isCurrent }: Ask): Promise<void> {
     try {
-      const reading = await this.studio.api.invoke('model:read', input);
-      if (!this.#latest.isCurrent(ticket)) return;
+      const reading = await this.studio.api.invoke('model:read', input, { signal });
+      if (!isCurrent()) return;
       this.#input = input;
       this.reading = reading;
       this.source = source;
@@ -114,7 +126,7 @@ export class NumberState {
       this.waiting = null;
       this.readings++;
     } catch (err) {
-      if (!this.#latest.isCurrent(ticket)) return;
+      if (!isCurrent()) return;
       this.reading = null;
       this.selected = null;
       this.waiting = null;
@@ -122,7 +134,7 @@ export class NumberState {
         ? 'The connection to the studio is lost: no readings until it is back.'
         : `Could not read a number: ${err instanceof Error ? err.message : String(err)}`;
     } finally {
-      if (this.#latest.isCurrent(ticket)) this.busy = false;
+      if (isCurrent()) this.busy = false;
     }
   }
 }

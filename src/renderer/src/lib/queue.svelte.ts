@@ -58,13 +58,13 @@ export class QueueState {
   async start(): Promise<void> {
     if (!this.canStart) return;
     const items = this.items;
-    const reply = await this.needs.attempt(() =>
-      this.api.invoke('training:queue', { items, trainLimit: this.trainLimit ?? undefined, testLimit: this.testLimit ?? undefined }),
-    );
-    if (!reply) return;
-    this.status = { names: items.map((item) => item.name), current: 0, runIds: [], active: true, dropped: 0 };
+    const request = { items, trainLimit: this.trainLimit ?? undefined, testLimit: this.testLimit ?? undefined };
     // The engine starts each run by itself: the charts wait for the first one's batches.
-    this.run.begin();
+    const queued = await this.needs.attempt(() =>
+      this.run.launch(async () => (await this.api.invoke('training:queue', request), null)).then(() => true),
+    );
+    if (!queued) return;
+    this.status = { names: items.map((item) => item.name), current: 0, runIds: [], active: true, dropped: 0 };
     this.needs.tell(`Training ${items.length} runs one after another: ${items.map((item) => item.name).join(', ')}.`);
   }
 

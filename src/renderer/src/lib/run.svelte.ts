@@ -1,9 +1,10 @@
 // The current run: the one the charts, the progress bar and the window title follow. Its one owner: the
 // studio, the queue and the fine-tune call these methods instead of assigning the fields themselves.
 import type { BatchPoint, BatchProgress, EpochMetrics, RunRecord, TrainingStatus } from '../../../shared/contract';
+import type { RunStatus } from '../../../shared/types';
 
-/** How the run shown last ended, or null while it trains (or before any). */
-export type Outcome = 'finished' | 'stopped' | 'failed' | null;
+/** How the run shown last ended, in the record's own words (one vocabulary), or null while it trains (or before any). */
+export type Outcome = Exclude<RunStatus, 'running'> | null;
 
 /** A run's curves as the engine keeps them. */
 export interface Curves {
@@ -14,7 +15,7 @@ export interface Curves {
 const NO_CURVES: Curves = { batches: [], epochs: [] };
 
 /** The outcome a past run's record stands for. */
-export const outcomeOf = (run: RunRecord): Outcome => (run.status === 'done' ? 'finished' : run.status === 'failed' ? 'failed' : 'stopped');
+export const outcomeOf = (run: RunRecord): Outcome => (run.status === 'running' ? 'stopped' : run.status);
 
 export class RunState {
   /** The run on screen; null before the engine names a run it is starting. */
@@ -25,6 +26,23 @@ export class RunState {
   batches = $state.raw<BatchPoint[]>([]);
   epochs = $state.raw<EpochMetrics[]>([]);
   outcome = $state<Outcome>(null);
+
+  /**
+   * The one way the window starts training (a run, a resume, a queue, a fine-tune): the charts wait for its
+   * batches, `request` asks the engine and gives the run's id (null when the engine names each run itself, as a
+   * queue's), and a refusal leaves nothing training and is thrown on to the asker.
+   */
+  async launch(request: () => Promise<string | null>, resumed?: { id: string; curves: Curves }): Promise<void> {
+    this.begin(resumed?.id ?? null, resumed?.curves);
+    let id: string | null;
+    try {
+      id = await request();
+    } catch (err) {
+      this.refused();
+      throw err;
+    }
+    if (id) this.started(id);
+  }
 
   /** A run is being started (a resumed one with the curves it has so far): the charts wait for its batches. */
   begin(id: string | null = null, curves: Curves = NO_CURVES): void {

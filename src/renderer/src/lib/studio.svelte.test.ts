@@ -1,6 +1,6 @@
 // The app-wide state against a fake engine: forms that say what is wrong, runs that ask before losing
 // anything, and messages that say what happened.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../../shared/contract';
 import { defaultSpec } from '../../../shared/spec';
 import { duration, StudioState } from './studio.svelte';
@@ -26,6 +26,51 @@ async function setUp(answers: boolean[] = [], runs: RunRecord[] = []) {
 }
 
 describe('StudioState', () => {
+  it('shows the record each epoch and the end send, in its place, without listing every run again', async () => {
+    const older = run('20261128-100000-aaaa');
+    const { api, studio } = await setUp([], [older]);
+    await studio.start();
+    const listed = api.count('runs:list');
+    const training = run('20261129-100000-bbbb', { status: 'running', epochsDone: 1, checkpoint: 'epoch-1' });
+    api.emit('training:epoch', { runId: training.id, metrics: lastEpoch, run: training });
+    expect(studio.runs.map((r) => [r.id, r.status])).toEqual([
+      [training.id, 'running'],
+      [older.id, 'done'],
+    ]);
+    const done = { ...training, status: 'done' as const, epochsDone: 2 };
+    api.emit('training:done', { run: done, stopped: false });
+    expect(studio.runs).toEqual([done, older]);
+    // One vocabulary: the run ended as its record says, not in a word of the window's own.
+    expect(studio.outcome).toBe(done.status);
+    expect(api.count('runs:list')).toBe(listed);
+  });
+
+  it('a dropped link ends a live run that was stopping: no Stopping… for ever, and the banner says why', async () => {
+    const { studio } = await setUp();
+    await studio.start();
+    studio.run.stop();
+    expect(studio.stopping).toBe(true);
+    studio.engineLost('the connection to the studio’s engine closed (code 1006).');
+    expect([studio.running, studio.stopping, studio.outcome]).toEqual([false, false, 'failed']);
+    expect(studio.disconnected).toMatch(/closed/);
+    expect(studio.notice?.text).toMatch(/engine is out of reach/);
+  });
+
+  it('a dead engine thread ends the live run and says so; the engine back clears it and lists the runs again', async () => {
+    const { api, studio } = await setUp();
+    await studio.start();
+    expect(studio.running).toBe(true);
+    api.emit('engine:status', { state: 'stopped', message: "the studio's engine stopped unexpectedly; it is starting again" });
+    expect(studio.running).toBe(false);
+    expect(studio.outcome).toBe('failed');
+    expect(studio.disconnected).toMatch(/stopped unexpectedly/);
+    expect(studio.notice?.text).toMatch(/Resume continues it/);
+    const listed = api.count('runs:list');
+    api.emit('engine:status', { state: 'ready', message: "the studio's engine started again" });
+    expect(studio.disconnected).toBeNull();
+    await vi.waitFor(() => expect(api.count('runs:list')).toBe(listed + 1));
+  });
+
   it('lists a model it has never seen when the engine switches to it (an import), and asks nothing for a known one', async () => {
     const { api, studio } = await setUp([], [run('20261128-100000-aaaa')]);
     const before = api.count('runs:list');

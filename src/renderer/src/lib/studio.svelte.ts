@@ -15,6 +15,7 @@ import type {
 import { SPLIT_COUNTS } from '../../../shared/mnist';
 import { isReadable, runFraction } from '../../../shared/types';
 import { checkSpec } from '../../../shared/spec';
+import { messageOf } from '../../../shared/message';
 import { TrainingForm, type FormStorage } from './form.svelte';
 import { RunState } from './run.svelte';
 import { runTitle } from './runs';
@@ -145,14 +146,16 @@ export class StudioState {
       if (this.#timing && this.#timing.firstBatchAt === null) this.#timing.firstBatchAt = this.now();
       this.run.batch(runId, progress, point);
     });
-    api.on('training:epoch', ({ metrics }) => {
+    // The record a training thread sends is the one shown: no re-listing of every run.json per epoch.
+    api.on('training:epoch', ({ metrics, run }) => {
       this.run.epoch(metrics);
-      void this.refreshRuns();
+      this.#take(run);
     });
     api.on('training:done', ({ run, stopped }) => {
       if (!stopped) this.#measure(run);
       this.#timing = null;
-      this.run.ended(stopped ? 'stopped' : 'finished');
+      this.run.ended(stopped ? 'stopped' : 'done');
+      this.#take(run);
       const name = runName(run).replace(/^./, (first) => first.toUpperCase());
       this.notice = {
         kind: 'info',
@@ -162,7 +165,6 @@ export class StudioState {
             ? `${name} stopped before its first epoch ended: there is no trained model to use yet (Resume continues it).`
             : `${name} stopped after ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}; its model is saved.`,
       };
-      void this.refreshRuns();
     });
     api.on('training:error', ({ message }) => {
       this.run.ended('failed');
@@ -174,12 +176,36 @@ export class StudioState {
         () => undefined,
       );
     });
+    // The engine's thread died and its shell starts it again: a run it trained ended with it (its last
+    // epoch is saved), and the window waits, saying so, until the engine is back.
+    api.on('engine:status', ({ state, message }) => {
+      if (state === 'ready') {
+        this.disconnected = null;
+        void this.load().catch((err: unknown) => (this.notice = { kind: 'error', text: messageOf(err) }));
+        return;
+      }
+      this.engineLost(message, 'Training stopped with the engine; its last finished epoch is saved (Resume continues it).');
+    });
     api.on('model:changed', (model) => {
       this.#evaluation = null;
       this.activeModel = model;
       // A model the list has never seen was imported (File › Import Model…): list it.
       if (model.id !== 'bundled' && !this.runs.some((run) => run.id === model.id)) void this.refreshRuns();
     });
+  }
+
+  /**
+   * The engine is out of reach (its thread died, or the link dropped): the banner says why, and a live run's
+   * controls stop offering Stop and an ETA that nothing will answer.
+   */
+  engineLost(
+    reason: string,
+    runNotice = 'Training can no longer be followed: the engine is out of reach. Once it is back, the run shows as it stands (Resume continues a stopped run from its last finished epoch).',
+  ): void {
+    this.disconnected = reason;
+    if (!this.run.running) return;
+    this.run.ended('failed');
+    this.notice = { kind: 'error', text: runNotice };
   }
 
   /** First load: engine info, dataset, runs, and any training already in progress (after a reload). */
@@ -286,6 +312,16 @@ export class StudioState {
     this.runs = await this.api.invoke('runs:list');
   }
 
+  /** Show `run` as its training thread sent it: in its place in the list, or in order (newest first) if new. */
+  #take(run: RunRecord): void {
+    if (this.runs.some((r) => r.id === run.id)) {
+      this.runs = this.runs.map((r) => (r.id === run.id ? run : r));
+      return;
+    }
+    const at = this.runs.findIndex((r) => r.id < run.id);
+    this.runs = at < 0 ? [...this.runs, run] : [...this.runs.slice(0, at), run, ...this.runs.slice(at)];
+  }
+
   /** Run an action, showing its error as a notice instead of losing it. */
   async attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -318,13 +354,13 @@ export class StudioState {
     this.notice = null;
     this.#timing = resumeId ? null : { launchedAt: this.now(), firstBatchAt: null };
     const started = await this.attempt(async () => {
-      const curves = resumeId ? await this.api.invoke('runs:metrics', { id: resumeId }) : undefined;
-      this.run.begin(resumeId ?? null, curves);
-      const { runId } = await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId, ...(ownData && { ownData }) });
-      this.run.started(runId);
+      const resumed = resumeId ? { id: resumeId, curves: await this.api.invoke('runs:metrics', { id: resumeId }) } : undefined;
+      const start = async () =>
+        (await this.api.invoke('training:start', { spec, trainLimit, testLimit, resumeId, ...(ownData && { ownData }) })).runId;
+      await this.run.launch(start, resumed);
       return true;
     });
-    if (!started) this.run.refused();
+    if (!started) this.#timing = null;
     await this.attempt(() => this.refreshRuns());
   }
 

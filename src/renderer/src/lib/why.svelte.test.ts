@@ -8,11 +8,13 @@ import { NeighboursState } from './why.svelte';
 /** An engine whose neighbours answer only when the test says so, counting what it is asked. */
 function slowEngine() {
   const asked: number[][] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   const waiting: (() => void)[] = [];
   const api = {
-    invoke: async (channel: string, payload: { field?: number[]; indices?: number[] }) => {
+    invoke: async (channel: string, payload: { field?: number[]; indices?: number[] }, options?: { signal?: AbortSignal }) => {
       if (channel === 'model:neighbours') {
         asked.push(payload.field!);
+        signals.push(options?.signal);
         await new Promise<void>((resolve) => waiting.push(resolve));
         return [{ index: 7, label: 3, distance: 1.5 }];
       }
@@ -24,7 +26,7 @@ function slowEngine() {
     while (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     waiting.shift()!();
   };
-  return { api, asked, answer };
+  return { api, asked, signals, answer };
 }
 
 const field = (k: number) => Array.from({ length: PIXELS }, (_, i) => (i === k ? 1 : 0));
@@ -42,6 +44,17 @@ describe('the nearest training digits', () => {
     expect(asked.map((f) => f.indexOf(1))).toEqual([1, 5]);
     expect(state.neighbours).toEqual([{ index: 7, label: 3, distance: 1.5 }]);
     expect(state.loading).toBe(false);
+  });
+
+  it('a newer stroke cancels the neighbours request in flight (the engine drops it if it has not started)', async () => {
+    const { api, signals, answer } = slowEngine();
+    const state = new NeighboursState(api);
+    const shown = [1, 2].map((k) => state.show(field(k)));
+    expect(signals[0]?.aborted).toBe(true);
+    await answer();
+    await answer();
+    await Promise.all(shown);
+    expect(signals.map((s) => s?.aborted)).toEqual([true, false]);
   });
 
   it('clears at once when the drawing is cleared, and drops what waited', async () => {

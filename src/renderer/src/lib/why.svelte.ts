@@ -1,41 +1,11 @@
 // "Why did it say that": the training digits nearest to an input, and a run's answers through its epochs.
-// Each is asked for when the input or the active model changes (the components call `show`); one request is in
-// flight at a time (building the neighbours' index takes a while, and each stroke asks again), and the newest
-// input waits for it, replacing any before it.
+// Each is asked for when the input or the active model changes (the components call `show`), newest input
+// winning (newest.ts): building the neighbours' index takes a while, and each stroke asks again.
 import type { EpochHistory, Neighbour, StudioApi } from '../../../shared/contract';
 import type { ModelExplanation } from '../../../shared/explain';
 import { fromBase64 } from './pixels';
-import { Latest } from './latest';
+import { type Ask, Newest } from './newest';
 import { messageOf } from '../../../shared/message';
-
-/** Runs `work` on the newest input only, one at a time: an input that arrives meanwhile waits, replacing any before it. */
-export class OneAtATime<T> {
-  #running = false;
-  #waiting: { input: T } | null = null;
-
-  constructor(private readonly work: (input: T) => Promise<void>) {}
-
-  async run(input: T): Promise<void> {
-    if (this.#running) {
-      this.#waiting = { input };
-      return;
-    }
-    this.#running = true;
-    try {
-      await this.work(input);
-    } finally {
-      this.#running = false;
-      const next = this.#waiting;
-      this.#waiting = null;
-      if (next) await this.run(next.input);
-    }
-  }
-
-  /** Forget an input that waits. */
-  drop(): void {
-    this.#waiting = null;
-  }
-}
 
 /** How many nearest training digits the Draw place shows. */
 export const NEIGHBOURS_SHOWN = 8;
@@ -56,16 +26,14 @@ export class NeighboursState {
   loading = $state(false);
   failure = $state<string | null>(null);
   majority = $derived(majorityLabel(this.neighbours));
-  #latest = new Latest();
 
   constructor(private readonly api: StudioApi) {}
 
-  #asks = new OneAtATime((field: ArrayLike<number>) => this.#ask(field));
+  #asks = new Newest((field: ArrayLike<number>, ask: Ask) => this.#ask(field, ask));
 
   /** Ask for the neighbours of `field` (null clears them). */
   async show(field: ArrayLike<number> | null): Promise<void> {
     if (!field) {
-      this.#latest.next();
       this.#asks.drop();
       [this.neighbours, this.pixels, this.loading, this.failure] = [[], null, false, null];
       return;
@@ -74,17 +42,16 @@ export class NeighboursState {
     await this.#asks.run(field);
   }
 
-  async #ask(field: ArrayLike<number>): Promise<void> {
-    const ticket = this.#latest.next();
+  async #ask(field: ArrayLike<number>, { signal, isCurrent }: Ask): Promise<void> {
     try {
-      const neighbours = await this.api.invoke('model:neighbours', { field: Array.from(field), count: NEIGHBOURS_SHOWN });
-      const samples = await this.api.invoke('dataset:samples', { split: 'train', indices: neighbours.map((n) => n.index) });
-      if (!this.#latest.isCurrent(ticket)) return;
+      const neighbours = await this.api.invoke('model:neighbours', { field: Array.from(field), count: NEIGHBOURS_SHOWN }, { signal });
+      const samples = await this.api.invoke('dataset:samples', { split: 'train', indices: neighbours.map((n) => n.index) }, { signal });
+      if (!isCurrent()) return;
       [this.neighbours, this.pixels, this.failure] = [neighbours, fromBase64(samples.pixels), null];
     } catch (err) {
-      if (this.#latest.isCurrent(ticket)) this.failure = messageOf(err);
+      if (isCurrent()) this.failure = messageOf(err);
     } finally {
-      if (this.#latest.isCurrent(ticket)) this.loading = false;
+      if (isCurrent()) this.loading = false;
     }
   }
 }
@@ -97,18 +64,16 @@ export class EpochHistoryState {
   /** The epoch the slider shows (the last one by default). */
   epoch = $state<number | null>(null);
   failure = $state<string | null>(null);
-  #latest = new Latest();
 
   constructor(private readonly api: StudioApi) {}
 
-  #asks = new OneAtATime(({ runId, field }: { runId: string; field: ArrayLike<number> }) => this.#ask(runId, field));
+  #asks = new Newest(({ runId, field }: { runId: string; field: ArrayLike<number> }, ask: Ask) => this.#ask(runId, field, ask));
 
   /** Ask what run `runId`'s epochs answer for `field`. */
   async show(runId: string | null, field: ArrayLike<number> | null): Promise<void> {
     if (runId !== this.runId) this.epoch = null;
     this.runId = runId;
     if (!runId || !field) {
-      this.#latest.next();
       this.#asks.drop();
       [this.history, this.failure] = [null, null];
       return;
@@ -116,20 +81,19 @@ export class EpochHistoryState {
     await this.#asks.run({ runId, field });
   }
 
-  async #ask(runId: string, field: ArrayLike<number>): Promise<void> {
-    const ticket = this.#latest.next();
+  async #ask(runId: string, field: ArrayLike<number>, { signal, isCurrent }: Ask): Promise<void> {
     try {
-      const history = await this.api.invoke('runs:epochHistory', { id: runId, field: Array.from(field) });
-      if (!this.#latest.isCurrent(ticket)) return;
+      const history = await this.api.invoke('runs:epochHistory', { id: runId, field: Array.from(field) }, { signal });
+      if (!isCurrent()) return;
       [this.history, this.failure] = [history, null];
       if (this.epoch === null || !history.epochs.some((e) => e.epoch === this.epoch)) this.epoch = history.epochs.at(-1)?.epoch ?? null;
     } catch (err) {
-      if (this.#latest.isCurrent(ticket)) this.failure = messageOf(err);
+      if (isCurrent()) this.failure = messageOf(err);
     }
   }
 
   /** How to explain an input with the run as it was after the chosen epoch. */
-  explainer(runId: string, epoch: number): (field: number[]) => Promise<ModelExplanation> {
-    return (field) => this.api.invoke('runs:epochExplain', { id: runId, epoch, field });
+  explainer(runId: string, epoch: number): (field: number[], signal?: AbortSignal) => Promise<ModelExplanation> {
+    return (field, signal) => this.api.invoke('runs:epochExplain', { id: runId, epoch, field }, { signal });
   }
 }

@@ -7,6 +7,7 @@ import {
   type EventPayloads,
   type InvokeChannel,
   type InvokeInput,
+  type InvokeOptions,
   type Prediction,
   type InvokeOutputs,
   type StudioApi,
@@ -47,6 +48,8 @@ export class FakeApi implements StudioApi {
   readonly calls: { channel: InvokeChannel; payload: unknown }[] = [];
   /** The same calls grouped by channel: each channel's payloads, in order. */
   readonly payloads: Partial<Record<InvokeChannel, unknown[]>> = {};
+  /** Each call's cancel signal (undefined where none was given), grouped by channel like `payloads`. */
+  readonly signals: Partial<Record<InvokeChannel, (AbortSignal | undefined)[]>> = {};
   readonly #handlers = new Map<InvokeChannel, Handler<InvokeChannel>>();
   readonly #listeners = new Map<EventChannel, Set<(payload: never) => void>>();
   readonly #pending = new Set<Promise<unknown>>();
@@ -73,8 +76,8 @@ export class FakeApi implements StudioApi {
     await tick();
   }
 
-  invoke = ((channel: InvokeChannel, payload?: unknown) => {
-    const reply = this.#answer(channel, payload);
+  invoke = ((channel: InvokeChannel, payload?: unknown, options?: InvokeOptions) => {
+    const reply = this.#answer(channel, payload, options);
     this.#pending.add(reply);
     void reply.then(
       () => this.#pending.delete(reply),
@@ -83,9 +86,10 @@ export class FakeApi implements StudioApi {
     return reply;
   }) as StudioApi['invoke'];
 
-  #answer = async (channel: InvokeChannel, payload?: unknown): Promise<unknown> => {
+  #answer = async (channel: InvokeChannel, payload?: unknown, options?: InvokeOptions): Promise<unknown> => {
     this.calls.push({ channel, payload });
     (this.payloads[channel] ??= []).push(payload);
+    (this.signals[channel] ??= []).push(options?.signal);
     // A request loop would otherwise starve the event loop and hang the test instead of failing it.
     if (this.calls.length > STORM) throw new Error(`more than ${STORM} requests: a request loop`);
     const checked = invokeSchemas[channel].safeParse(payload);

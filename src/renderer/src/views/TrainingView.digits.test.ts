@@ -167,7 +167,7 @@ describe('fine-tune on my digits', () => {
     // While it trains, the record has the before figures only.
     const running = { ...finetuneRun(), status: 'running', epochsDone: 1, finetune: { ...report(), after: null } } as RunRecord;
     runs = [running];
-    api.emit('training:epoch', { runId: running.id, metrics: running.last! });
+    api.emit('training:epoch', { runId: running.id, metrics: running.last!, run: running });
     const early = await screen.findByTestId('finetune-table');
     await waitFor(() => expect(early.dataset.done).toBe('false'));
     expect(Array.from(early.querySelectorAll('tr[data-row="mnist"] td'), (cell) => cell.textContent)).toEqual(['98.93%', '—', '—']);
