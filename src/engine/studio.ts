@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ActiveModel, EventChannel, EventPayloads, InvokeChannel, InvokeInput, InvokeOutputs } from '../shared/contract.ts';
 import { initBackend, isHeapFailure, rebuildBackend, type BackendName, tf } from './runtime/backend.ts';
 import { bundledModelDir, bundledReadingDir, readBundledManifest } from './model/bundled.ts';
-import { type Dataset, firstOfEachDigit, indicesOf, loadDataset, page, PIXELS, type SplitName } from './data/dataset.ts';
+import { type Dataset, firstOfEachDigit, loadDataset, page, PIXELS } from './data/dataset.ts';
 import type { evaluateInWorker } from './model/evaluator.ts';
 import { Evaluations } from './model/evaluations.ts';
 import { explain, firstLayerFilters } from './model/explain.ts';
@@ -143,9 +143,11 @@ export class Studio implements Engine {
     return dispatch(this, channel, payload);
   }
 
-  /** A lane's move to the model the owner made active: loaded, never saved as the choice. */
+  /** A lane's move to the models the owner made active (the digit model, and the reading model it saved): loaded, never saved as the choice. */
   async follow(id: string): Promise<void> {
-    this.swapModel(...(await this.loadActive(id)));
+    if (id !== this.active.id) this.swapModel(...(await this.loadActive(id)));
+    const reader = this.settings.read().activeReader ?? 'bundled';
+    if (reader !== this.reader?.id) await this.loadReader(reader);
   }
 
   /** Subscribe to pushed events; returns the unsubscribe function. */

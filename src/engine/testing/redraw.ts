@@ -204,7 +204,12 @@ export function tracedDigit(split: Split, index: number, digitSize: number, penW
   const scale = digitSize / GRID;
   const segs = segments(skeleton(upscaled(pixels, SKELETON_CUT))).map(
     ([ax, ay, bx, by]) =>
-      [offset + (ax + 0.5) * scale, offset + (ay + 0.5) * scale, offset + (bx + 0.5) * scale, offset + (by + 0.5) * scale] as [number, number, number, number],
+      [offset + (ax + 0.5) * scale, offset + (ay + 0.5) * scale, offset + (bx + 0.5) * scale, offset + (by + 0.5) * scale] as [
+        number,
+        number,
+        number,
+        number,
+      ],
   );
   trace(ink, canvas, segs, penWidth / 2);
   const data = new Uint8Array(canvas * canvas * 4);

@@ -74,7 +74,8 @@ async function prepare(): Promise<Prepared> {
     model = fromDir ? await readModel(fromDir) : createModel(job.spec);
   }
   // A reading model also learns "not one digit" from pieces made of its own training digits.
-  if (job.spec.reading) data = { ...data, train: joinSplits(data.train, notOneDigitPieces(data.train, Math.round(data.train.count * PIECE_SHARE), job.spec.seed)) };
+  if (job.spec.reading)
+    data = { ...data, train: joinSplits(data.train, notOneDigitPieces(data.train, Math.round(data.train.count * PIECE_SHARE), job.spec.seed)) };
   if (!finetuning) {
     // A run with own data trains on what it kept in its folder when it started.
     const own = job.ownData ?? (resumed ? await readOwnData(store.dir(record.id)) : null);
