@@ -61,7 +61,7 @@ describe('command line', () => {
     const quick = await cli('summary', '--preset', 'quick');
     expect(quick.code).toBe(0);
     expect(quick.stdout).toContain('Total params: 61,706');
-    expectUserError(await cli('train', '--preset', 'fast'), /--preset: must be one of notebook, quick, got "fast"/);
+    expectUserError(await cli('train', '--preset', 'fast'), /--preset: must be one of notebook, quick, reading, got "fast"/);
     expectUserError(await cli('bench', '--to-accuracy', '1.5'), /--to-accuracy: a test accuracy between 0 and 1/);
     expectUserError(await cli('bench', '--to-accuracy', 'high'), /--to-accuracy: expected a number/);
   });

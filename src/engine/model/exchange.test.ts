@@ -106,7 +106,7 @@ describe('model export and import', () => {
 
     it.each([
       ['input', [32, 32, 3], 10, /the model's input is \[any,32,32,3\], the studio needs \[any,28,28,1\]$/],
-      ['output', [28, 28, 1], 5, /the model's output is \[any,5\], the studio needs \[any,10\]$/],
+      ['output', [28, 28, 1], 5, /the model's output is \[any,5\], the studio needs \[any,10\]/],
     ])('wrong %s shape', async (_name, inputShape, units, message) => {
       const other = tf.sequential({ layers: [tf.layers.flatten({ inputShape }), tf.layers.dense({ units, activation: 'softmax' })] });
       const dir = temp('shape');
