@@ -42,6 +42,16 @@ const MAYBE_TWO = 0.4;
 const MOST_SLICES = 8;
 /** A candidate digit lower than this share of the typical height is a fragment unless nothing else covers it. */
 const LOWEST = 0.45;
+/** What cutting connected ink costs a reading (log-probability units): a 4's stem is not a 1 beside it. */
+const CUT_COST = 1;
+/**
+ * What cutting a group of connected ink costs, by its width in typical heights: nothing for one as wide as two
+ * digits, CUT_COST for one no wider than one digit, in between along the way.
+ */
+function cutCost(widths: number): number {
+  const [narrow, wide] = [0.8, 1.3];
+  return CUT_COST * Math.min(1, Math.max(0, (wide - widths) / (wide - narrow)));
+}
 /** What a fragment costs the reading that keeps it as a digit of its own (log-probability units). */
 const FRAGMENT = 12;
 /** A digit made of several slices is at most this many times the typical height wide. */
@@ -333,7 +343,9 @@ export async function segmentInk(
     candidates.forEach((c, n) => {
       if (c.j !== j || best[c.i] === -Infinity) return;
       const fragment = c.box.height < LOWEST * typical ? FRAGMENT : 0;
-      const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment;
+      // Starting inside a group means cutting connected ink apart: only worth it when the whole reads far worse.
+      const cut = c.i > 0 && slices[c.i - 1].group === slices[c.i].group ? cutCost(groups[slices[c.i].group].box.width / typical) : 0;
+      const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment - cut;
       if (score > best[j]) [best[j], via[j]] = [score, n];
     });
   }
