@@ -2,7 +2,8 @@
 // digits (with gaps; with one touching pair; on a paper look; condensed; on grey paper under uneven light),
 // read with the bundled models through the same path as `cli read`. Prints whole-number exact accuracy per
 // set and the time per number. Deterministic: a fixed seed.
-//   npx tsx scripts/bench-read.ts [--count N] [--json] [--model DIR] [--reader DIR | --no-reader]
+//   npx tsx scripts/bench-read.ts [--count N] [--sets a,b] [--json] [--model DIR] [--reader DIR | --no-reader]
+//   npx tsx scripts/bench-read.ts --speed     (the time to read a 6-digit number and a 1200-px photo)
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/runtime/backend.ts';
 import { loadDataset } from '../src/engine/data/dataset.ts';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     reader: { type: 'string' },
     'no-reader': { type: 'boolean' },
     sets: { type: 'string' },
+    speed: { type: 'boolean' },
   },
 });
 const count = Number(values.count ?? 200);
@@ -86,10 +88,52 @@ function numberOf(set: SetName, random: () => number, testCount: number): { indi
   return { indices, options };
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** An RGB image scaled (nearest neighbour) to `width` wide. */
+function scaledTo(image: { width: number; height: number; data: ArrayLike<number> }, width: number) {
+  const height = Math.round((image.height * width) / image.width);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const from = (Math.floor((y * image.height) / height) * image.width + Math.floor((x * image.width) / width)) * 3;
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = image.data[from + c];
+    }
+  return { width, height, channels: 3 as const, data };
+}
+
 await initBackend();
 const model = await readModel(values.model ?? bundledModelDir());
 const judge = values['no-reader'] ? null : await readModel(values.reader ?? bundledReadingDir());
 const { test } = await loadDataset();
+if (values.speed) {
+  // Time alone: a 6-digit number written 56 px high, and a 1200×800 photo of one under uneven light.
+  const sixDigits = composeNumber(test, [3, 1, 4, 1, 5, 9], { size: 56, seed: 1 }).image;
+  const photo = scaledTo(
+    composeNumber(test, [7, 3, 9, 5], {
+      size: 200,
+      seed: 2,
+      paper: { paper: [168, 168, 160], ink: [20, 30, 150], shading: 0.2, noise: 6 },
+      light: { bands: 0.4, vignette: 0.5, period: 1, angle: 0.5 },
+    }).image,
+    1200,
+  );
+  for (const [name, image, times] of [
+    ['a 6-digit number', sixDigits, 21],
+    [`a ${photo.width}×${photo.height} photo`, photo, 9],
+  ] as const) {
+    const ms: number[] = [];
+    let read = '';
+    for (let k = 0; k < times; k++) {
+      const start = performance.now();
+      read = (await readNumberImage(model, image, name, judge)).number;
+      ms.push(performance.now() - start);
+    }
+    console.log(`${name}: median ${median(ms).toFixed(0)} ms over ${times} reads (read ${read})`);
+  }
+  process.exit(0);
+}
+
 const chosen = (values.sets?.split(',') ?? SETS) as SetName[];
 const results = Object.fromEntries(chosen.map((set) => [set, { count: 0, exact: 0, digits: 0, digitsRight: 0, wrongCount: 0, ms: [] as number[] }]));
 for (const set of chosen) {
@@ -118,7 +162,6 @@ for (const set of chosen) {
   }
 }
 const GOALS: Record<SetName, number> = { gaps: 0.97, touching: 0.9, paper: 0.95, condensed: 0.92, uneven: 0.9 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 if (values.json) {
   console.log(JSON.stringify({ seed, count, results }));
 } else {
