@@ -21,7 +21,7 @@ const THICKENED_STROKE = 2.2;
  * has strokes as wide as a fifth of its height, which MNIST never has, and such a neat digit read as a blob.
  */
 const THICK_STROKE = 3.4;
-const THINNED_STROKE = 2.6;
+const THINNED_STROKE = 2.2;
 
 export interface RawImage {
   width: number;
@@ -229,19 +229,27 @@ export function preprocessDrawing(image: RawImage): Float32Array | null {
 export function fieldOfInk(ink: Float32Array, stride: number, box: Box): Float32Array {
   for (let i = 0; i < ink.length; i++) if (ink[i] < INK_THRESHOLD) ink[i] = 0;
   const scale = MNIST_BOX / Math.max(box.width, box.height);
-  const w = Math.max(1, Math.round(box.width * scale));
-  const h = Math.max(1, Math.round(box.height * scale));
+  let w = Math.max(1, Math.round(box.width * scale));
+  let h = Math.max(1, Math.round(box.height * scale));
   // Thin strokes average out faint; MNIST's strokes reach full intensity, so stretch to a peak of 1.
   let fine = resampleArea(ink, stride, box, w * FINE, h * FINE);
+  let fineBox: Box = { left: 0, top: 0, width: w * FINE, height: h * FINE };
+  const fineWidth = w * FINE;
   normalizePeak(fine);
   const width = strokeWidth(fine, w * FINE, h * FINE);
   if (width < THIN_STROKE * FINE) fine = dilate(fine, w * FINE, h * FINE, Math.round((THICKENED_STROKE * FINE - width) / 2));
   else if (width > THICK_STROKE * FINE) {
     // A tangle of thin strokes also measures wide by area and perimeter; only a wide pen is thinned.
     const pen = penWidth(fine, w * FINE, h * FINE);
-    if (pen > THICK_STROKE * FINE) fine = erode(fine, w * FINE, h * FINE, Math.round((pen - THINNED_STROKE * FINE) / 2));
+    if (pen > THICK_STROKE * FINE) {
+      fine = erode(fine, w * FINE, h * FINE, Math.round((pen - THINNED_STROKE * FINE) / 2));
+      // Thinning shortens the strokes' ends too: the thinned ink is fitted to MNIST's box again.
+      fineBox = inkBox(fine, w * FINE, h * FINE) ?? fineBox;
+      const refit = MNIST_BOX / Math.max(fineBox.width, fineBox.height);
+      [w, h] = [Math.max(1, Math.round(fineBox.width * refit)), Math.max(1, Math.round(fineBox.height * refit))];
+    }
   }
-  const digit = resampleArea(fine, w * FINE, { left: 0, top: 0, width: w * FINE, height: h * FINE }, w, h);
+  const digit = resampleArea(fine, fineWidth, fineBox, w, h);
   normalizePeak(digit);
   const [cx, cy] = centreOfMass(digit, w, h);
   const centre = MNIST_SIZE / 2 - 0.5;

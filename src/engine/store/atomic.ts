@@ -2,6 +2,7 @@
 import * as nodeFs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { errnoOf, explainFsError } from '../errors.ts';
 
 /** The file operations the run store uses; tests swap in one that fails half-way. */
 export interface FileOps {
@@ -97,4 +98,20 @@ export function fileOpsFromEnv(env: NodeJS.ProcessEnv = process.env): FileOps {
     writeFile: async (path, data) => (full(path), realFileOps.writeFile(path, data)),
     appendFile: async (path, data) => (full(path), realFileOps.appendFile(path, data)),
   };
+}
+
+/** Remove `path` (a file or a folder) with `fs`; false when there was none. A failure names the path. */
+export async function removeIfThere(path: string, fs: FileOps = realFileOps): Promise<boolean> {
+  try {
+    await nodeFs.stat(path);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return false;
+    throw explainFsError(err, path);
+  }
+  try {
+    await fs.rm(path, { recursive: true, force: true });
+  } catch (err) {
+    throw explainFsError(err, path);
+  }
+  return true;
 }

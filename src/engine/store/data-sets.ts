@@ -12,7 +12,7 @@ import { NUM_CLASSES, PIXELS } from '../../shared/mnist.ts';
 import type { Split } from '../data/dataset.ts';
 import type { FolderRead } from '../data/image-folder.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
-import { type FileOps, realFileOps, writeFileAtomic } from './atomic.ts';
+import { type FileOps, realFileOps, removeIfThere, writeFileAtomic } from './atomic.ts';
 import { inside } from './paths.ts';
 import { describeIssues } from './schemas.ts';
 
@@ -201,20 +201,7 @@ export class DataSetStore {
   /** Delete data set `name`; false when there was none. */
   async remove(name: string): Promise<boolean> {
     const path = this.path(name);
-    return this.serial(async () => {
-      try {
-        await stat(path);
-      } catch (err) {
-        if (errnoOf(err) === 'ENOENT') return false;
-        throw explainFsError(err, path);
-      }
-      try {
-        await this.fs.rm(path, { recursive: true, force: true });
-      } catch (err) {
-        throw explainFsError(err, path);
-      }
-      return true;
-    });
+    return this.serial(() => removeIfThere(path, this.fs));
   }
 
   /** Remove what a kill left (temporary files of interrupted writes), when the studio opens; returns how many. */

@@ -12,7 +12,7 @@ import { IMAGE_SIZE, PIXELS } from '../../shared/mnist.ts';
 import type { Split } from '../data/dataset.ts';
 import { encodePng } from '../data/png.ts';
 import { errnoOf, explainFsError, UserError } from '../errors.ts';
-import { type FileOps, realFileOps, syncTree, writeFileAtomic } from './atomic.ts';
+import { type FileOps, realFileOps, removeIfThere, syncTree, writeFileAtomic } from './atomic.ts';
 import { inside } from './paths.ts';
 import { describeIssues } from './schemas.ts';
 import { messageOf } from '../../shared/message.ts';
@@ -200,20 +200,8 @@ export class DigitStore {
     return this.serial(() => this.removeNow(id));
   }
 
-  private async removeNow(id: string): Promise<boolean> {
-    const path = this.path(id);
-    try {
-      await readFile(path);
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') return false;
-      throw explainFsError(err, path);
-    }
-    try {
-      await this.fs.rm(path, { recursive: true, force: true });
-    } catch (err) {
-      throw explainFsError(err, path);
-    }
-    return true;
+  private removeNow(id: string): Promise<boolean> {
+    return removeIfThere(this.path(id), this.fs);
   }
 
   /** The readable digits, newest first, as a split (what export writes and fine-tuning trains on). */

@@ -134,6 +134,16 @@ function trace(ink: Float32Array, width: number, segs: [number, number, number, 
   for (const [ax, ay, bx, by] of segs) paintSegment(ink, width, ax, ay, bx, by, radius);
 }
 
+/** Trace a digit's centre lines (28×28 bytes) with a round pen into `ink` (`width` wide), `digitSize` tall at (left, top). */
+function traceDigit(pixels: Uint8Array, ink: Float32Array, width: number, left: number, top: number, digitSize: number, penWidth: number): void {
+  const scale = digitSize / GRID;
+  const at = (v: number, from: number) => from + (v + 0.5) * scale;
+  const segs = segments(skeleton(upscaled(pixels, SKELETON_CUT))).map(
+    ([ax, ay, bx, by]) => [at(ax, left), at(ay, top), at(bx, left), at(by, top)] as [number, number, number, number],
+  );
+  trace(ink, width, segs, penWidth / 2);
+}
+
 /** Redraw sample `index` of `split` on a random canvas; the same seed gives the same drawing. */
 export function redraw(split: Split, index: number, seed: number): Redrawn {
   const random = rng(seed);
@@ -152,17 +162,7 @@ export function redraw(split: Split, index: number, seed: number): Redrawn {
   if (stroke === 'thin') {
     // Digits fill about 20 of MNIST's 28 pixels: the pen is relative to that height.
     const penWidth = Math.max(1.5, (THIN_PEN[0] + amount * (THIN_PEN[1] - THIN_PEN[0])) * digitSize * (20 / 28));
-    const scale = digitSize / GRID;
-    const segs = segments(skeleton(upscaled(pixels, SKELETON_CUT))).map(
-      ([ax, ay, bx, by]) =>
-        [left + (ax + 0.5) * scale, top + (ay + 0.5) * scale, left + (bx + 0.5) * scale, top + (by + 0.5) * scale] as [
-          number,
-          number,
-          number,
-          number,
-        ],
-    );
-    trace(ink, width, segs, penWidth / 2);
+    traceDigit(pixels, ink, width, left, top, digitSize, penWidth);
   } else {
     const [lo, hi] = CUT[stroke];
     outline(ink, width, pixels, left, top, digitSize, lo + amount * (hi - lo));
@@ -201,17 +201,7 @@ export function tracedDigit(split: Split, index: number, digitSize: number, penW
   const pixels = split.pixels.subarray(index * PIXELS, (index + 1) * PIXELS);
   const ink = new Float32Array(canvas * canvas);
   const offset = (canvas - digitSize) / 2;
-  const scale = digitSize / GRID;
-  const segs = segments(skeleton(upscaled(pixels, SKELETON_CUT))).map(
-    ([ax, ay, bx, by]) =>
-      [offset + (ax + 0.5) * scale, offset + (ay + 0.5) * scale, offset + (bx + 0.5) * scale, offset + (by + 0.5) * scale] as [
-        number,
-        number,
-        number,
-        number,
-      ],
-  );
-  trace(ink, canvas, segs, penWidth / 2);
+  traceDigit(pixels, ink, canvas, offset, offset, digitSize, penWidth);
   const data = new Uint8Array(canvas * canvas * 4);
   ink.forEach((v, i) => data.set([0, 0, 0, Math.round(v * 255)], i * 4));
   return { width: canvas, height: canvas, channels: 4, data };
