@@ -198,7 +198,7 @@ describe('browser-mode host: the WebSocket', () => {
       id: 2,
       ok: false,
       error:
-        'dataset:page: invalid payload (split: Invalid option: expected one of "train"|"test"; offset: Too small: expected number to be >=0; ' +
+        'dataset:page: invalid payload (split: must be train, test or set: and a data set name; offset: Too small: expected number to be >=0; ' +
         'limit: Too big: expected number to be <=1000)',
     });
     expect(await call(ws, { id: 3, channel: 'model:predict', payload: { field: [1, 2, 3] } })).toEqual({

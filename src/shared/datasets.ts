@@ -17,10 +17,10 @@ export const SetNameSchema = z.string().regex(SET_NAME_PATTERN, SET_NAME_RULE);
 export type Source = 'train' | 'test' | `set:${string}`;
 const SET_SOURCE = new RegExp(`^set:${SET_NAME_PATTERN.source.slice(1)}`);
 /** A source as the contract takes it. */
-export const SourceSchema = z.union([
-  z.enum(['train', 'test']),
-  z.custom<`set:${string}`>((v) => typeof v === 'string' && SET_SOURCE.test(v), 'a source is train, test or set: and a data set name'),
-]);
+export const SourceSchema = z.custom<Source>(
+  (v) => v === 'train' || v === 'test' || (typeof v === 'string' && SET_SOURCE.test(v)),
+  'must be train, test or set: and a data set name',
+);
 /** The data set a source names, or null for MNIST's splits. */
 export const setOf = (source: Source): string | null => (source.startsWith('set:') ? source.slice(4) : null);
 

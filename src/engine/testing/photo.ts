@@ -23,7 +23,9 @@ export function photoPng(test: Split): string {
       const o = (y * PHOTO_WIDTH + x) * 4;
       const [ix, iy] = [x - left, y - top];
       if (ix >= 0 && iy >= 0 && ix < image.width && iy < image.height) {
-        for (let c = 0; c < 4; c++) data[o + c] = image.data[(iy * image.width + ix) * 4 + c];
+        // The composed image is RGB: three bytes a pixel, opaque.
+        for (let c = 0; c < 3; c++) data[o + c] = image.data[(iy * image.width + ix) * 3 + c];
+        data[o + 3] = 255;
       } else {
         // The light falls off across the page, as under a desk lamp.
         const light = 1 - 0.35 * (x / PHOTO_WIDTH);

@@ -117,7 +117,7 @@ describe('the engine in threads', () => {
     // Before item 4's fix the run read 'running' for ever: its pid (this process) lives on.
     expect(run?.status).not.toBe('running');
     expect(run && isResumable(run) && run.epochsDone).toBeGreaterThanOrEqual(1);
-    const digits = await engine.answer('digits:list', undefined);
+    const digits = await engine.answer('digits:list', { offset: 0 });
     expect((digits as { value: { digits: { label: number }[] } }).value.digits.map((d) => d.label)).toEqual([1]);
     expect(await engine.answer('model:predict', { field })).toMatchObject({ ok: true });
   });
