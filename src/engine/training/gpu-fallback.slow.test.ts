@@ -56,7 +56,7 @@ describe('WebGPU failures', () => {
     skip(skipped !== null, skipped ?? undefined);
     const runsRoot = mkdtempSync(join(tmpdir(), 'runs-'));
     const backends = new TrainingBackends();
-    backends.choose('webgpu');
+    await backends.choose('webgpu');
     // Two batches an epoch: the device is lost in the second epoch, after the first epoch's checkpoint.
     process.env.DIGIT_STUDIO_WEBGPU_FAULT = 'lose-after:3';
     const events: TrainingEvent[] = [];
@@ -77,7 +77,7 @@ describe('WebGPU failures', () => {
     const resumed = startTraining({ spec: SPEC, runsRoot, resumeId: runId, backend: backends.next() }, () => undefined);
     await expect(resumed.done).resolves.toMatchObject({ id: runId, status: 'done', epochsDone: 2, backend: 'wasm' });
     // Choosing the GPU again forgives its failure.
-    backends.choose('webgpu');
+    await backends.choose('webgpu');
     expect(backends.next()).toEqual({ want: 'webgpu', gpu: true });
   }, 480_000);
 });
