@@ -58,6 +58,9 @@ const FRAGMENT = 12;
 const WIDEST = 1.6;
 /** Slices further apart than this share of the typical height are never one digit. */
 const FARTHEST = 0.45;
+/** Ink that cannot be a written number (too many marks or digits): the person's to fix, said in one line. */
+export class NotANumber extends Error {}
+
 /** The most pieces one number may hold; more marks than this is not a number. */
 export const MAX_DIGITS = 40;
 /** Before merging, a number's digits hold at most this many separate marks each (a 5's flag, an i's dot). */
@@ -157,12 +160,12 @@ interface Slice {
 
 /**
  * Components merged where they overlap horizontally, left to right, specks dropped. More marks than `most` is
- * not a number (a RangeError), said before any work that grows with their count.
+ * not a number (NotANumber), said before any work that grows with their count.
  */
 function groupsOf(boxes: Box[], most: number): { labels: Set<number>; box: Box }[] {
   const tallest = boxes.reduce((t, b) => Math.max(t, b.height), 0);
   const kept = boxes.map((box, i) => ({ box, label: i + 1 })).filter(({ box }) => Math.max(box.width, box.height) >= SPECK * tallest);
-  if (kept.length > most) throw new RangeError(`more than ${most} separate marks: this does not look like a number`);
+  if (kept.length > most) throw new NotANumber(`more than ${most} separate marks: this does not look like a number`);
   kept.sort((a, b) => a.box.left - b.box.left);
   const groups: { labels: Set<number>; box: Box }[] = [];
   for (const { box, label } of kept) {
@@ -289,7 +292,7 @@ const argmax = (values: readonly number[]) => values.indexOf(Math.max(...values)
 
 /**
  * Cut an ink map into digits, left to right, and read each with `classify`. Returns an empty list when
- * there is no ink; throws a RangeError when there are more marks than a number holds.
+ * there is no ink; throws NotANumber when there are more marks than a number holds.
  */
 export async function segmentInk(
   ink: Float32Array,
@@ -310,7 +313,7 @@ export async function segmentInk(
     return pieces.map((p) => ({ ...p, box: scaleBox(p.box, shrink, width, height) }));
   }
   const { labels } = found;
-  if (merged.length > maxDigits) throw new RangeError(`more than ${maxDigits} separate marks: this does not look like a number`);
+  if (merged.length > maxDigits) throw new NotANumber(`more than ${maxDigits} separate marks: this does not look like a number`);
   const typical = typicalHeight(merged);
   const groups: Group[] = merged.map((g) => ({
     ...g,
@@ -351,7 +354,7 @@ export async function segmentInk(
   }
   const chosen: (typeof candidates)[number][] = [];
   for (let j = slices.length; j > 0 && via[j] >= 0; j = candidates[via[j]].i) chosen.unshift(candidates[via[j]]);
-  if (chosen.length > maxDigits) throw new RangeError(`more than ${maxDigits} digits: this does not look like a number`);
+  if (chosen.length > maxDigits) throw new NotANumber(`more than ${maxDigits} digits: this does not look like a number`);
   const named = options.judge ? await classify(chosen.map((c) => c.field)) : chosen.map((c) => scores[candidates.indexOf(c)]);
   return chosen.map((c, k) => {
     const probabilities = digitProbabilities(named[k]);

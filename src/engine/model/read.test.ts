@@ -125,6 +125,15 @@ describe('reading numbers composed from MNIST test digits', () => {
     expectBoxesOver(reading.digits, { image, boxes, number: '73' });
   });
 
+  it('refuses about 100,000 specks in one line naming the file (it overflowed the stack, unnamed)', async () => {
+    const [width, height] = [640, 640];
+    const data = new Uint8Array(width * height).fill(255);
+    for (let y = 0; y < height; y += 2) for (let x = 0; x < width; x += 2) data[y * width + x] = 0;
+    await expect(readNumberImage(model, { width, height, channels: 1, data }, 'specks.png', reader)).rejects.toThrow(
+      /^specks\.png: more than 160 separate marks: this does not look like a number$/,
+    );
+  });
+
   it('refuses a flat image, and reads an empty drawing as no digits', async () => {
     const flat = { width: 50, height: 20, channels: 1 as const, data: new Uint8Array(1000).fill(128) };
     await expect(readNumberImage(model, flat, 'flat.png')).rejects.toThrow('flat.png: the image is one flat colour');

@@ -6,7 +6,15 @@ import { decodePng } from '../data/png.ts';
 import { UserError } from '../errors.ts';
 import type { NumberReading, ReadInput } from '../../shared/contract.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
-import { type Classify, digitProbabilities, type DigitPiece, segmentImage, type SegmentOptions, segmentStrokes } from '../../shared/segment.ts';
+import {
+  type Classify,
+  digitProbabilities,
+  type DigitPiece,
+  NotANumber,
+  segmentImage,
+  type SegmentOptions,
+  segmentStrokes,
+} from '../../shared/segment.ts';
 import { READING_CLASSES } from '../../shared/mnist.ts';
 import { judgeConfidence } from './confidence.ts';
 
@@ -39,12 +47,12 @@ function readingOf(pieces: DigitPiece[]): NumberReading {
   return { number: digits.map((d) => d.label).join(''), digits };
 }
 
-/** Segment errors (too many marks) are the person's to fix. */
-async function segmented<T>(work: () => Promise<T>): Promise<T> {
+/** Ink that is not a number (too many marks) is the person's to fix, named by `name`; anything else is a fault. */
+async function segmented<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof RangeError) throw new UserError(err.message);
+    if (err instanceof NotANumber) throw new UserError(`${name}: ${err.message}`);
     throw err;
   }
 }
@@ -84,7 +92,7 @@ export async function readNumberImage(
   judge: tf.LayersModel | null = null,
 ): Promise<NumberReading> {
   const { classify, options } = segmentOptions(model, judge);
-  const pieces = await segmented(() => segmentImage(image, classify, options));
+  const pieces = await segmented(name, () => segmentImage(image, classify, options));
   if (pieces === null) throw new UserError(`${name}: the image is one flat colour; there is no ink to read`);
   if (pieces.length === 0) throw new UserError(`${name}: no digits found`);
   const covered = pieces.reduce((sum, p) => sum + p.box.width * p.box.height, 0);
@@ -98,5 +106,5 @@ export async function readNumberImage(
 export async function readNumber(model: tf.LayersModel, input: ReadInput, judge: tf.LayersModel | null = null): Promise<NumberReading> {
   if ('png' in input) return readNumberImage(model, decodePng(Buffer.from(input.png, 'base64'), 'the image'), 'the image', judge);
   const { classify, options } = segmentOptions(model, judge);
-  return readingOf(await segmented(() => segmentStrokes(input.strokes, input.canvas, classify, options)));
+  return readingOf(await segmented('the drawing', () => segmentStrokes(input.strokes, input.canvas, classify, options)));
 }
