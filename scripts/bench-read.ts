@@ -4,12 +4,15 @@
 // set and the time per number. Deterministic: a fixed seed.
 //   npx tsx scripts/bench-read.ts [--count N] [--sets a,b] [--json] [--model DIR] [--reader DIR | --no-reader]
 //   npx tsx scripts/bench-read.ts --speed     (the time to read a 6-digit number and a 1200-px photo)
+//   npx tsx scripts/bench-read.ts --hostile   (the time to answer payloads that stalled the last release's reader)
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/runtime/backend.ts';
 import { loadDataset } from '../src/engine/data/dataset.ts';
 import { bundledModelDir, bundledReadingDir } from '../src/engine/model/bundled.ts';
 import { readModel } from '../src/engine/model/model-io.ts';
-import { readNumberImage } from '../src/engine/model/read.ts';
+import { readNumber, readNumberImage } from '../src/engine/model/read.ts';
+import { encodePng } from '../src/engine/data/png.ts';
+import type { ReadInput } from '../src/shared/contract.ts';
 import { composeNumber, type ComposeOptions } from '../src/engine/testing/compose.ts';
 import { rng } from '../src/engine/data/batches.ts';
 import { writeFile } from 'node:fs/promises';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     'no-reader': { type: 'boolean' },
     sets: { type: 'string' },
     speed: { type: 'boolean' },
+    hostile: { type: 'boolean' },
   },
 });
 const count = Number(values.count ?? 200);
@@ -106,6 +110,58 @@ await initBackend();
 const model = await readModel(values.model ?? bundledModelDir());
 const judge = values['no-reader'] ? null : await readModel(values.reader ?? bundledReadingDir());
 const { test } = await loadDataset();
+if (values.hostile) {
+  // Payloads that stalled the last release's reader (issue 27, item 1): each must answer within 2 s.
+  const png = (w: number, h: number, px: (x: number, y: number) => number) => {
+    const data = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([px(x, y), px(x, y), px(x, y), 255], (y * w + x) * 4);
+    return Buffer.from(encodePng({ width: w, height: h, data })).toString('base64');
+  };
+  const cases: [string, ReadInput][] = [
+    ['a black block over most of 1200×800', { png: png(1200, 800, (x, y) => (x > 100 && x < 1100 && y > 100 && y < 700 ? 0 : 255)) }],
+    [
+      'a 1200×800 photo with a dark band',
+      { png: png(1200, 800, (x, y) => (y > 300 && y < 500 ? 60 : 220) - (x % 150 > 60 && x % 150 < 75 && y > 200 && y < 600 ? 50 : 0)) },
+    ],
+    [
+      'one 200-px stroke across 4096² (106 bytes)',
+      {
+        strokes: [
+          {
+            width: 200,
+            points: [
+              [0, 0],
+              [4096, 4096],
+            ],
+          },
+        ],
+        canvas: { width: 4096, height: 4096 },
+      },
+    ],
+    [
+      '20,000 points with a 200-px pen across 4096²',
+      {
+        strokes: Array.from({ length: 4 }, (_, s) => ({
+          width: 200,
+          points: Array.from({ length: 5000 }, (_, k) => [(k * 37 + s * 500) % 4096, (k * 91) % 4096] as [number, number]),
+        })),
+        canvas: { width: 4096, height: 4096 },
+      },
+    ],
+  ];
+  for (const [name, input] of cases) {
+    const start = performance.now();
+    let said: string;
+    try {
+      said = `read ${(await readNumber(model, input, judge)).number.slice(0, 12)}`;
+    } catch (err) {
+      said = `refused: ${(err as Error).message}`;
+    }
+    console.log(`${name}: ${(performance.now() - start).toFixed(0)} ms (${said})`);
+  }
+  process.exit(0);
+}
+
 if (values.speed) {
   // Time alone: a 6-digit number written 56 px high, and a 1200×800 photo of one under uneven light.
   const sixDigits = composeNumber(test, [3, 1, 4, 1, 5, 9], { size: 56, seed: 1 }).image;

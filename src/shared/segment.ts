@@ -385,6 +385,8 @@ export async function segmentImage(image: RawImage, classify: Classify, options?
 
 /** Strokes are painted at most this large (their ink's longer side, pixels); larger drawings are scaled down. */
 const STROKES_SIDE = 800;
+/** The most pixels painting a drawing's strokes may visit (each segment's box, summed). */
+const PAINT_BUDGET = 20_000_000;
 
 /**
  * Read a number from a drawing's strokes on a canvas of the given size. Only the strokes' own box is painted,
@@ -415,7 +417,14 @@ export async function segmentStrokes(
     Math.min(canvas.height, Math.ceil(bottom)),
   ];
   if (right <= left || bottom <= top) return [];
-  const scale = Math.min(1, STROKES_SIDE / Math.max(right - left, bottom - top));
+  // Painting a segment visits its box: a scribble of long diagonal strokes is painted at a scale that keeps the
+  // pixels visited within PAINT_BUDGET.
+  let visited = 0;
+  for (const { width: pen, points } of strokes) {
+    for (let k = 1; k < points.length; k++)
+      visited += (Math.abs(points[k][0] - points[k - 1][0]) + pen + 2) * (Math.abs(points[k][1] - points[k - 1][1]) + pen + 2);
+  }
+  const scale = Math.min(1, STROKES_SIDE / Math.max(right - left, bottom - top), Math.sqrt(PAINT_BUDGET / Math.max(1, visited)));
   const width = Math.max(1, Math.ceil((right - left) * scale));
   const height = Math.max(1, Math.ceil((bottom - top) * scale));
   const moved = strokes.map((s) => ({
