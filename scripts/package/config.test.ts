@@ -25,7 +25,10 @@ describe('electron-builder.yml', () => {
 
   it('rebuilds no native module, ships the bundled model, and sets the fuses', () => {
     expect(config.npmRebuild).toBe(false);
-    expect(config.extraResources).toEqual([{ from: 'resources/model', to: 'model' }]);
+    expect(config.extraResources).toEqual([
+      { from: 'resources/model', to: 'model' },
+      { from: 'resources/reading-model', to: 'reading-model' },
+    ]);
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,

@@ -38,8 +38,10 @@ async function layout(files: Record<string, string>, unpackDir = '{out/main,node
     writeFileSync(join(app, path), content);
   }
   const resources = join(root, 'resources');
-  mkdirSync(join(resources, 'model'), { recursive: true });
-  if (withModel) for (const name of ['model.json', 'weights.bin', 'manifest.json']) writeFileSync(join(resources, 'model', name), '{}');
+  for (const dir of ['model', 'reading-model']) {
+    mkdirSync(join(resources, dir), { recursive: true });
+    if (withModel) for (const name of ['model.json', 'weights.bin', 'manifest.json']) writeFileSync(join(resources, dir, name), '{}');
+  }
   // The app's own package.json only (a bare 'package.json' would match every package's).
   await createPackageWithOptions(app, join(resources, 'app.asar'), { unpack: join(app, 'package.json'), unpackDir });
   return resources;
@@ -120,6 +122,9 @@ describe('the packaged layout check', () => {
       'model/model.json: missing from resources (the bundled model)',
       'model/weights.bin: missing from resources (the bundled model)',
       'model/manifest.json: missing from resources (the bundled model)',
+      'reading-model/model.json: missing from resources (the bundled reading model)',
+      'reading-model/weights.bin: missing from resources (the bundled reading model)',
+      'reading-model/manifest.json: missing from resources (the bundled reading model)',
     ]);
   });
 });

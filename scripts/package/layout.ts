@@ -151,8 +151,11 @@ export function checkLayout(resources: string, platform = 'linux-x64'): string[]
     if (dir.includes('@tensorflow/tfjs') && main) mustUnpack(posix.normalize(`${dir}/${main}`), `${dir}'s main, loaded by worker threads`);
   }
 
-  // The bundled model is an extra resource beside the asar.
-  for (const name of MODEL_FILES)
-    if (!existsSync(join(resources, 'model', name))) problems.push(`model/${name}: missing from resources (the bundled model)`);
+  // The bundled models are extra resources beside the asar.
+  for (const [dir, what] of [
+    ['model', 'the bundled model'],
+    ['reading-model', 'the bundled reading model'],
+  ])
+    for (const name of MODEL_FILES) if (!existsSync(join(resources, dir, name))) problems.push(`${dir}/${name}: missing from resources (${what})`);
   return problems;
 }

@@ -51,6 +51,7 @@ export function simulateResources(resources: string, target: string): string {
   }
   linkTree(`${archive}.unpacked`, join(simulated, 'app.asar.unpacked'));
   linkTree(join(resources, 'model'), join(simulated, 'model'));
+  linkTree(join(resources, 'reading-model'), join(simulated, 'reading-model'));
   // Node finds this by walking up from app.asar/out/main, as Electron would find its built-in module.
   const electron = join(target, 'node_modules', 'electron');
   mkdirSync(electron, { recursive: true });
