@@ -75,7 +75,11 @@ describe('a model over the contract', () => {
       () => modelOfShape([28, 28, 3], 10),
       "the uploaded model.json: the model's input is [any,28,28,3], the studio needs [any,28,28,1]",
     ],
-    ['wrong output count', () => modelOfShape([28, 28, 1], 5), "the uploaded model.json: the model's output is [any,5], the studio needs [any,10] (or [any,11] for a reading model)"],
+    [
+      'wrong output count',
+      () => modelOfShape([28, 28, 1], 5),
+      "the uploaded model.json: the model's output is [any,5], the studio needs [any,10] (or [any,11] for a reading model)",
+    ],
     [
       'a file over 64 MB',
       () => [file('model.json'), { name: 'weights.bin', base64: 'A'.repeat(Math.ceil((64 * 1024 ** 2) / 3) * 4 + 4) }],
