@@ -342,15 +342,16 @@ export async function segmentInk(
   const best = new Float64Array(slices.length + 1).fill(-Infinity);
   const via = new Int32Array(slices.length + 1).fill(-1);
   best[0] = 0;
-  for (let j = 1; j <= slices.length; j++) {
-    candidates.forEach((c, n) => {
-      if (c.j !== j || best[c.i] === -Infinity) return;
-      const fragment = c.box.height < LOWEST * typical ? FRAGMENT : 0;
-      // Starting inside a group means cutting connected ink apart: only worth it when the whole reads far worse.
-      const cut = c.i > 0 && slices[c.i - 1].group === slices[c.i].group ? cutCost(groups[slices[c.i].group].box.width / typical) : 0;
-      const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment - cut;
-      if (score > best[j]) [best[j], via[j]] = [score, n];
-    });
+  // Candidates come in order of their first slice; taken in order of their last, each extends a finished best.
+  const byEnd = candidates.map((_, n) => n).sort((a, b) => candidates[a].j - candidates[b].j);
+  for (const n of byEnd) {
+    const c = candidates[n];
+    if (best[c.i] === -Infinity) continue;
+    const fragment = c.box.height < LOWEST * typical ? FRAGMENT : 0;
+    // Starting inside a group means cutting connected ink apart: only worth it when the whole reads far worse.
+    const cut = c.i > 0 && slices[c.i - 1].group === slices[c.i].group ? cutCost(groups[slices[c.i].group].box.width / typical) : 0;
+    const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment - cut;
+    if (score > best[c.j]) [best[c.j], via[c.j]] = [score, n];
   }
   const chosen: (typeof candidates)[number][] = [];
   for (let j = slices.length; j > 0 && via[j] >= 0; j = candidates[via[j]].i) chosen.unshift(candidates[via[j]]);

@@ -55,7 +55,13 @@ describe('WebGPU failures', () => {
   it('a device lost mid-run: the run fails resumable, and the next run (its resumption) trains on the CPU', async ({ skip }) => {
     skip(skipped !== null, skipped ?? undefined);
     const runsRoot = mkdtempSync(join(tmpdir(), 'runs-'));
-    const backends = new TrainingBackends();
+    // Measured as available: this is about a device lost mid-run, not whether a software adapter is worth choosing
+    // (choose() refuses SwiftShader as slower than the CPU).
+    const measuredAvailable: typeof probeBackend = async (options) => ({
+      info: { name: options.want ?? 'wasm', adapter: 'a GPU' },
+      samplesPerSecond: 1000,
+    });
+    const backends = new TrainingBackends(measuredAvailable);
     await backends.choose('webgpu');
     // Two batches an epoch: the device is lost in the second epoch, after the first epoch's checkpoint.
     process.env.DIGIT_STUDIO_WEBGPU_FAULT = 'lose-after:3';
