@@ -410,8 +410,14 @@ export class StudioState {
   }
 
   async activate(id: string): Promise<void> {
+    // A reading model reads whole numbers (Draw's number mode); the model that predicts stays as it was.
+    const reading = this.readableRuns.find((r) => r.id === id)?.spec.reading === true;
     const model = await this.attempt(() => this.api.invoke('runs:activate', { id }));
-    if (model) this.notice = { kind: 'info', text: `Now predicting with ${model.label}.${model.unsaved ? ` ${model.unsaved}` : ''}` };
+    if (!model) return;
+    const now = reading
+      ? `Now reading whole numbers with ${this.nameOf(id)}; predictions stay with ${model.label}.`
+      : `Now predicting with ${model.label}.`;
+    this.notice = { kind: 'info', text: `${now}${model.unsaved ? ` ${model.unsaved}` : ''}` };
   }
 
   /** Delete a run after asking; its curves leave the charts if they were on them. */

@@ -199,6 +199,19 @@ describe('the form is the person’s (issue 17; issue 18, item 2)', () => {
 });
 
 describe('after a run, its next steps sit beside Start (issue 18, item 6)', () => {
+  it('"Use this model" on a reading run says it reads whole numbers now, and what still predicts (issue 25)', async () => {
+    const api = fakeEngine();
+    const reading = record({ status: 'done', epochsDone: 10 });
+    reading.spec = { ...reading.spec, reading: true };
+    api.handle('runs:list', () => [reading]);
+    api.handle('runs:activate', () => ({ id: 'bundled', label: 'bundled LeNet-5', testAccuracy: 0.99 }));
+    api.handle('runs:metrics', () => ({ batches: [], epochs: [] }));
+    const { studio } = await setUp(api);
+    await studio.activate(RUN_ID);
+    expect(api.payloads['runs:activate']).toEqual([{ id: RUN_ID }]);
+    expect(studio.notice?.text).toBe('Now reading whole numbers with run “first try”; predictions stay with bundled LeNet-5.');
+  });
+
   it('a stopped run offers Resume and "Use this model" next to Start; a finished one "Use this model"', async () => {
     const api = fakeEngine();
     let runs = [record()];
