@@ -273,7 +273,7 @@ export interface SegmentOptions {
   maxDigits?: number;
   /**
    * The reading model that scores candidate digits (11 probabilities: "not one digit" last). Without it,
-   * `classify` scores them, by its confidence alone. With it, `classify` still names each digit chosen.
+   * `classify` scores them, by its confidence alone. With it, each digit chosen is named by both.
    */
   judge?: Classify;
 }
@@ -353,10 +353,19 @@ export async function segmentInk(
     const score = best[c.i] + Math.log(Math.max(1e-9, oneDigit(scores[n]))) - fragment - cut;
     if (score > best[c.j]) [best[c.j], via[c.j]] = [score, n];
   }
-  const chosen: (typeof candidates)[number][] = [];
-  for (let j = slices.length; j > 0 && via[j] >= 0; j = candidates[via[j]].i) chosen.unshift(candidates[via[j]]);
-  if (chosen.length > maxDigits) throw new NotANumber(`more than ${maxDigits} digits: this does not look like a number`);
-  const named = options.judge ? await classify(chosen.map((c) => c.field)) : chosen.map((c) => scores[candidates.indexOf(c)]);
+  const picked: number[] = [];
+  for (let j = slices.length; j > 0 && via[j] >= 0; j = candidates[via[j]].i) picked.unshift(via[j]);
+  if (picked.length > maxDigits) throw new NotANumber(`more than ${maxDigits} digits: this does not look like a number`);
+  const chosen = picked.map((n) => candidates[n]);
+  const judged = picked.map((n) => scores[n]);
+  // With a reading model as judge, the digit model names each digit too: their digit probabilities averaged, as two
+  // models trained apart err apart (bench-read's gaps set: 95.0% exact against 91.7% named by the digit model alone).
+  const named = options.judge
+    ? (await classify(chosen.map((c) => c.field))).map((row, k) => {
+        const reader = digitProbabilities(judged[k]);
+        return row.map((p, d) => (p + reader[d]) / 2);
+      })
+    : judged;
   return chosen.map((c, k) => {
     const probabilities = digitProbabilities(named[k]);
     return { box: c.box, field: c.field, probabilities, label: argmax(probabilities) };

@@ -7,7 +7,7 @@
 //   speck    stray dots and short dashes.
 // After LeCun, Bottou, Bengio and Haffner (1998), section VI: the recognizer scores each candidate of a
 // heuristic over-segmentation, and learns to give non-characters a low score.
-import { fieldOfInk, type Box } from '../../shared/preprocess.ts';
+import { fieldOfInk, inkBox } from '../../shared/preprocess.ts';
 import { IMAGE_SIZE, NOT_ONE_DIGIT, PIXELS } from '../../shared/mnist.ts';
 import { rng } from './rng.ts';
 import type { Split } from './dataset.ts';
@@ -78,13 +78,8 @@ export function isStraightStroke(field: Float32Array): boolean {
 
 /** The MNIST field of a canvas's ink, or null when it holds none. */
 function fieldOf(canvas: Ink): Float32Array | null {
-  let [l, r, t, b] = [canvas.width, -1, canvas.height, -1];
-  for (let y = 0; y < canvas.height; y++)
-    for (let x = 0; x < canvas.width; x++)
-      if (canvas.ink[y * canvas.width + x] >= 0.1) [l, r, t, b] = [Math.min(l, x), Math.max(r, x), Math.min(t, y), Math.max(b, y)];
-  if (r < 0) return null;
-  const box: Box = { left: l, top: t, width: r - l + 1, height: b - t + 1 };
-  return fieldOfInk(canvas.ink, canvas.width, box);
+  const box = inkBox(canvas.ink, canvas.width, canvas.height);
+  return box ? fieldOfInk(canvas.ink, canvas.width, box) : null;
 }
 
 const blank = (width: number, height: number): Ink => ({ ink: new Float32Array(width * height), width, height });

@@ -6,15 +6,7 @@ import { decodePng } from '../data/png.ts';
 import { UserError } from '../errors.ts';
 import type { NumberReading, ReadInput } from '../../shared/contract.ts';
 import type { RawImage } from '../../shared/preprocess.ts';
-import {
-  type Classify,
-  digitProbabilities,
-  type DigitPiece,
-  NotANumber,
-  segmentImage,
-  type SegmentOptions,
-  segmentStrokes,
-} from '../../shared/segment.ts';
+import { type Classify, type DigitPiece, NotANumber, segmentImage, type SegmentOptions, segmentStrokes } from '../../shared/segment.ts';
 import { READING_CLASSES } from '../../shared/mnist.ts';
 import { judgeConfidence } from './confidence.ts';
 
@@ -62,23 +54,13 @@ export const isReadingModel = (model: tf.LayersModel): boolean => model.outputs[
 
 /**
  * The segmenter's two callbacks: `judge` scores candidate digits (a reading model: its "not one digit" rejects
- * half digits and squeezed pairs); `model` and the judge together name the digits chosen. A reading model may
- * do both alone.
+ * half digits and squeezed pairs); `model` and the judge together name the digits chosen (segment.ts). A reading
+ * model may do both alone.
  */
 function segmentOptions(model: tf.LayersModel, judge: tf.LayersModel | null): { classify: Classify; options: SegmentOptions } {
   const classify = classifierOf(model);
   if (!judge || judge === model) return { classify, options: {} };
-  const judging = classifierOf(judge);
-  // Each digit chosen is named by both models, their probabilities averaged: two models trained apart err apart
-  // (measured with bench-read: 95.0% of the gaps set exact against 91.7% named by the digit model alone).
-  const both: Classify = async (fields) => {
-    const [a, b] = [await classify(fields), await judging(fields)];
-    return a.map((row, k) => {
-      const digits = digitProbabilities(b[k]);
-      return row.map((p, d) => (p + digits[d]) / 2);
-    });
-  };
-  return { classify: both, options: { judge: judging } };
+  return { classify, options: { judge: classifierOf(judge) } };
 }
 
 /**

@@ -12,7 +12,7 @@ import { defaultSpec } from '../../shared/spec.ts';
 import { PIXELS } from '../../shared/mnist.ts';
 
 beforeAll(async () => {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
 });
 
 /** Real file operations that log each sync and rename, relative to `root`. */

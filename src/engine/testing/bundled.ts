@@ -4,9 +4,9 @@ import { bundledModelDir, bundledReadingDir } from '../model/bundled.ts';
 import { readModel } from '../model/model-io.ts';
 import { loadDataset, type Split } from '../data/dataset.ts';
 
-/** Starts the backend, then reads the bundled model, the bundled reading model and the test split. */
+/** Starts the wasm backend (named, so tfjs-node installed changes nothing), then reads the bundled models and the test split. */
 export async function bundledAndTest(): Promise<{ model: tf.LayersModel; reader: tf.LayersModel; test: Split }> {
-  await initBackend();
+  await initBackend({ want: 'wasm' });
   const model = await readModel(bundledModelDir());
   const reader = await readModel(bundledReadingDir());
   const test = (await loadDataset()).test;
